@@ -13,10 +13,15 @@ from html.parser import HTMLParser
 
 _HTML_START = re.compile(r"^\s*(<!doctype html|<html[\s>]|<head[\s>]|<body[\s>])", re.IGNORECASE)
 _BLOCKS = frozenset(
-    "address article aside blockquote br dd div dl dt figcaption footer h1 h2 h3 h4 h5 h6 "
-    "header hr li main ol p pre section table td th tr ul".split()
+    {
+        "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt",
+        "figcaption", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li",
+        "main", "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul",
+    }
+)  # fmt: skip
+_SKIPPED = frozenset(
+    {"script", "style", "noscript", "nav", "template", "svg", "form", "iframe", "head"}
 )
-_SKIPPED = frozenset("script style noscript nav template svg form iframe head".split())
 _META_KEYS = {
     "og:title": "title",
     "article:published_time": "published",

@@ -1,0 +1,54 @@
+"""`extractor` command line: parses flags, dispatches to a command module, and turns any
+error into one clear line on stderr (exit 2 for usage/config, 1 for failed work)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from extractor import __version__
+from extractor.errors import ConfigError, ExtractorError
+
+#: Each module has `add_parser(subparsers)` and `run(args) -> int`.
+COMMANDS = ("extract", "sql", "export", "runs", "evaluate", "serve", "view")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="extractor",
+        description="Grounded quotes, claims and events from news articles, stored in DuckDB.",
+    )
+    parser.add_argument("--version", action="version", version=f"extractor {__version__}")
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f"extractor.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"extractor.commands.{name}":
+                continue  # a command still being built is simply not offered
+            raise
+        module.add_parser(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except ConfigError as exc:
+        print(f"extractor: error: {exc}", file=sys.stderr)
+        return 2
+    except ExtractorError as exc:
+        print(f"extractor: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("extractor: interrupted; finished documents are stored", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

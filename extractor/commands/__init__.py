@@ -1,0 +1,1 @@
+"""One module per CLI command; shared flag groups live in `options`."""

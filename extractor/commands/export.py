@@ -1,0 +1,81 @@
+"""`extractor export`: a table or a read-only query to Parquet, JSONL or CSV."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
+
+from extractor.commands.options import add_db
+from extractor.errors import InputError
+from extractor.settings import from_env
+from extractor.store import connect, run_read_only
+
+FORMATS = {".parquet": "parquet", ".jsonl": "jsonl", ".csv": "csv"}
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "export", help="write a table or a query to Parquet, JSONL or CSV"
+    )
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("table", nargs="?", help="a table name, e.g. quotes")
+    source.add_argument("--query", help="a read-only SQL query instead of a table")
+    parser.add_argument("--out", type=Path, required=True, help="output file")
+    parser.add_argument(
+        "--format", choices=sorted(set(FORMATS.values())), help="default: from --out's suffix"
+    )
+    add_db(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    fmt = args.format or FORMATS.get(args.out.suffix.lower())
+    if fmt is None:
+        raise InputError(f"{args.out}: say --format (parquet, jsonl or csv)")
+    settings = from_env(db_path=args.db)
+    db = connect(settings.db_path, read_only=True)
+    try:
+        sql = args.query or _table_query(db, args.table)
+        run_read_only(db, sql, limit=0)  # the guard, before fetching anything
+        table = db.execute(sql).to_arrow_table()
+    finally:
+        db.close()
+    write_table(table, args.out, fmt)
+    print(f"{table.num_rows} rows -> {args.out} ({fmt})")
+    return 0
+
+
+def write_table(table: pa.Table, path: Path, fmt: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "parquet":
+        pq.write_table(table, path)
+    elif fmt == "csv":
+        pa_csv.write_csv(_flatten_lists(table), path)
+    else:
+        with path.open("w", encoding="utf-8") as handle:
+            for row in table.to_pylist():
+                handle.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+
+
+def _table_query(db: duckdb.DuckDBPyConnection, name: str) -> str:
+    tables = {row[0] for row in db.execute("SHOW TABLES").fetchall()}
+    if name not in tables:
+        raise InputError(f"no table {name!r}: choose one of {', '.join(sorted(tables))}")
+    return f'SELECT * FROM "{name}"'
+
+
+def _flatten_lists(table: pa.Table) -> pa.Table:
+    """CSV has no lists: join list columns (event actors) with '; '."""
+    columns = []
+    for column in table.columns:
+        if pa.types.is_list(column.type):
+            values = [None if v is None else "; ".join(map(str, v)) for v in column.to_pylist()]
+            column = pa.chunked_array([pa.array(values, pa.string())])
+        columns.append(column)
+    return pa.Table.from_arrays(columns, names=table.column_names)

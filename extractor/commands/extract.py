@@ -1,0 +1,92 @@
+"""`extractor extract PATH...`: extract files, folders or stdin and store the results."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from functools import partial
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from extractor.articles import Article, iter_paths, parse_article, read_article
+from extractor.commands.options import add_db, add_engine, settings_from
+from extractor.engines import create_engine
+from extractor.pipeline import Outcome, Source, run_batch
+from extractor.render import outcome_json, outcome_panel, print_json_line
+from extractor.store import Store
+
+#: Show a progress bar from this many documents on.
+PROGRESS_FROM = 3
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "extract",
+        help="extract quotes, claims and events from articles and store them",
+        description="PATH is a file, a folder of articles, or - for stdin.",
+    )
+    parser.add_argument("paths", nargs="+", metavar="PATH")
+    parser.add_argument("--json", action="store_true", help="one JSON object per document")
+    add_db(parser)
+    add_engine(parser)
+    parser.set_defaults(run=run)
+
+
+def sources_for(paths: list[str]) -> list[Source]:
+    sources: list[Source] = []
+    for given in paths:
+        if given == "-":
+            sources.append(Source("<stdin>", _read_stdin))
+        else:
+            sources.extend(Source(str(p), partial(read_article, p)) for p in iter_paths([given]))
+    return sources
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    sources = sources_for(args.paths)
+    out = Console(soft_wrap=args.json)
+    err = Console(stderr=True)
+    engine = create_engine(settings)
+    try:
+        with Store(settings.db_path) as store, _progress(err, len(sources)) as progress:
+            task = progress.add_task("extracting", total=len(sources))
+
+            def show(run_id: str, outcome: Outcome) -> None:
+                progress.advance(task)
+                if args.json:
+                    print_json_line(out, outcome_json(outcome, run_id))
+                elif outcome.ok:
+                    out.print(outcome_panel(outcome))
+                if not outcome.ok:
+                    err.print(f"[red]failed[/red] {outcome.name}: {outcome.error}", highlight=False)
+
+            result = run_batch(
+                sources, engine, store, concurrency=settings.concurrency, on_done=show
+            )
+    finally:
+        engine.close()
+    failed = len(result.failed)
+    err.print(
+        f"run {result.run_id}: {len(result.outcomes) - failed} stored, {failed} failed "
+        f"-> {settings.db_path}",
+        highlight=False,
+    )
+    return 1 if failed else 0
+
+
+def _read_stdin() -> Article:
+    return parse_article(sys.stdin.buffer.read(), name="<stdin>")
+
+
+def _progress(console: Console, total: int) -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=total < PROGRESS_FROM,
+    )

@@ -1,0 +1,87 @@
+"""`extractor runs`: runs with their documents, failures, tokens, cost and time."""
+
+from __future__ import annotations
+
+import argparse
+
+from rich.console import Console
+
+from extractor.commands.options import add_db
+from extractor.render import rows_table
+from extractor.settings import from_env
+from extractor.store import connect
+
+RUNS_SQL = """
+WITH docs AS (
+    SELECT run_id, count(*) FILTER (status = 'ok') AS ok,
+           count(*) FILTER (status = 'failed') AS failed
+    FROM run_documents GROUP BY run_id
+), calls AS (
+    SELECT run_id, model, count(*) AS calls,
+           sum(prompt_tokens) AS prompt_tokens, sum(completion_tokens) AS completion_tokens
+    FROM llm_calls WHERE outcome <> 'cached' GROUP BY run_id, model
+)
+SELECT r.id, r.engine, r.model, r.prompt_version, r.status,
+       strftime(r.started_at, '%Y-%m-%d %H:%M:%S') AS started,
+       coalesce(d.ok, 0) AS documents, coalesce(d.failed, 0) AS failed,
+       coalesce(sum(c.calls), 0) AS calls,
+       coalesce(sum(c.prompt_tokens), 0) AS prompt_tokens,
+       coalesce(sum(c.completion_tokens), 0) AS completion_tokens,
+       list(struct_pack(model := c.model, p := c.prompt_tokens, c := c.completion_tokens))
+           FILTER (c.model IS NOT NULL) AS usage,
+       round(epoch(r.finished_at) - epoch(r.started_at), 2) AS seconds
+FROM runs r LEFT JOIN docs d ON d.run_id = r.id LEFT JOIN calls c ON c.run_id = r.id
+GROUP BY ALL ORDER BY r.started_at DESC LIMIT ?
+"""
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("runs", help="list runs: documents, failures, tokens, cost")
+    parser.add_argument("--limit", type=int, default=20)
+    add_db(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = from_env(db_path=args.db)
+    db = connect(settings.db_path, read_only=True)
+    try:
+        rows = db.execute(RUNS_SQL, [args.limit]).fetchall()
+    finally:
+        db.close()
+    table_rows = []
+    for row in rows:
+        *head, usage, seconds = row
+        table_rows.append((*head, _cost(usage, settings.prices_path), seconds))
+    columns = [
+        "run",
+        "engine",
+        "model",
+        "prompt",
+        "status",
+        "started",
+        "docs",
+        "failed",
+        "calls",
+        "prompt tok",
+        "completion tok",
+        "cost $",
+        "seconds",
+    ]
+    Console().print(rows_table(columns, table_rows))
+    return 0
+
+
+def _cost(usage: list[dict[str, object]] | None, prices_path: object) -> float | None:
+    if not usage:
+        return None
+    from extractor.llm.prices import cost, load_prices
+
+    table = load_prices(prices_path)  # type: ignore[arg-type]
+    total = 0.0
+    for entry in usage:
+        value = cost(str(entry["model"]), entry["p"] or 0, entry["c"] or 0, table)  # type: ignore[arg-type]
+        if value is None:
+            return None
+        total += value
+    return round(total, 6)

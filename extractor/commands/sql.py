@@ -1,0 +1,55 @@
+"""`extractor sql "SELECT ..."`: read-only SQL over the database."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+
+from rich.console import Console
+
+from extractor.commands.options import add_db
+from extractor.render import rows_table
+from extractor.settings import from_env
+from extractor.store import connect, run_read_only
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "sql",
+        help="run a read-only SQL query (writes are refused)",
+        description="Tables: documents, runs, run_documents, quotes, claims, events, llm_calls, "
+        "evals, eval_scores. Only SELECT, WITH, DESCRIBE, SHOW and EXPLAIN are allowed.",
+    )
+    parser.add_argument("query", metavar="SQL")
+    output = parser.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="one JSON object per row")
+    output.add_argument("--csv", action="store_true", help="CSV with a header row")
+    add_db(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = from_env(db_path=args.db)
+    db = connect(settings.db_path, read_only=True)
+    try:
+        result = run_read_only(db, args.query)
+    finally:
+        db.close()
+    if args.json:
+        for row in result.rows:
+            print(
+                json.dumps(
+                    dict(zip(result.columns, row, strict=True)), default=str, ensure_ascii=False
+                )
+            )
+    elif args.csv:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(result.columns)
+        writer.writerows(result.rows)
+    else:
+        console = Console()
+        console.print(rows_table(result.columns, result.rows))
+        console.print(f"{len(result.rows)} rows", style="dim")
+    return 0

@@ -1,0 +1,304 @@
+"""The DuckDB store: documents, runs, grounded items and model calls.
+
+Writes go through one `Store` (one connection, one thread at a time: callers serialise).
+A document's extraction is written in a single transaction, so after a crash a document
+has all of its items or none. Re-running the same configuration (engine, model, prompt,
+schema, parameters) on a document replaces that configuration's earlier items for it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from extractor import __version__
+from extractor.articles import Article
+from extractor.engines.base import CallRecord, EngineOutput
+from extractor.errors import ConfigError, ExtractorError
+from extractor.store.migrations import migrate
+from schemas import SCHEMA_VERSION, DocumentExtraction
+
+ITEM_TABLES = ("quotes", "claims", "events")
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    engine: str
+    model: str | None
+    prompt_version: str | None
+    prompt_hash: str | None
+    parameters: dict[str, object]
+
+    @property
+    def config_hash(self) -> str:
+        canonical = json.dumps(
+            [self.engine, self.model, self.prompt_hash, SCHEMA_VERSION, self.parameters],
+            sort_keys=True,
+            default=str,
+        )
+        return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the database file, with one clear error when that is impossible."""
+    if read_only and not path.exists():
+        raise ConfigError(f"{path}: no such database (run `extractor extract` first)")
+    # No statement of ours reads or writes files through SQL (exports go through Arrow),
+    # so external access is off: user SQL cannot reach the file system either.
+    config = {"enable_external_access": False}
+    try:
+        if not read_only:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        return duckdb.connect(str(path), read_only=read_only, config=config)
+    except duckdb.Error as exc:
+        raise ConfigError(f"{path}: cannot open database: {_first_line(exc)}") from exc
+
+
+class Store:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.db = connect(path)
+        self.lock = threading.Lock()
+        migrate(self.db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with self.lock:
+            self.db.execute("BEGIN TRANSACTION")
+            try:
+                yield self.db
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
+
+    # --- runs -------------------------------------------------------------------------
+    def start_run(self, info: RunInfo) -> str:
+        run_id = uuid.uuid4().hex[:12]
+        with self.transaction() as db:
+            db.execute(
+                """INSERT INTO runs (id, engine, model, prompt_version, prompt_hash,
+                       schema_version, parameters, config_hash, code_version)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                [
+                    run_id,
+                    info.engine,
+                    info.model,
+                    info.prompt_version,
+                    info.prompt_hash,
+                    SCHEMA_VERSION,
+                    json.dumps(info.parameters, sort_keys=True, default=str),
+                    info.config_hash,
+                    __version__,
+                ],
+            )
+        return run_id
+
+    def finish_run(self, run_id: str, status: str = "done") -> None:
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE runs SET finished_at = now(), status = ? WHERE id = ?", [status, run_id]
+            )
+
+    # --- documents --------------------------------------------------------------------
+    def save_extraction(
+        self, run_id: str, article: Article, output: EngineOutput, latency_ms: float
+    ) -> None:
+        """Write one document's extraction, all or nothing."""
+        extraction = output.extraction
+        _check_grounded(article.text, extraction)
+        with self.transaction() as db:
+            _upsert_document(db, article)
+            for table in ITEM_TABLES:  # supersede this configuration's earlier items
+                db.execute(
+                    f"""DELETE FROM {table} WHERE document_id = $doc AND run_id IN
+                         (SELECT id FROM runs WHERE config_hash =
+                            (SELECT config_hash FROM runs WHERE id = $run))""",
+                    {"doc": article.id, "run": run_id},
+                )
+            _insert_items(db, run_id, article.id, extraction)
+            _insert_calls(db, run_id, article.id, output.calls)
+            db.execute(
+                """INSERT INTO run_documents (run_id, document_id, path, status, quotes,
+                       claims, events, dropped, latency_ms)
+                   VALUES (?, ?, ?, 'ok', ?, ?, ?, ?, ?)""",
+                [
+                    run_id,
+                    article.id,
+                    article.path,
+                    len(extraction.quotes),
+                    len(extraction.claims),
+                    len(extraction.events),
+                    output.dropped,
+                    latency_ms,
+                ],
+            )
+
+    def save_failure(
+        self,
+        run_id: str,
+        path: str | None,
+        error: str,
+        article: Article | None = None,
+        calls: Sequence[CallRecord] = (),
+    ) -> None:
+        """Record a document that could not be extracted (its text too, when it was read)."""
+        with self.transaction() as db:
+            if article is not None:
+                _upsert_document(db, article)
+            document_id = article.id if article is not None else None
+            _insert_calls(db, run_id, document_id, calls)
+            db.execute(
+                """INSERT INTO run_documents (run_id, document_id, path, status, error)
+                   VALUES (?, ?, ?, 'failed', ?)""",
+                [run_id, document_id, path, error],
+            )
+
+    def query(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> Any:
+        with self.lock:
+            return self.db.execute(sql, params).fetchall()
+
+
+def _upsert_document(db: duckdb.DuckDBPyConnection, article: Article) -> None:
+    db.execute(
+        """INSERT INTO documents (id, title, source, url, published_at, text, path,
+               char_count, meta) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (id) DO NOTHING""",
+        [
+            article.id,
+            article.title,
+            article.source,
+            article.url,
+            article.published,
+            article.text,
+            article.path,
+            len(article.text),
+            json.dumps(article.meta) if article.meta else None,
+        ],
+    )
+
+
+def _insert_items(
+    db: duckdb.DuckDBPyConnection, run_id: str, doc_id: str, extraction: DocumentExtraction
+) -> None:
+    if extraction.quotes:
+        db.executemany(
+            """INSERT INTO quotes (document_id, run_id, text, speaker, speaker_title, cue,
+                   kind, char_start, char_end, alignment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [
+                [
+                    doc_id,
+                    run_id,
+                    q.text,
+                    q.speaker,
+                    q.speaker_title,
+                    q.cue,
+                    q.kind.value,
+                    q.char_start,
+                    q.char_end,
+                    q.alignment.value,
+                ]
+                for q in extraction.quotes
+            ],
+        )
+    if extraction.claims:
+        db.executemany(
+            """INSERT INTO claims (document_id, run_id, text, claimant, cue, hedged,
+                   char_start, char_end, alignment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [
+                [
+                    doc_id,
+                    run_id,
+                    c.text,
+                    c.claimant,
+                    c.cue,
+                    c.hedged,
+                    c.char_start,
+                    c.char_end,
+                    c.alignment.value,
+                ]
+                for c in extraction.claims
+            ],
+        )
+    if extraction.events:
+        db.executemany(
+            """INSERT INTO events (document_id, run_id, event_type, text, trigger, actors,
+                   location, time_text, time, char_start, char_end, alignment)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [
+                [
+                    doc_id,
+                    run_id,
+                    e.event_type.value,
+                    e.text,
+                    e.trigger,
+                    list(e.actors),
+                    e.location,
+                    e.time_text,
+                    e.time,
+                    e.char_start,
+                    e.char_end,
+                    e.alignment.value,
+                ]
+                for e in extraction.events
+            ],
+        )
+
+
+def _insert_calls(
+    db: duckdb.DuckDBPyConnection, run_id: str, doc_id: str | None, calls: Sequence[CallRecord]
+) -> None:
+    if calls:
+        db.executemany(
+            """INSERT INTO llm_calls (run_id, document_id, model, prompt_tokens,
+                   completion_tokens, latency_ms, attempt, outcome, error, chunk_index)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [
+                [
+                    run_id,
+                    doc_id,
+                    c.model,
+                    c.prompt_tokens,
+                    c.completion_tokens,
+                    c.latency_ms,
+                    c.attempt,
+                    c.outcome,
+                    c.error,
+                    c.chunk_index,
+                ]
+                for c in calls
+            ],
+        )
+
+
+def _check_grounded(text: str, extraction: DocumentExtraction) -> None:
+    """Last line of defence: nothing reaches the database unless it is in the source."""
+    for kind in ITEM_TABLES:
+        for index, item in enumerate(getattr(extraction, kind)):
+            if text[item.char_start : item.char_end] != item.text:
+                raise ExtractorError(
+                    f"{kind}[{index}] is not grounded: text[{item.char_start}:{item.char_end}]"
+                    f" != {item.text[:40]!r}"
+                )
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

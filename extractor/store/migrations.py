@@ -1,0 +1,176 @@
+"""The DuckDB schema, as an ordered list of small numbered migrations.
+
+Each migration runs once, in its own transaction, and is recorded by number and name in
+`schema_migrations`. Never edit a migration that has shipped: add the next number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import duckdb
+
+Migration = Callable[[duckdb.DuckDBPyConnection], None]
+
+
+def m001_initial(db: duckdb.DuckDBPyConnection) -> None:
+    db.execute("""
+        CREATE TABLE documents (
+            id           VARCHAR PRIMARY KEY,   -- sha256 of the text, 16 hex digits
+            title        VARCHAR,
+            source       VARCHAR,
+            url          VARCHAR,
+            published_at DATE,
+            text         VARCHAR NOT NULL,
+            path         VARCHAR,               -- where it was first read from
+            char_count   INTEGER NOT NULL,
+            meta         JSON,
+            ingested_at  TIMESTAMPTZ NOT NULL DEFAULT now()
+        )""")
+    db.execute("""
+        CREATE TABLE runs (
+            id             VARCHAR PRIMARY KEY,
+            engine         VARCHAR NOT NULL,
+            model          VARCHAR,
+            prompt_version VARCHAR,
+            prompt_hash    VARCHAR,
+            schema_version VARCHAR NOT NULL,
+            parameters     JSON,
+            config_hash    VARCHAR NOT NULL,    -- same config => a re-run supersedes items
+            code_version   VARCHAR,
+            started_at     TIMESTAMPTZ NOT NULL DEFAULT now(),
+            finished_at    TIMESTAMPTZ,
+            status         VARCHAR NOT NULL DEFAULT 'running'  -- running | done | interrupted
+        )""")
+    db.execute("""
+        CREATE TABLE run_documents (
+            run_id      VARCHAR NOT NULL,
+            document_id VARCHAR,                -- null when the input could not be read
+            path        VARCHAR,
+            status      VARCHAR NOT NULL,       -- ok | failed
+            error       VARCHAR,
+            quotes      INTEGER,
+            claims      INTEGER,
+            events      INTEGER,
+            dropped     INTEGER,                -- items the engine could not ground
+            latency_ms  DOUBLE,
+            finished_at TIMESTAMPTZ NOT NULL DEFAULT now()
+        )""")
+    db.execute("CREATE SEQUENCE item_ids")
+    db.execute("""
+        CREATE TABLE quotes (
+            id            BIGINT PRIMARY KEY DEFAULT nextval('item_ids'),
+            document_id   VARCHAR NOT NULL,
+            run_id        VARCHAR NOT NULL,
+            text          VARCHAR NOT NULL,
+            speaker       VARCHAR,
+            speaker_title VARCHAR,
+            cue           VARCHAR,
+            kind          VARCHAR,
+            char_start    INTEGER NOT NULL,
+            char_end      INTEGER NOT NULL,
+            alignment     VARCHAR NOT NULL
+        )""")
+    db.execute("""
+        CREATE TABLE claims (
+            id          BIGINT PRIMARY KEY DEFAULT nextval('item_ids'),
+            document_id VARCHAR NOT NULL,
+            run_id      VARCHAR NOT NULL,
+            text        VARCHAR NOT NULL,
+            claimant    VARCHAR,
+            cue         VARCHAR,
+            hedged      BOOLEAN,
+            char_start  INTEGER NOT NULL,
+            char_end    INTEGER NOT NULL,
+            alignment   VARCHAR NOT NULL
+        )""")
+    db.execute("""
+        CREATE TABLE events (
+            id          BIGINT PRIMARY KEY DEFAULT nextval('item_ids'),
+            document_id VARCHAR NOT NULL,
+            run_id      VARCHAR NOT NULL,
+            event_type  VARCHAR NOT NULL,
+            text        VARCHAR NOT NULL,
+            trigger     VARCHAR,
+            actors      VARCHAR[],
+            location    VARCHAR,
+            time_text   VARCHAR,
+            time        VARCHAR,               -- ISO: YYYY, YYYY-MM or YYYY-MM-DD
+            char_start  INTEGER NOT NULL,
+            char_end    INTEGER NOT NULL,
+            alignment   VARCHAR NOT NULL
+        )""")
+    db.execute("""
+        CREATE TABLE llm_calls (
+            run_id            VARCHAR NOT NULL,
+            document_id       VARCHAR,
+            model             VARCHAR,
+            prompt_tokens     INTEGER,
+            completion_tokens INTEGER,
+            latency_ms        DOUBLE,
+            attempt           INTEGER,
+            outcome           VARCHAR,          -- ok | reask | error | cached
+            error             VARCHAR,
+            chunk_index       INTEGER,
+            created_at        TIMESTAMPTZ NOT NULL DEFAULT now()
+        )""")
+    for table in ("quotes", "claims", "events"):
+        db.execute(f"CREATE INDEX {table}_document ON {table}(document_id)")
+
+
+def m002_evals(db: duckdb.DuckDBPyConnection) -> None:
+    db.execute("""
+        CREATE TABLE evals (
+            id             VARCHAR PRIMARY KEY,
+            run_id         VARCHAR,
+            engine         VARCHAR,
+            model          VARCHAR,
+            prompt_version VARCHAR,
+            gold_path      VARCHAR NOT NULL,
+            documents      INTEGER NOT NULL,
+            metrics        JSON NOT NULL,       -- the whole metrics.json
+            created_at     TIMESTAMPTZ NOT NULL DEFAULT now()
+        )""")
+    db.execute("""
+        CREATE TABLE eval_scores (
+            eval_id   VARCHAR NOT NULL,
+            kind      VARCHAR NOT NULL,         -- quotes | claims | events
+            match     VARCHAR NOT NULL,         -- lenient | strict
+            precision DOUBLE,
+            recall    DOUBLE,
+            f1        DOUBLE,
+            tp        INTEGER,
+            fp        INTEGER,
+            fn        INTEGER
+        )""")
+
+
+MIGRATIONS: list[tuple[int, str, Migration]] = [
+    (1, "initial", m001_initial),
+    (2, "evals", m002_evals),
+]
+
+
+def migrate(db: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply the migrations not yet applied; return their names."""
+    db.execute("""
+        CREATE TABLE IF NOT EXISTS schema_migrations (
+            number     INTEGER PRIMARY KEY,
+            name       VARCHAR NOT NULL,
+            applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
+        )""")
+    done = {row[0] for row in db.execute("SELECT number FROM schema_migrations").fetchall()}
+    applied = []
+    for number, name, migration in MIGRATIONS:
+        if number in done:
+            continue
+        db.execute("BEGIN TRANSACTION")
+        try:
+            migration(db)
+            db.execute("INSERT INTO schema_migrations (number, name) VALUES (?, ?)", [number, name])
+            db.execute("COMMIT")
+        except Exception:
+            db.execute("ROLLBACK")
+            raise
+        applied.append(f"{number:03d}_{name}")
+    return applied

@@ -1,0 +1,51 @@
+"""Read-only SQL for users: one guard shared by the CLI and the HTTP service.
+
+Two layers: the statement types are checked before anything runs (only SELECT-like
+statements: SELECT, WITH, DESCRIBE, SHOW, EXPLAIN), and every connection the project opens
+has external access off, so a SELECT cannot read or write files either (`read_csv`, ...).
+The CLI also opens the file read-only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+
+from extractor.errors import InputError
+
+_ALLOWED = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    columns: list[str]
+    rows: list[tuple[Any, ...]]
+
+
+def check_read_only(sql: str) -> None:
+    """Raise `InputError` unless every statement in `sql` only reads the database."""
+    try:
+        statements = duckdb.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise InputError(f"SQL error: {str(exc).strip().splitlines()[0]}") from exc
+    if not statements:
+        raise InputError("no SQL statement given")
+    for statement in statements:
+        if statement.type not in _ALLOWED:
+            kind = statement.type.name
+            raise InputError(f"refused: {kind} statements are not allowed (read-only SQL)")
+
+
+def run_read_only(db: duckdb.DuckDBPyConnection, sql: str, limit: int | None = None) -> QueryResult:
+    """Check, then run `sql` (the last statement's rows are returned)."""
+    check_read_only(sql)
+    try:
+        cursor = db.cursor()
+        result = cursor.execute(sql)
+        rows = result.fetchmany(limit) if limit is not None else result.fetchall()
+        columns = [d[0] for d in result.description or []]
+    except duckdb.Error as exc:
+        raise InputError(f"SQL error: {str(exc).strip().splitlines()[0]}") from exc
+    return QueryResult(columns=columns, rows=rows)

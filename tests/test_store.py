@@ -1,0 +1,173 @@
+"""The DuckDB store: migrations, one transaction per document, failures recorded."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from extractor.articles import parse_article
+from extractor.engines.base import CallRecord, EngineOutput
+from extractor.errors import ExtractorError, InputError
+from extractor.store import RunInfo, Store, check_read_only, connect, run_read_only
+from extractor.store.migrations import MIGRATIONS
+from schemas import Claim, DocumentExtraction, Event, Quote
+
+TEXT = "Ana Lima said “we will win” on Monday in São Paulo 🙂. Prices may rise."
+INFO = RunInfo(engine="fake", model="m", prompt_version="v1", prompt_hash="h", parameters={})
+
+
+def _output(text: str = TEXT) -> EngineOutput:
+    start = text.index("we will")
+    quote = Quote(text="we will win", char_start=start, char_end=start + 11, speaker="Ana Lima")
+    c_start = text.index("Prices")
+    claim = Claim(
+        text="Prices may rise",
+        char_start=c_start,
+        char_end=c_start + 15,
+        claimant="<author>",
+        hedged=True,
+    )
+    event = Event(
+        text=text[: c_start - 1],
+        char_start=0,
+        char_end=c_start - 1,
+        event_type="statement",
+        actors=["Ana Lima"],
+        time="2025-07-07",
+    )
+    extraction = DocumentExtraction(quotes=[quote], claims=[claim], events=[event])
+    calls = [
+        CallRecord(
+            model="m",
+            prompt_tokens=10,
+            completion_tokens=5,
+            latency_ms=1.0,
+            attempt=1,
+            outcome="ok",
+        )
+    ]
+    return EngineOutput(extraction=extraction, calls=calls, dropped=1)
+
+
+def test_blank_database_migrates_to_the_expected_schema(db_path: Path) -> None:
+    Store(db_path).close()
+    db = duckdb.connect(str(db_path))
+    tables = {row[0] for row in db.execute("SHOW TABLES").fetchall()}
+    assert {
+        "documents",
+        "runs",
+        "run_documents",
+        "quotes",
+        "claims",
+        "events",
+        "llm_calls",
+        "evals",
+        "eval_scores",
+        "schema_migrations",
+    } <= tables
+    applied = db.execute("SELECT number, name FROM schema_migrations ORDER BY number").fetchall()
+    assert applied == [(n, name) for n, name, _ in MIGRATIONS]
+    columns = {r[0] for r in db.execute("DESCRIBE quotes").fetchall()}
+    assert {"document_id", "run_id", "text", "speaker", "char_start", "char_end"} <= columns
+    db.close()
+    Store(db_path).close()  # reopening applies nothing twice
+
+
+def test_migration_numbers_are_unique_and_ordered() -> None:
+    numbers = [number for number, _, _ in MIGRATIONS]
+    assert numbers == sorted(set(numbers))
+
+
+def test_extraction_round_trips_with_exact_offsets(db_path: Path) -> None:
+    article = parse_article(TEXT.encode(), name="a.txt")
+    with Store(db_path) as store:
+        run_id = store.start_run(INFO)
+        store.save_extraction(run_id, article, _output(), latency_ms=5.0)
+        rows = store.query(
+            "SELECT d.text, q.text, q.char_start, q.char_end FROM quotes q "
+            "JOIN documents d ON d.id = q.document_id"
+        )
+        ((doc_text, quote, start, end),) = rows
+        assert doc_text[start:end] == quote == "we will win"
+        assert store.query("SELECT actors FROM events") == [(["Ana Lima"],)]
+        assert store.query("SELECT prompt_tokens, outcome FROM llm_calls") == [(10, "ok")]
+        assert store.query("SELECT status, dropped FROM run_documents") == [("ok", 1)]
+
+
+def test_same_text_twice_is_one_document_and_rerun_supersedes(db_path: Path) -> None:
+    article = parse_article(TEXT.encode(), name="a.txt")
+    with Store(db_path) as store:
+        for _ in range(2):
+            run_id = store.start_run(INFO)
+            store.save_extraction(run_id, article, _output(), latency_ms=1.0)
+        assert store.query("SELECT count(*) FROM documents") == [(1,)]
+        assert store.query("SELECT count(*) FROM quotes") == [(1,)]
+        other = RunInfo(
+            engine="other", model=None, prompt_version=None, prompt_hash=None, parameters={}
+        )
+        store.save_extraction(store.start_run(other), article, _output(), latency_ms=1.0)
+        assert store.query("SELECT count(*) FROM quotes") == [(2,)]
+
+
+def test_ungrounded_item_is_refused_and_nothing_is_half_written(db_path: Path) -> None:
+    article = parse_article(TEXT.encode(), name="a.txt")
+    bad = _output()
+    quote = bad.extraction.quotes[0]
+    bad.extraction.quotes.append(quote.model_copy(update={"char_start": 0, "char_end": 11}))
+    with Store(db_path) as store:
+        run_id = store.start_run(INFO)
+        with pytest.raises(ExtractorError, match="not grounded"):
+            store.save_extraction(run_id, article, bad, latency_ms=1.0)
+        for table in ("documents", "quotes", "claims", "events", "llm_calls"):
+            assert store.query(f"SELECT count(*) FROM {table}") == [(0,)]
+
+
+def test_crash_inside_the_transaction_rolls_back_everything(db_path: Path) -> None:
+    article = parse_article(TEXT.encode(), name="a.txt")
+    output = _output()
+    output.calls.append("not a call record")  # type: ignore[arg-type]  # fails mid-write
+    with Store(db_path) as store:
+        run_id = store.start_run(INFO)
+        with pytest.raises(AttributeError):
+            store.save_extraction(run_id, article, output, latency_ms=1.0)
+        for table in ("documents", "quotes", "claims", "events", "llm_calls", "run_documents"):
+            assert store.query(f"SELECT count(*) FROM {table}") == [(0,)]
+
+
+def test_failure_is_recorded_with_its_error(db_path: Path) -> None:
+    with Store(db_path) as store:
+        run_id = store.start_run(INFO)
+        store.save_failure(run_id, "bad.bin", "bad.bin: looks like a binary file, not text")
+        assert store.query("SELECT path, status, error FROM run_documents") == [
+            ("bad.bin", "failed", "bad.bin: looks like a binary file, not text")
+        ]
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "delete from quotes",
+        "drop table quotes",
+        "insert into runs values (1)",
+        "update documents set text = ''",
+        "copy quotes to 'x.csv'",
+        "attach 'x.db'",
+        "select 1; delete from quotes",
+        "pragma enable_profiling",
+        "create table t (a int)",
+    ],
+)
+def test_write_statements_are_refused(sql: str) -> None:
+    with pytest.raises(InputError, match="refused"):
+        check_read_only(sql)
+
+
+def test_read_only_sql_runs_selects_and_cannot_touch_files(db_path: Path) -> None:
+    Store(db_path).close()
+    db = connect(db_path, read_only=True)
+    assert run_read_only(db, "select count(*) as n from quotes").rows == [(0,)]
+    with pytest.raises(InputError, match="disabled"):
+        run_read_only(db, "select * from read_csv('/etc/hostname')")
+    db.close()
