@@ -171,3 +171,12 @@ def test_read_only_sql_runs_selects_and_cannot_touch_files(db_path: Path) -> Non
     with pytest.raises(InputError, match="disabled"):
         run_read_only(db, "select * from read_csv('/etc/hostname')")
     db.close()
+
+
+def test_stored_extraction_loads_back_identical(db_path: Path) -> None:
+    article = parse_article(TEXT.encode(), name="a.txt")
+    with Store(db_path) as store:
+        run_id = store.start_run(INFO)
+        store.save_extraction(run_id, article, _output(), latency_ms=1.0)
+        assert store.load_extraction(run_id, article.id) == _output().extraction
+        assert store.load_extraction("other-run", article.id) == DocumentExtraction()

@@ -172,9 +172,33 @@ class Store:
                 [run_id, document_id, path, error],
             )
 
+    def load_extraction(self, run_id: str, document_id: str) -> DocumentExtraction:
+        """A stored extraction back as the schema objects (checked against the text)."""
+        with self.lock:
+            return load_extraction(self.db, run_id, document_id)
+
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> Any:
         with self.lock:
             return self.db.execute(sql, params).fetchall()
+
+
+def load_extraction(
+    db: duckdb.DuckDBPyConnection, run_id: str, document_id: str
+) -> DocumentExtraction:
+    found = db.execute("SELECT text FROM documents WHERE id = ?", [document_id]).fetchone()
+    if found is None:
+        raise ExtractorError(f"no document {document_id!r} in the database")
+    params = [run_id, document_id]
+    items: dict[str, list[dict[str, Any]]] = {}
+    for table in ITEM_TABLES:
+        cursor = db.execute(
+            f"SELECT * EXCLUDE (id, document_id, run_id) FROM {table} "
+            "WHERE run_id = ? AND document_id = ? ORDER BY char_start, id",
+            params,
+        )
+        columns = [d[0] for d in cursor.description or []]
+        items[table] = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    return DocumentExtraction.model_validate(items, context={"document": found[0]})
 
 
 def _upsert_document(db: duckdb.DuckDBPyConnection, article: Article) -> None:
