@@ -1,0 +1,214 @@
+"""`extractor eval`: score an engine (or a stored run) against a gold set, and compare evals.
+
+    extractor eval --gold FILE_OR_DIR [--engine E] [--run-id RUN] [--db FILE] [--out DIR]
+    extractor eval compare DIR_A DIR_B
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from extractor import __version__
+from extractor.articles import Article, document_id
+from extractor.commands.options import add_db, add_engine, settings_from
+from extractor.engines import create_engine
+from extractor.errors import ConfigError
+from extractor.pipeline import Source, run_batch
+from extractor.store import Store
+from schemas import DocumentExtraction
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "eval",
+        help="score an engine against a gold set (or: eval compare A B)",
+        description="Extracts the gold documents with --engine (or scores the stored run "
+        "--run-id), writes OUT/metrics.json, samples.jsonl, report.md and report.html, prints "
+        "a table, and stores the scores in the database. `extractor eval compare A B` "
+        "compares two eval output folders.",
+    )
+    parser.add_argument("compare", nargs="*", metavar="compare A B", help=argparse.SUPPRESS)
+    parser.add_argument("--gold", type=Path, help="gold JSONL file or folder of them")
+    parser.add_argument("--run-id", help="score this stored run instead of extracting")
+    parser.add_argument("--out", type=Path, default=Path("eval-out"), help="output folder")
+    parser.add_argument("--samples", type=int, default=1000, help="bootstrap resamples (compare)")
+    add_db(parser)
+    add_engine(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.compare:
+        return _compare(args)
+    if args.gold is None:
+        raise ConfigError("eval needs --gold FILE_OR_DIR (or: extractor eval compare A B)")
+    from eval import load_gold, score
+
+    gold = load_gold(args.gold)
+    settings = settings_from(args)
+    with Store(settings.db_path) as store:
+        if args.run_id:
+            run_id, info = args.run_id, _run_row(store, args.run_id)
+            predictions = _stored_predictions(store, run_id, gold)
+            failed: list[str] = []
+        else:
+            run_id, info, predictions, failed = _extract_gold(store, settings, gold)
+        result = score(gold, predictions)
+        header = {
+            **info,
+            "run_id": run_id,
+            "gold": str(args.gold),
+            "documents": len(gold),
+            "failed_documents": failed,
+            "code_version": __version__,
+            "git_commit": _git_commit(),
+            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+        metrics = result.metrics_json(header)
+        _write_outputs(args.out, result, metrics, gold)
+        _store_eval(store, metrics, run_id, header)
+    console = Console()
+    console.print(_table(result))
+    console.print(f"wrote {args.out}/metrics.json, samples.jsonl, report.md, report.html")
+    return 0
+
+
+def _extract_gold(
+    store: Store, settings: Any, gold: list[Any]
+) -> tuple[str, dict[str, Any], dict[str, DocumentExtraction], list[str]]:
+    engine = create_engine(settings)
+    try:
+        by_text = {doc.id: doc for doc in gold}
+        sources = [Source(doc.id, _reader(doc)) for doc in gold]
+        batch = run_batch(sources, engine, store, concurrency=settings.concurrency)
+        info = {
+            "engine": engine.name,
+            "model": engine.model,
+            "prompt_version": engine.prompt_version,
+            "prompt_hash": engine.prompt_hash,
+        }
+    finally:
+        engine.close()
+    predictions = {
+        o.name: o.output.extraction for o in batch.outcomes if o.ok and o.output is not None
+    }
+    failed = [f"{o.name}: {o.error}" for o in batch.failed if o.name in by_text]
+    return batch.run_id, info, predictions, failed
+
+
+def _reader(doc: Any) -> Any:
+    def read() -> Article:
+        published = doc.published
+        return Article(text=doc.text, title=doc.title, published=published, path=doc.id)
+
+    return read
+
+
+def _stored_predictions(store: Store, run_id: str, gold: list[Any]) -> dict[str, DocumentExtraction]:
+    return {doc.id: store.load_extraction(run_id, document_id(doc.text)) for doc in gold}
+
+
+def _run_row(store: Store, run_id: str) -> dict[str, Any]:
+    rows = store.query(
+        "SELECT engine, model, prompt_version, prompt_hash FROM runs WHERE id = ?", [run_id]
+    )
+    if not rows:
+        raise ConfigError(f"no run {run_id!r} in {store.path} (see `extractor runs`)")
+    engine, model, prompt_version, prompt_hash = rows[0]
+    return {
+        "engine": engine,
+        "model": model,
+        "prompt_version": prompt_version,
+        "prompt_hash": prompt_hash,
+    }
+
+
+def _write_outputs(out: Path, result: Any, metrics: dict[str, Any], gold: list[Any]) -> None:
+    from eval import render_markdown, write_samples
+
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+    write_samples(result, out / "samples.jsonl")
+    (out / "report.md").write_text(render_markdown(result, metrics["header"]), encoding="utf-8")
+    try:
+        from extractor.review import render_eval_report
+    except ImportError:
+        return
+    samples = [json.loads(line) for line in (out / "samples.jsonl").open(encoding="utf-8")]
+    html = render_eval_report(metrics, samples, {doc.id: doc.text for doc in gold})
+    (out / "report.html").write_text(html, encoding="utf-8")
+
+
+def _store_eval(store: Store, metrics: dict[str, Any], run_id: str, header: dict[str, Any]) -> None:
+    eval_id = uuid.uuid4().hex[:12]
+    with store.transaction() as db:
+        db.execute(
+            """INSERT INTO evals (id, run_id, engine, model, prompt_version, gold_path,
+                   documents, metrics) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+            [
+                eval_id,
+                run_id,
+                header.get("engine"),
+                header.get("model"),
+                header.get("prompt_version"),
+                header["gold"],
+                header["documents"],
+                json.dumps(metrics),
+            ],
+        )
+        for kind in ("quotes", "claims", "events"):
+            for match in ("lenient", "strict"):
+                scores = metrics.get(kind, {}).get(match)
+                if scores:
+                    db.execute(
+                        """INSERT INTO eval_scores VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                        [
+                            eval_id,
+                            kind,
+                            match,
+                            scores["precision"],
+                            scores["recall"],
+                            scores["f1"],
+                            scores["tp"],
+                            scores["fp"],
+                            scores["fn"],
+                        ],
+                    )
+
+
+def _compare(args: argparse.Namespace) -> int:
+    if len(args.compare) != 3 or args.compare[0] != "compare":
+        raise ConfigError("usage: extractor eval compare DIR_A DIR_B")
+    from eval import compare, render_comparison
+
+    comparison = compare(Path(args.compare[1]), Path(args.compare[2]))
+    Console().print(render_comparison(comparison))
+    return 0
+
+
+def _table(result: Any) -> Any:
+    from eval import render_table
+
+    return render_table(result)
+
+
+def _git_commit() -> str | None:
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            cwd=Path(__file__).resolve().parent,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout.strip() or None
