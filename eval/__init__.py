@@ -1,0 +1,29 @@
+"""Evaluation against a hand-annotated gold set: loading, matching, metrics, comparison.
+
+This package scores what the pipeline produced; it imports the schemas, never the engines.
+"""
+
+from eval.compare import Comparison, compare, render_comparison
+from eval.gold import KINDS, GoldDocument, load_gold
+from eval.match import LENIENT, STRICT, assign, names_match, overlap_score
+from eval.metrics import EvalResult, score
+from eval.report import render_markdown, render_table, write_samples
+
+__all__ = [
+    "KINDS",
+    "LENIENT",
+    "STRICT",
+    "Comparison",
+    "EvalResult",
+    "GoldDocument",
+    "assign",
+    "compare",
+    "load_gold",
+    "names_match",
+    "overlap_score",
+    "render_comparison",
+    "render_markdown",
+    "render_table",
+    "score",
+    "write_samples",
+]
