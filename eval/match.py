@@ -12,6 +12,8 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 
+from schemas import overlap_ratio
+
 LENIENT = 0.5
 STRICT = 0.9
 THRESHOLDS = {"lenient": LENIENT, "strict": STRICT}
@@ -22,10 +24,7 @@ _STOP = frozenset({"the", "of", "a", "an"})
 
 
 def overlap_score(gold: Interval, pred: Interval) -> float:
-    overlap = min(gold[1], pred[1]) - max(gold[0], pred[0])
-    if overlap <= 0:
-        return 0.0
-    return overlap / max(gold[1] - gold[0], pred[1] - pred[0])
+    return overlap_ratio(gold, pred)
 
 
 def assign(

@@ -71,7 +71,7 @@ def extract_one(engine: Engine, source: Source) -> Outcome:
         return Outcome(source.name, article, _partial_output(exc), _one_line(exc))
     except Exception as exc:  # a bug must not sink the batch: record it and go on
         message = f"internal error: {type(exc).__name__}: {_one_line(exc)}"
-        return Outcome(source.name, article, None, message)
+        return Outcome(source.name, article, _partial_output(exc), message)
     latency_ms = (time.perf_counter() - started) * 1000
     return Outcome(source.name, article, output, None, latency_ms)
 
@@ -133,7 +133,7 @@ def _save(store: Store, run_id: str, outcome: Outcome) -> None:
     )
 
 
-def _partial_output(exc: ExtractorError) -> EngineOutput | None:
+def _partial_output(exc: Exception) -> EngineOutput | None:
     """Calls made before a provider failure still cost money: keep them for the record."""
     calls: list[CallRecord] | None = getattr(exc, "calls", None)
     if not calls:

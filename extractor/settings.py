@@ -34,7 +34,7 @@ class Settings:
     ctx_size: int = 8192
     # --- generation and validation
     temperature: float = 0.0
-    max_tokens: int = 1024
+    max_tokens: int = 700
     max_reasks: int = 2  # re-asks after the first answer (so at most 1 + max_reasks calls)
     use_candidates: bool = True
     chunk_chars: int = 6000

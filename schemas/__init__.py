@@ -23,6 +23,7 @@ from schemas.models import (
     Quote,
     QuoteKind,
     Span,
+    overlap_ratio,
 )
 
 SCHEMA_VERSION = "1"
@@ -42,4 +43,5 @@ __all__ = [
     "Quote",
     "QuoteKind",
     "Span",
+    "overlap_ratio",
 ]

@@ -67,6 +67,14 @@ EVENT_TYPES: dict[EventType, str] = {
 }
 
 
+def overlap_ratio(a: tuple[int, int], b: tuple[int, int]) -> float:
+    """Shared characters of two half-open intervals over the longer one's length."""
+    overlap = min(a[1], b[1]) - max(a[0], b[0])
+    if overlap <= 0:
+        return 0.0
+    return overlap / max(a[1] - a[0], b[1] - b[0])
+
+
 class Span(BaseModel):
     """A piece of the source document: `document[char_start:char_end] == text`."""
 

@@ -1,7 +1,7 @@
 """`extractor eval`: score an engine (or a stored run) against a gold set, and compare evals.
 
-    extractor eval --gold FILE_OR_DIR [--engine E] [--run-id RUN] [--db FILE] [--out DIR]
-    extractor eval compare DIR_A DIR_B
+extractor eval --gold FILE_OR_DIR [--engine E] [--run-id RUN] [--db FILE] [--out DIR]
+extractor eval compare DIR_A DIR_B
 """
 
 from __future__ import annotations
@@ -112,7 +112,9 @@ def _reader(doc: Any) -> Any:
     return read
 
 
-def _stored_predictions(store: Store, run_id: str, gold: list[Any]) -> dict[str, DocumentExtraction]:
+def _stored_predictions(
+    store: Store, run_id: str, gold: list[Any]
+) -> dict[str, DocumentExtraction]:
     return {doc.id: store.load_extraction(run_id, document_id(doc.text)) for doc in gold}
 
 

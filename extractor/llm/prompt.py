@@ -1,0 +1,63 @@
+"""Versioned prompt files under `prompts/`, rendered for one chunk of an article."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from extractor.errors import ConfigError
+from extractor.segment import sentences
+from schemas import EVENT_TYPES, DocumentExtraction
+
+PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
+DEFAULT_PROMPT = "extract/v1"
+
+
+@dataclass(frozen=True)
+class Prompt:
+    version: str
+    system: str
+    user: str
+
+    @property
+    def hash(self) -> str:
+        content = f"{self.version}\n{self.system}\n{self.user}".encode()
+        return hashlib.sha256(content).hexdigest()[:16]
+
+    def messages(
+        self, chunk: str, published: str | None, hints: DocumentExtraction | None
+    ) -> list[dict[str, str]]:
+        types = "\n".join(f"  - {t.value}: {text}" for t, text in EVENT_TYPES.items())
+        numbered = "\n".join(f"[{n}] {s.text}" for n, s in enumerate(sentences(chunk), 1))
+        user = self.user.format(
+            published=published or "unknown", article=numbered, hints=_hints(hints)
+        )
+        return [
+            {"role": "system", "content": self.system.format(event_types=types)},
+            {"role": "user", "content": user.strip()},
+        ]
+
+
+@cache
+def load_prompt(version: str | None = None) -> Prompt:
+    version = version or os.environ.get("EXTRACTOR_PROMPT") or DEFAULT_PROMPT
+    folder = PROMPTS_DIR / version
+    try:
+        system = (folder / "system.md").read_text(encoding="utf-8")
+        user = (folder / "user.md").read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"prompt {version!r}: cannot read {folder} ({exc.strerror})") from exc
+    return Prompt(version, system, user)
+
+
+def _hints(hints: DocumentExtraction | None) -> str:
+    """The rules engine's findings, so the model starts from what is certainly there."""
+    if hints is None or not (hints.quotes or hints.claims):
+        return ""
+    lines = ["Already found (check, complete, and add what is missing):"]
+    lines += [f'- quote by {q.speaker or "?"}: "{q.text}"' for q in hints.quotes]
+    lines += [f'- claim by {c.claimant or "?"}: "{c.text}"' for c in hints.claims]
+    return "\n".join(lines)

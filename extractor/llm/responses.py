@@ -1,0 +1,125 @@
+"""What the model fills in: small, flat, bounded models, validated against the chunk.
+
+Validation runs with `context={"document": chunk_text}`. A span that cannot be found in
+the chunk, or a speaker or claimant named nowhere in it, is a validation error listing every
+bad item, which instructor feeds back to the model (re-ask). Repeated items are dropped
+before the bound is checked: small models repeat one item until the token cap.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from typing import Annotated, Any
+
+from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
+
+from extractor.ground import locate, normalise
+from schemas import AUTHOR, MAX_ACTORS, EventType
+
+MAX_PER_CHUNK = 8
+# String bounds reach the grammar of constrained decoding (JSON Schema maxLength), so a
+# rambling small model is cut off instead of filling the token budget with one field.
+SpanText = Annotated[str, Field(min_length=1, max_length=400)]
+Name = Annotated[str, Field(min_length=1, max_length=80)]
+_SENTENCE_NUMBER = re.compile(r"^\s*\[\d+\]\s*")
+
+
+class _Item(BaseModel):
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_sentence_numbers(cls, value: Any) -> Any:
+        """The prompt numbers sentences; models sometimes copy the numbers."""
+        return _SENTENCE_NUMBER.sub("", value) if isinstance(value, str) else value
+
+
+class QuoteOut(_Item):
+    text: SpanText = Field(description="the exact words between the quotation marks")
+    speaker: Name | None = Field(default=None, description="full name of who said it")
+
+
+class ClaimOut(_Item):
+    text: SpanText = Field(description="the exact reported clause")
+    claimant: Name | None = Field(default=None, description=f"who claims it, or {AUTHOR}")
+
+
+class EventOut(_Item):
+    sentence: SpanText = Field(description="the exact sentence reporting the event")
+    event_type: EventType
+    actors: Annotated[list[Name], Field(max_length=MAX_ACTORS)] = Field(default_factory=list)
+    location: Name | None = None
+    time: Annotated[str, Field(max_length=40)] | None = None
+
+
+class ChunkResponse(BaseModel):
+    quotes: Annotated[list[QuoteOut], Field(max_length=MAX_PER_CHUNK)] = Field(default_factory=list)
+    claims: Annotated[list[ClaimOut], Field(max_length=MAX_PER_CHUNK)] = Field(default_factory=list)
+    events: Annotated[list[EventOut], Field(max_length=MAX_PER_CHUNK)] = Field(default_factory=list)
+
+    @field_validator("quotes", "claims", "events", mode="before")
+    @classmethod
+    def _drop_repeats(cls, value: Any) -> Any:
+        if not isinstance(value, list):
+            return value
+        seen, unique = set(), []
+        for item in value:
+            key = json.dumps(item, sort_keys=True, default=str)
+            if key not in seen:
+                seen.add(key)
+                unique.append(item)
+        return unique
+
+    @model_validator(mode="after")
+    def _grounded(self, info: ValidationInfo) -> ChunkResponse:
+        document = (info.context or {}).get("document")
+        if not isinstance(document, str):
+            return self
+        problems = item_problems(self, document)
+        if problems:
+            raise ValueError(
+                "copy text exactly from the article; these items are wrong: " + "; ".join(problems)
+            )
+        return self
+
+
+def item_problems(response: ChunkResponse, document: str) -> list[str]:
+    """One message per item that is not grounded in `document`."""
+    problems = []
+    for index, quote in enumerate(response.quotes):
+        problems += _span_problem(f"quotes[{index}].text", quote.text, document)
+        problems += _name_problem(f"quotes[{index}].speaker", quote.speaker, document)
+    for index, claim in enumerate(response.claims):
+        problems += _span_problem(f"claims[{index}].text", claim.text, document)
+        problems += _name_problem(f"claims[{index}].claimant", claim.claimant, document)
+    for index, event in enumerate(response.events):
+        problems += _span_problem(f"events[{index}].sentence", event.sentence, document)
+    return problems
+
+
+MAX_NAME_WORDS = 8
+
+
+def name_in_text(name: str, document: str) -> bool:
+    """`name` is a name-sized phrase that the document contains (case-insensitive)."""
+    phrase = normalise(name).casefold().strip(" .,;:")
+    if not phrase or len(phrase.split()) > MAX_NAME_WORDS:
+        return False
+    return phrase in normalise(document).casefold()
+
+
+def schema_hash() -> str:
+    canonical = json.dumps(ChunkResponse.model_json_schema(), sort_keys=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+def _span_problem(where: str, text: str, document: str) -> list[str]:
+    if locate(text, document) is None:
+        return [f"{where} {text[:80]!r} is not in the article"]
+    return []
+
+
+def _name_problem(where: str, name: str | None, document: str) -> list[str]:
+    if name is None or name == AUTHOR or name_in_text(name, document):
+        return []
+    return [f"{where} {name!r} is named nowhere in the article"]

@@ -1,0 +1,171 @@
+"""The HTTP layer under the openai client: transport retries and a record of every call.
+
+Transport faults (429, 5xx, timeouts, dropped connections) are retried here with tenacity:
+exponential backoff with jitter, honouring `Retry-After`, bounded in attempts and total wait.
+Validation problems are not seen here: instructor's re-ask loop sits above. Every HTTP
+attempt becomes a `CallRecord` with its tokens (read from the response's `usage`), latency
+and outcome; no header or body text that could hold a secret is recorded.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+
+import httpx
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception_type,
+    stop_after_attempt,
+    stop_after_delay,
+    wait_exponential_jitter,
+)
+
+from extractor.engines.base import CallRecord
+from extractor.llm.ratelimit import RateLimiter
+
+RETRY_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504})
+#: 0.5 s, 1 s, 2 s ... up to 20 s, each plus up to 1 s of jitter.
+_BACKOFF = wait_exponential_jitter(multiplier=0.5, max=20.0, jitter=1.0)
+
+
+class _Retryable(Exception):
+    def __init__(
+        self,
+        message: str,
+        retry_after: float | None = None,
+        response: httpx.Response | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+        self.response = response
+
+
+@dataclass
+class Recorder:
+    """Collects the calls of one extraction (one per thread: not shared)."""
+
+    model: str
+    calls: list[CallRecord] = field(default_factory=list)
+    chunk_index: int = 0
+
+
+class RecordingTransport(httpx.BaseTransport):
+    def __init__(
+        self,
+        inner: httpx.BaseTransport,
+        *,
+        max_retries: int,
+        max_wait_s: float,
+        limiter: RateLimiter | None = None,
+    ) -> None:
+        self.inner = inner
+        self.max_retries = max_retries
+        self.max_wait_s = max_wait_s
+        self.limiter = limiter
+        self._local = threading.local()
+
+    @property
+    def recorder(self) -> Recorder | None:
+        return getattr(self._local, "recorder", None)
+
+    @recorder.setter
+    def recorder(self, value: Recorder | None) -> None:
+        self._local.recorder = value
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        retrying = Retrying(
+            retry=retry_if_exception_type(_Retryable),
+            stop=stop_after_attempt(self.max_retries + 1) | stop_after_delay(self.max_wait_s),
+            wait=_wait,
+            reraise=True,
+        )
+        try:
+            for attempt in retrying:
+                with attempt:
+                    return self._attempt(request, attempt.retry_state.attempt_number)
+        except _Retryable as exc:
+            # Out of attempts: hand the SDK the last failure as it would have seen it.
+            if isinstance(exc.__cause__, httpx.TransportError):
+                raise exc.__cause__ from None
+            assert exc.response is not None
+            return exc.response
+        raise AssertionError("tenacity returned without an attempt")
+
+    def close(self) -> None:
+        self.inner.close()
+
+    def _attempt(self, request: httpx.Request, number: int) -> httpx.Response:
+        if self.limiter is not None:
+            self.limiter.acquire()
+        started = time.perf_counter()
+        try:
+            response = self.inner.handle_request(request)
+        except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
+            self._record(number, started, None, "error", f"{type(exc).__name__}: {exc}"[:200])
+            raise _Retryable(type(exc).__name__) from exc
+        if response.status_code in RETRY_STATUS:
+            response.read()
+            self._record(number, started, None, "error", f"HTTP {response.status_code}")
+            raise _Retryable(f"HTTP {response.status_code}", _retry_after(response), response)
+        response.read()
+        self._record(number, started, _usage(response), "ok", None)
+        return response
+
+    def _record(
+        self,
+        number: int,
+        started: float,
+        usage: tuple[int | None, int | None] | None,
+        outcome: str,
+        error: str | None,
+    ) -> None:
+        recorder = self.recorder
+        if recorder is None:
+            return
+        prompt, completion = usage or (None, None)
+        recorder.calls.append(
+            CallRecord(
+                model=recorder.model,
+                prompt_tokens=prompt,
+                completion_tokens=completion,
+                latency_ms=round((time.perf_counter() - started) * 1000, 1),
+                attempt=number,
+                outcome=outcome,
+                error=error,
+                chunk_index=recorder.chunk_index,
+            )
+        )
+
+
+def _wait(state: RetryCallState) -> float:
+    exc = state.outcome.exception() if state.outcome else None
+    if isinstance(exc, _Retryable) and exc.retry_after is not None:
+        return min(exc.retry_after, 60.0)
+    return float(_BACKOFF(state))
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError):
+        return None
+
+
+def _usage(response: httpx.Response) -> tuple[int | None, int | None] | None:
+    try:
+        usage = json.loads(response.content).get("usage") or {}
+    except (ValueError, AttributeError):
+        return None
+    return usage.get("prompt_tokens"), usage.get("completion_tokens")
