@@ -1,0 +1,79 @@
+"""Live tests: the embedded llama.cpp engine with the real SmolLM2 model (slow: selected
+with `-m live`, run by scripts/test and CI)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from extractor.articles import read_article
+from extractor.cli import main
+from extractor.engines.llm import LLMEngine
+from extractor.llm.local_server import LocalServer
+from extractor.pipeline import Source, run_batch
+from extractor.settings import Settings
+from extractor.store import Store
+from tests.conftest import ARTICLES, SEED
+
+pytestmark = pytest.mark.live
+
+
+def test_local_engine_extracts_the_seed_article_grounded(db_path: Path, tmp_path: Path) -> None:
+    code = main(["extract", str(SEED), "--engine", "local", "--db", str(db_path), "--no-cache"])
+    assert code == 0
+    con = duckdb.connect(str(db_path), read_only=True)
+    for table in ("quotes", "claims", "events"):
+        for text, span, start, end in con.execute(
+            f"select d.text, t.text, t.char_start, t.char_end from {table} t "
+            "join documents d on d.id = t.document_id"
+        ).fetchall():
+            assert text[start:end] == span
+    speakers = [r[0] for r in con.execute("select speaker from quotes").fetchall()]
+    assert speakers.count("Dan Caine") == 2
+    calls = con.execute(
+        "select prompt_tokens, completion_tokens, outcome from llm_calls"
+    ).fetchall()
+    assert calls and all(p > 0 and c > 0 for p, c, outcome in calls if outcome != "error")
+    model = con.execute("select model from runs").fetchone()
+    assert model == ("local:SmolLM2-135M-Instruct.Q4_1.gguf",)
+    con.close()
+
+
+def test_stopping_the_server_mid_batch_fails_the_rest_cleanly(
+    db_path: Path, tmp_path: Path
+) -> None:
+    server = LocalServer(threads=2)
+    settings = Settings(engine="llm", base_url=server.base_url, model=server.model_name,
+                        use_cache=False, use_candidates=False, max_retries=1, max_retry_wait_s=2.0,
+                        cache_dir=tmp_path)  # fmt: skip
+    engine = LLMEngine(settings)
+    articles = ARTICLES[:3]
+
+    def source(path: Path, stop_first: bool) -> Source:
+        def read():  # type: ignore[no-untyped-def]
+            if stop_first:
+                server.stop()
+            return read_article(path)
+
+        return Source(str(path), read)
+
+    sources = [source(articles[0], False), source(articles[1], True), source(articles[2], False)]
+    with Store(db_path) as store:
+        result = run_batch(sources, engine, store)
+    engine.close()
+    assert [o.ok for o in result.outcomes] == [True, False, False]
+    assert all("unreachable after retries" in (o.error or "") for o in result.failed)
+    con = duckdb.connect(str(db_path), read_only=True)
+    rows = con.execute("select status, error from run_documents order by finished_at").fetchall()
+    assert [r[0] for r in rows] == ["ok", "failed", "failed"]
+    ok_doc = con.execute("select document_id, quotes, claims, events from run_documents "
+                         "where status = 'ok'").fetchone()  # fmt: skip
+    count = "select count(*) from {} where document_id = ?"
+    counts = [con.execute(count.format(t), [ok_doc[0]]).fetchone()[0]
+              for t in ("quotes", "claims", "events")]  # fmt: skip
+    assert counts == list(ok_doc[1:])  # the finished document is whole
+    failed_calls = con.execute("select count(*) from llm_calls where outcome = 'error'").fetchone()
+    assert failed_calls[0] >= 2  # the failed attempts are on record too
+    con.close()
