@@ -30,7 +30,7 @@ def test_seed_article_quotes_land_in_duckdb_grounded(
 ) -> None:
     assert _extract(db_path, str(SEED)) == 0
     out = capsys.readouterr().out
-    assert "Dan Caine" in out and "South Korean intelligence agencies" in out
+    assert "Dan Caine" in out and "We’re charting a shared path forward" in out
     assert main(["sql", "select speaker, text from quotes", "--db", str(db_path), "--json"]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     speakers = {row["speaker"] for row in rows}
@@ -100,6 +100,7 @@ def test_write_sql_is_refused_and_deletes_nothing(
     db_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert _extract(db_path, str(SEED)) == 0
+    capsys.readouterr()
     before = _rows(db_path, "select count(*) from quotes")
     assert main(["sql", "delete from quotes", "--db", str(db_path)]) == 1
     err = capsys.readouterr().err

@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         sql = args.query or _table_query(db, args.table)
         run_read_only(db, sql, limit=0)  # the guard, before fetching anything
-        table = db.execute(sql).to_arrow_table()
+        table = db.sql(sql).to_arrow_table()
     finally:
         db.close()
     write_table(table, args.out, fmt)

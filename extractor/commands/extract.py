@@ -46,8 +46,8 @@ def sources_for(paths: list[str]) -> list[Source]:
 def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     sources = sources_for(args.paths)
-    out = Console(soft_wrap=args.json)
-    err = Console(stderr=True)
+    out = Console(soft_wrap=args.json, width=None if sys.stdout.isatty() else 120)
+    err = Console(stderr=True, soft_wrap=True)
     engine = create_engine(settings)
     try:
         with Store(settings.db_path) as store, _progress(err, len(sources)) as progress:
