@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import TypeVar
 
 from extractor.ground import Match, locate
-from extractor.llm.responses import ChunkResponse, name_in_text
+from extractor.llm.responses import ChunkResponse, inside_quotation, name_in_text
 from extractor.segment import sentences
 from schemas import AUTHOR, Claim, DocumentExtraction, Event, Quote, Span, overlap_ratio
 
@@ -32,7 +32,8 @@ def ground_response(
     within = (start, end)
     quotes, claims, events = [], [], []
     for q in response.quotes:
-        if (m := locate(q.text, document, within=within)) is None:
+        m = locate(q.text, document, within=within)
+        if m is None or not inside_quotation(document, m.start, m.end):
             dropped += 1
             continue
         speaker = q.speaker if q.speaker and name_in_text(q.speaker, document) else None

@@ -88,6 +88,12 @@ def item_problems(response: ChunkResponse, document: str) -> list[str]:
     problems = []
     for index, quote in enumerate(response.quotes):
         problems += _span_problem(f"quotes[{index}].text", quote.text, document)
+        match = locate(quote.text, document)
+        if match is not None and not inside_quotation(document, match.start, match.end):
+            problems.append(
+                f"quotes[{index}].text {quote.text[:60]!r} is not inside quotation marks: "
+                "a quote is only words the article puts in quotation marks"
+            )
         problems += _name_problem(f"quotes[{index}].speaker", quote.speaker, document)
     for index, claim in enumerate(response.claims):
         problems += _span_problem(f"claims[{index}].text", claim.text, document)
@@ -98,6 +104,18 @@ def item_problems(response: ChunkResponse, document: str) -> list[str]:
 
 
 MAX_NAME_WORDS = 8
+
+
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"\n]*\"")
+
+
+def inside_quotation(document: str, start: int, end: int) -> bool:
+    """`document[start:end]` lies between a pair of quotation marks."""
+    return any(m.start() < start and end < m.end() for m in _quoted_regions(document))
+
+
+def _quoted_regions(document: str) -> list[re.Match[str]]:
+    return list(_QUOTED.finditer(document))
 
 
 def name_in_text(name: str, document: str) -> bool:
