@@ -87,7 +87,9 @@ class LLMEngine:
             api_key=settings.api_key or "not-needed",
             max_retries=0,  # transport retries are ours (RecordingTransport)
             timeout=settings.timeout_s,
-            http_client=httpx.Client(transport=self.transport, timeout=settings.timeout_s),
+            http_client=httpx.Client(  # type: ignore[arg-type]  # the SDK's httpx alias
+                transport=self.transport, timeout=settings.timeout_s
+            ),
         )
         self.instructor = instructor.from_openai(self.client, mode=self.mode)
 

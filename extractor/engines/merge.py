@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from extractor.ground import Match, locate
 from extractor.llm.responses import ChunkResponse, inside_quotation, name_in_text
-from extractor.segment import sentences
+from extractor.segment import Segment, sentences
 from schemas import AUTHOR, Claim, DocumentExtraction, Event, Quote, Span, overlap_ratio
 
 SAME_ITEM = 0.5  # two spans overlapping this much are the same item
@@ -37,7 +37,7 @@ def ground_response(
             dropped += 1
             continue
         speaker = q.speaker if q.speaker and name_in_text(q.speaker, document) else None
-        quotes.append(Quote(**_span(document, m), speaker=speaker))
+        quotes.append(Quote.model_validate({**_span(document, m), "speaker": speaker}))
     for c in response.claims:
         if (m := locate(c.text, document, within=within)) is None:
             dropped += 1
@@ -46,10 +46,10 @@ def ground_response(
             c.claimant and name_in_text(c.claimant, document)
         ) else None  # fmt: skip
         text = document[m.start : m.end]
-        claims.append(
-            Claim(**_span(document, m), claimant=claimant, hedged=bool(_HEDGES.search(text)))
-        )
-    sents = [s for s in sentences(document[start:end])]
+        hedged = bool(_HEDGES.search(text))
+        claims.append(Claim.model_validate({**_span(document, m), "claimant": claimant,
+                                            "hedged": hedged}))  # fmt: skip
+    sents = sentences(document[start:end])
     for e in response.events:
         if (m := locate(e.sentence, document, within=within)) is None:
             dropped += 1
@@ -113,7 +113,7 @@ def _span(document: str, m: Match) -> dict[str, object]:
     }
 
 
-def _sentence_around(m: Match, sents: list, offset: int) -> tuple[int, int]:  # type: ignore[type-arg]
+def _sentence_around(m: Match, sents: list[Segment], offset: int) -> tuple[int, int]:
     best, best_overlap = (m.start, m.end), 0
     for s in sents:
         overlap = min(m.end, s.end + offset) - max(m.start, s.start + offset)

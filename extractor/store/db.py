@@ -54,7 +54,7 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
         raise ConfigError(f"{path}: no such database (run `extractor extract` first)")
     # No statement of ours reads or writes files through SQL (exports go through Arrow),
     # so external access is off: user SQL cannot reach the file system either.
-    config = {"enable_external_access": False}
+    config: dict[str, str | bool | int | float | list[str]] = {"enable_external_access": False}
     try:
         if not read_only:
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,133 @@
+"""Date mentions in text, resolved to ISO dates (`YYYY-MM-DD`, `YYYY-MM` or `YYYY`).
+
+Explicit dates ("July 11, 2025", "11 July 2025", "2025-07-11", "July 2025", "Sept. 3",
+"June 1st", "in 2012") and, against the publication date, relative ones:
+
+- "today", "yesterday", "tomorrow" -> that day;
+- a weekday ("on Friday") -> the most recent such day on or before publication, or the
+  next one after it when the words just before it in the sentence look ahead ("will",
+  "until", "next", "would", ...); "last Friday" is strictly before publication;
+- "this/last/next year" -> `YYYY`, "this/last/next month" -> `YYYY-MM`;
+- a month and day without a year ("June 1st") -> in the publication year.
+
+Without a publication date relative mentions are still found, with `iso=None`. Month
+names must be capitalised and need a day or a year next to them, so the modal "may" and
+the verb "march" are never dates; impossible days ("February 30") are not dates. A
+directly preceding preposition is part of the mention's text, as news writes it: "on
+Friday", "in 2012", "until Monday".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+#: Words shortly before a weekday (same sentence) that put it after publication.
+_FUTURE_CUES = re.compile(
+    r"\b(?:will|would|until|till|next|shall|scheduled|due|coming|upcoming|going to)\b[^.;]*$"
+)
+_LOOKBEHIND = 60
+
+_MONTH = (
+    r"(?P<month>January|February|March|April|May|June|July|August|September|October"
+    r"|November|December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)"
+)
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>1[6-9]\d\d|20\d\d)"
+_PREP = r"(?:(?:on|in|since|by|until|till|from|during|before|after|starting on|as of)\s+)?"
+_END = r"(?![\w-])"
+_YEAR_PREP = r"in|since|by|until|from|during|before|after|of|early|late|mid-?"
+_WEEKDAY = rf"(?:(?P<which>on|last|next|this|until|by)\s+)?(?P<weekday>{'|'.join(WEEKDAYS)})"
+# In priority order: an earlier pattern wins where two overlap.
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("iso", re.compile(rf"\b{_PREP}{_YEAR}-(?P<m>[01]\d)-(?P<day>[0-3]\d){_END}")),
+    ("mdy", re.compile(rf"\b{_PREP}{_MONTH}\s+{_DAY},?\s+{_YEAR}{_END}")),
+    ("dmy", re.compile(rf"\b{_PREP}{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}{_END}")),
+    ("my", re.compile(rf"\b{_PREP}{_MONTH},?\s+{_YEAR}{_END}")),
+    ("md", re.compile(rf"\b{_PREP}{_MONTH}\s+{_DAY}{_END}(?!,?\s*\d)")),
+    ("dm", re.compile(rf"\b{_PREP}{_DAY}\s+(?:of\s+)?{_MONTH}{_END}")),
+    ("year", re.compile(rf"\b(?:{_YEAR_PREP})\s+{_YEAR}(?![\w%-]|[.,]\d)")),
+    ("day", re.compile(r"\b(?P<relative>[Tt]oday|[Yy]esterday|[Tt]omorrow)\b")),
+    ("period", re.compile(r"\b(?P<which>[Tt]his|[Ll]ast|[Nn]ext)\s+(?P<unit>year|month)\b")),
+    ("weekday", re.compile(rf"\b{_WEEKDAY}\b")),
+]
+
+
+@dataclass(frozen=True)
+class DateMention:
+    start: int
+    end: int
+    text: str
+    iso: str | None
+
+
+def find_dates(text: str, published: date | None) -> list[DateMention]:
+    """Date mentions in `text`, in order, without overlaps (`text[start:end] == text`)."""
+    taken: list[tuple[int, int]] = []
+    found: list[DateMention] = []
+    for kind, pattern in _PATTERNS:
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            if any(start < e and s < end for s, e in taken):
+                continue
+            resolved = _resolve(kind, match, text, published)
+            if resolved is False:
+                continue  # not a real day (February 30)
+            iso = resolved if isinstance(resolved, str) and resolved else None
+            taken.append((start, end))
+            found.append(DateMention(start, end, match.group(0), iso))
+    return sorted(found, key=lambda m: m.start)
+
+
+def _resolve(kind: str, match: re.Match[str], text: str, published: date | None) -> str | bool:
+    """The ISO string; "" when it needs a publication date we lack; False if invalid."""
+    groups = match.groupdict()
+    if kind in ("iso", "mdy", "dmy", "md", "dm"):
+        month = int(groups["m"]) if kind == "iso" else MONTHS[groups["month"][:3].lower()]
+        day = int(groups["day"])
+        if groups.get("year"):
+            return _valid(int(groups["year"]), month, day)
+        if published is None:
+            return "" if _valid(2000, month, day) else False  # 2000: a leap year
+        return _valid(published.year, month, day)
+    if kind == "my":
+        return f"{int(groups['year']):04d}-{MONTHS[groups['month'][:3].lower()]:02d}"
+    if kind == "year":
+        return groups["year"]
+    if published is None:
+        return ""
+    if kind == "day":
+        offset = {"today": 0, "yesterday": -1, "tomorrow": 1}[groups["relative"].lower()]
+        return (published + timedelta(days=offset)).isoformat()
+    if kind == "period":
+        step = {"this": 0, "last": -1, "next": 1}[groups["which"].lower()]
+        if groups["unit"] == "year":
+            return f"{published.year + step:04d}"
+        months = published.year * 12 + published.month - 1 + step
+        return f"{months // 12:04d}-{months % 12 + 1:02d}"
+    return _weekday(groups["weekday"], groups["which"], text[: match.start()], published)
+
+
+def _weekday(name: str, which: str | None, before: str, published: date) -> str:
+    target = WEEKDAYS.index(name)
+    back = (published.weekday() - target) % 7
+    ahead = (target - published.weekday()) % 7
+    looks_ahead = which != "last" and _FUTURE_CUES.search(before[-_LOOKBEHIND:])
+    if which in ("next", "until", "by") or looks_ahead:
+        return (published + timedelta(days=ahead or 7)).isoformat()
+    if which == "last":
+        return (published - timedelta(days=back or 7)).isoformat()
+    return (published - timedelta(days=back)).isoformat()
+
+
+def _valid(year: int, month: int, day: int) -> str | bool:
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return False

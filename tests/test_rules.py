@@ -1,0 +1,240 @@
+"""The deterministic `rules` engine: quotes, claims and events found by patterns."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from extractor.articles import Article, read_article
+from extractor.engines.rules import RulesEngine
+from schemas import AUTHOR, DocumentExtraction, EventType, Quote
+from tests.conftest import ARTICLES, SEED
+
+
+def _extract(text: str, published: date | None = None) -> DocumentExtraction:
+    return RulesEngine().extract(Article(text=text, published=published)).extraction
+
+
+def _quotes(text: str) -> list[tuple[str, str | None]]:
+    return [(q.text, q.speaker) for q in _extract(text).quotes]
+
+
+@pytest.fixture(scope="module")
+def seed() -> DocumentExtraction:
+    return RulesEngine().extract(read_article(SEED)).extraction
+
+
+def _quote(extraction: DocumentExtraction, start: str) -> Quote:
+    [quote] = [q for q in extraction.quotes if q.text.startswith(start)]
+    return quote
+
+
+def test_seed_finds_both_caine_quotes(seed: DocumentExtraction) -> None:
+    first = _quote(seed, "We’re charting")
+    second = _quote(seed, "Their intentions")
+    assert first.text == (
+        "We’re charting a shared path forward—one built on regular engagement, shared "
+        "responsibilities, and stronger partnerships"
+    )
+    assert second.text == "Their intentions are clear and aggressive. We must remain vigilant."
+    for quote in (first, second):
+        assert quote.speaker == "Dan Caine"
+        assert "Chairman of the Joint Chiefs of Staff" in (quote.speaker_title or "")
+        assert quote.kind == "direct"
+    assert (first.cue, second.cue) == ("said", "stating")
+
+
+def test_seed_finds_the_intelligence_agencies_claim(seed: DocumentExtraction) -> None:
+    [claim] = [c for c in seed.claims if c.text.startswith("North Korea may be preparing")]
+    assert claim.claimant == "South Korean intelligence agencies"
+    assert claim.hedged
+    assert claim.text.endswith("alongside Russian forces")  # no final full stop
+
+
+def test_seed_drill_on_friday_resolves_to_publication_day(seed: DocumentExtraction) -> None:
+    drill = seed.events[0]
+    assert drill.event_type == EventType.military_exercise
+    assert drill.text.startswith("South Korea, Japan, and the United States carried out")
+    assert drill.text.endswith(".")
+    assert (drill.time_text, drill.time) == ("on Friday", "2025-07-11")
+    assert {"South Korea", "Japan", "United States"} <= set(drill.actors)
+
+
+def test_seed_headings_and_quoted_speech_are_not_events(seed: DocumentExtraction) -> None:
+    texts = [e.text for e in seed.events]
+    assert "Diplomatic Meetings and Strategic Dialogue" not in texts
+    assert not any(t.startswith("“We’re charting") for t in texts)
+
+
+def test_seed_author_prediction(seed: DocumentExtraction) -> None:
+    [claim] = [c for c in seed.claims if c.claimant == AUTHOR]
+    assert claim.text.endswith("is expected to grow in both scope and frequency")
+    assert claim.hedged
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "title"),
+    [
+        ('"Prices will rise," said Jane Doe, chief economist at Acme.', "Jane Doe",
+         "chief economist at Acme"),
+        ('"Prices will rise," Jane Doe said.', "Jane Doe", None),
+        ('Jane Doe said, "Prices will rise."', "Jane Doe", None),
+        ('Jane Doe said: "Prices will rise."', "Jane Doe", None),
+        ('Jane Doe, the mayor of Springfield, said "Prices will rise."', "Jane Doe",
+         "mayor of Springfield"),
+        ('Finance Minister Alexei Kudrin told reporters, "Prices will rise."', "Alexei Kudrin",
+         "Finance Minister"),
+        ('Analyst Bob Roe added: "Prices will rise."', "Bob Roe", "Analyst"),
+        ('A top official said, "Prices will rise."', None, "top official"),
+    ],
+)  # fmt: skip
+def test_attribution_patterns(text: str, speaker: str | None, title: str | None) -> None:
+    [quote] = _extract(text).quotes
+    assert quote.text in ("Prices will rise", "Prices will rise.")
+    assert (quote.speaker, quote.speaker_title) == (speaker, title)
+
+
+def test_split_quote_gives_two_items_for_one_speaker() -> None:
+    text = '"We hope for the best," said Sergei Ignatiev, "but we plan for the worst."'
+    assert _quotes(text) == [
+        ("We hope for the best", "Sergei Ignatiev"),
+        ("but we plan for the worst.", "Sergei Ignatiev"),
+    ]
+    assert [q.kind for q in _extract(text).quotes] == ["direct", "partial"]
+
+
+def test_pronoun_and_short_name_resolve_to_the_fullest_name() -> None:
+    text = (
+        "General Dan Caine visited Seoul on Monday.\n"
+        'He warned, "The threat is real."\n'
+        '"We stay ready," Caine said.'
+    )
+    assert _quotes(text) == [("The threat is real.", "Dan Caine"), ("We stay ready", "Dan Caine")]
+
+
+def test_quote_across_lines_and_unattributed_follow_up() -> None:
+    text = (
+        'Senate leader Harry Reid spoke.\n"I dread tomorrow.\nIt will not be pretty," Reid '
+        'said.\n"Millions of Americans will be affected."'
+    )
+    assert _quotes(text) == [
+        ("I dread tomorrow.\nIt will not be pretty", "Harry Reid"),
+        ("Millions of Americans will be affected.", "Harry Reid"),
+    ]
+
+
+def test_scare_quotes_and_names_are_not_quotes_but_cued_fragments_are() -> None:
+    text = (
+        'The rubber cases, or "bumpers", fix it. The "Big Three" automakers lost. '
+        'Mayor Ann Lee said she was "terribly disappointed" by the vote.'
+    )
+    [quote] = _extract(text).quotes
+    assert (quote.text, quote.speaker, quote.kind) == (
+        "terribly disappointed",
+        "Ann Lee",
+        "partial",
+    )
+
+
+def test_offsets_are_right_after_non_ascii_text() -> None:
+    text = "Séoul 🇰🇷 会议 — Zoë Müller said: “Ça va très bien.” Then she left."
+    extraction = _extract(text)
+    [quote] = extraction.quotes
+    assert text[quote.char_start : quote.char_end] == "Ça va très bien."
+    assert quote.speaker == "Zoë Müller"
+
+
+@pytest.mark.parametrize(
+    ("text", "claimant", "claim", "hedged"),
+    [
+        ("Officials said that the bridge would reopen soon.", "Officials",
+         "the bridge would reopen soon", True),
+        ("Acme Corp says it will hire 500 workers this year.", "Acme Corp",
+         "it will hire 500 workers this year", False),
+        ("Jane Doe warned that prices could rise sharply.", "Jane Doe",
+         "prices could rise sharply", True),
+        ("South Korean intelligence agencies have stated that the troops left.",
+         "South Korean intelligence agencies", "the troops left", False),
+        ("According to Reuters, the deal collapsed on Monday.", "Reuters",
+         "the deal collapsed on Monday", False),
+        ("The deal collapsed on Monday, according to the Reuters news agency.",
+         "Reuters news agency", "The deal collapsed on Monday", False),
+        ("The Kremlin has stated there are no confirmed plans.", "Kremlin",
+         "there are no confirmed plans", False),
+        ("Analysts expect that the merger will close in March.", "Analysts",
+         "the merger will close in March", True),
+    ],
+)  # fmt: skip
+def test_claim_patterns(text: str, claimant: str, claim: str, hedged: bool) -> None:
+    [found] = _extract(text).claims
+    assert (found.claimant, found.text, found.hedged) == (claimant, claim, hedged)
+
+
+def test_claims_continue_after_and_that_and_stop_at_a_participle() -> None:
+    text = (
+        "Fritz Henderson met bankers.\nHe stated that the plan had support, and that GM had "
+        "received financing, stating that this shortened supply chains."
+    )
+    claims = [(c.text, c.claimant) for c in _extract(text).claims]
+    assert claims == [
+        ("the plan had support", "Fritz Henderson"),
+        ("GM had received financing", "Fritz Henderson"),
+        ("this shortened supply chains", "Fritz Henderson"),
+    ]
+
+
+def test_a_quoted_clause_is_a_quote_not_a_claim() -> None:
+    text = 'Jane Doe said that "The plan is history," and left.'
+    extraction = _extract(text)
+    assert [q.text for q in extraction.quotes] == ["The plan is history"]
+    assert extraction.claims == []
+
+
+def test_events_types_times_and_locations() -> None:
+    text = (
+        "Leaders met in Kuala Lumpur on Sunday.\n"
+        "Ford will cut 30,000 jobs by 2012.\n"
+        "Will the talks resume?\n"
+        "Troop Deployments Expand\n"
+        "Officials said that the economy was strong."
+    )
+    events = _extract(text, date(2007, 7, 9)).events
+    found = [(e.event_type, e.trigger, e.location, e.time) for e in events]
+    assert found == [
+        (EventType.meeting, "met", "Kuala Lumpur", "2007-07-08"),
+        (EventType.economic, "cut", None, "2012"),
+    ]
+
+
+def test_a_later_definite_mention_is_not_a_new_event() -> None:
+    text = "Japan held a naval drill on Friday. The drill involved six ships."
+    events = _extract(text, date(2025, 7, 11)).events
+    assert [(e.event_type, e.time) for e in events] == [(EventType.military_exercise, "2025-07-11")]
+
+
+def test_engine_identity() -> None:
+    engine = RulesEngine()
+    assert (engine.name, engine.model, engine.prompt_version, engine.prompt_hash) == (
+        "rules",
+        None,
+        None,
+        None,
+    )
+    assert engine.parameters == {}
+    engine.close()
+
+
+@pytest.mark.parametrize("path", ARTICLES, ids=lambda p: p.stem)
+def test_every_item_is_grounded_on_every_fixture_article(path: Path) -> None:
+    article = read_article(path)
+    output = RulesEngine().extract(article)
+    items = [*output.extraction.quotes, *output.extraction.claims, *output.extraction.events]
+    assert items, f"nothing found in {path.name}"
+    for item in items:
+        assert article.text[item.char_start : item.char_end] == item.text
+
+
+def test_all_seventeen_fixture_articles_are_covered() -> None:
+    assert len(ARTICLES) == 17
