@@ -1,0 +1,69 @@
+"""The FastAPI application: routes, error handling, limits, auth and static assets.
+
+POST /v1/extract           extract one article, store and return the grounded items
+GET  /v1/documents         stored documents (paged; q = title search)
+GET  /v1/documents/{id}    a document with its latest extraction
+GET  /v1/runs              runs with their document counts
+GET  /v1/quotes?speaker=   quotes by speaker (case-insensitive substring)
+POST /v1/sql               read-only SQL (403 when switched off)
+GET  /healthz              database and model reachability
+GET  /documents/{id}       the review page; GET / lists documents
+GET  /docs                 OpenAPI documentation
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from extractor import __version__
+from extractor.review import STATIC_DIR
+from extractor.service import api, docs, errors, extract, health, pages
+from extractor.service.limits import DEFAULT_MAX_BODY, BodyLimit
+from extractor.service.state import ServiceState
+from extractor.settings import Settings
+
+
+def create_app(
+    settings: Settings,
+    *,
+    api_token: str | None = None,
+    sql_enabled: bool = True,
+    max_body_bytes: int = DEFAULT_MAX_BODY,
+    queue: int | None = None,
+) -> FastAPI:
+    """Open the database, build the engine and start the service run now (so a bad setting
+    fails here, as one clear error); they are closed when the app shuts down.
+
+    `api_token` set: every /v1 route needs `Authorization: Bearer <token>`. `queue`:
+    extractions that may wait for a worker (default 8 per worker) before 429."""
+    waiting = queue if queue is not None else 8 * settings.concurrency
+    state = ServiceState.open(settings, api_token=api_token, sql_enabled=sql_enabled, queue=waiting)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            state.close()
+
+    app = FastAPI(
+        title="extractor",
+        version=__version__,
+        description="Grounded quotes, claims and events from news articles, stored in DuckDB. "
+        "When the server has a token, /v1 routes need `Authorization: Bearer <token>`.",
+        lifespan=lifespan,
+        docs_url=None,  # our own /docs: Swagger UI served by the app, no CDN
+        redoc_url=None,
+    )
+    app.state.service = state
+    errors.install(app)
+    for router in (extract.router, api.router, health.router, pages.router, docs.router):
+        app.include_router(router)
+    app.mount(docs.SWAGGER_URL, StaticFiles(directory=docs.SWAGGER_DIR), name="swagger")
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+    return app

@@ -1,0 +1,132 @@
+"""`POST /v1/extract`: one article in, its stored, grounded extraction out.
+
+The engine runs in the bounded worker pool (never on the event loop); `Admission` turns
+requests beyond the pool and its queue away with 429. Success and failure are both stored:
+a document whose model endpoint is down is recorded as failed and answered with 503.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import replace
+from datetime import date
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from extractor.articles import Article, parse_article
+from extractor.engines.base import EngineOutput
+from extractor.errors import ExtractorError, InputError
+from extractor.service.auth import require_token
+from extractor.service.state import ServiceState
+from schemas import Claim, Event, Quote
+
+router = APIRouter(prefix="/v1", tags=["extract"], dependencies=[Depends(require_token)])
+REQUEST_PATH = "<request>"
+
+
+class ExtractRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, description="Article text (plain text or HTML), UTF-8")
+    title: str | None = None
+    url: str | None = None
+    published: date | None = Field(default=None, description="ISO date, e.g. 2025-07-11")
+    source: str | None = None
+    engine: str | None = Field(
+        default=None,
+        description="Must equal the server's engine if given (one engine per server: start "
+        "another `extractor serve --engine X` for another)",
+    )
+    model: str | None = Field(default=None, description="Must equal the server's model if given")
+
+
+class ExtractResponse(BaseModel):
+    document_id: str
+    run_id: str
+    engine: str
+    model: str | None
+    title: str | None
+    text: str = Field(description="The stored document text: every offset indexes it")
+    quotes: list[Quote]
+    claims: list[Claim]
+    events: list[Event]
+    dropped: int = Field(description="Items the engine could not ground, dropped")
+    latency_ms: float
+
+
+@router.post("/extract", response_model=ExtractResponse)
+async def extract(body: ExtractRequest, request: Request) -> ExtractResponse:
+    """Extract quotes, claims and events from one article, store them, return them."""
+    state: ServiceState = request.app.state.service
+    _check_engine(body, state)
+    state.admission.enter()
+    started = time.perf_counter()
+    try:
+        loop = asyncio.get_running_loop()
+        article, output, latency_ms = await loop.run_in_executor(state.pool, _run, state, body)
+    finally:
+        state.admission.leave(time.perf_counter() - started)
+    extraction = output.extraction
+    return ExtractResponse(
+        document_id=article.id,
+        run_id=state.run_id,
+        engine=state.engine.name,
+        model=state.engine.model,
+        title=article.title,
+        text=article.text,
+        quotes=extraction.quotes,
+        claims=extraction.claims,
+        events=extraction.events,
+        dropped=output.dropped,
+        latency_ms=round(latency_ms, 1),
+    )
+
+
+def _check_engine(body: ExtractRequest, state: ServiceState) -> None:
+    engine = state.engine
+    if body.engine is not None and body.engine != engine.name:
+        raise InputError(
+            f"this server runs engine {engine.name!r}, not {body.engine!r}: omit 'engine' or "
+            f"start a server with `extractor serve --engine {body.engine}`"
+        )
+    if body.model is not None and body.model != engine.model:
+        raise InputError(
+            f"this server runs model {engine.model!r}, not {body.model!r}: omit 'model' or "
+            "start a server with that model"
+        )
+
+
+def _article(body: ExtractRequest) -> Article:
+    article = parse_article(body.text.encode("utf-8"), name=REQUEST_PATH)
+    return replace(
+        article,
+        title=body.title or article.title,
+        url=body.url or article.url,
+        published=body.published or article.published,
+        source=body.source or article.source,
+    )
+
+
+def _run(state: ServiceState, body: ExtractRequest) -> tuple[Article, EngineOutput, float]:
+    """In a worker thread: read, extract, store (or record the failure), all or nothing."""
+    article = _article(body)
+    started = time.perf_counter()
+    try:
+        output = state.engine.extract(article)
+        latency_ms = (time.perf_counter() - started) * 1000
+        state.store.save_extraction(state.run_id, article, output, latency_ms)
+    except ExtractorError as exc:
+        _record_failure(state, article, str(exc), exc)
+        raise
+    except Exception as exc:
+        _record_failure(state, article, f"internal error: {type(exc).__name__}: {exc}", exc)
+        raise
+    return article, output, latency_ms
+
+
+def _record_failure(state: ServiceState, article: Article, message: str, exc: Exception) -> None:
+    first_line = message.strip().splitlines()[0] if message.strip() else type(exc).__name__
+    calls = getattr(exc, "calls", None) or []
+    state.store.save_failure(state.run_id, REQUEST_PATH, first_line, article, calls)
