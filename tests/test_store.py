@@ -157,6 +157,8 @@ def test_failure_is_recorded_with_its_error(db_path: Path) -> None:
         "select 1; delete from quotes",
         "pragma enable_profiling",
         "create table t (a int)",
+        "explain analyze delete from quotes",
+        "EXPLAIN   ANALYSE update documents set text = ''",
     ],
 )
 def test_write_statements_are_refused(sql: str) -> None:

@@ -8,6 +8,7 @@ The CLI also opens the file read-only.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +16,7 @@ import duckdb
 
 from extractor.errors import InputError
 
+_EXPLAIN = re.compile(r"^\s*EXPLAIN\s+(ANALY[SZ]E\s+)?", re.IGNORECASE)
 _ALLOWED = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
 
 
@@ -36,6 +38,9 @@ def check_read_only(sql: str) -> None:
         if statement.type not in _ALLOWED:
             kind = statement.type.name
             raise InputError(f"refused: {kind} statements are not allowed (read-only SQL)")
+        if statement.type == duckdb.StatementType.EXPLAIN:
+            # EXPLAIN ANALYZE runs its statement: check what it explains, too.
+            check_read_only(_EXPLAIN.sub("", statement.query, count=1))
 
 
 def run_read_only(db: duckdb.DuckDBPyConnection, sql: str, limit: int | None = None) -> QueryResult:
