@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import sys
 from collections.abc import Sequence
 
@@ -34,6 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # instructor logs every failed validation at ERROR; we count and store those instead.
+    logging.getLogger("instructor").setLevel(logging.CRITICAL)
     args = build_parser().parse_args(argv)
     try:
         return int(args.run(args))

@@ -77,6 +77,7 @@ def outcome_panel(outcome: Outcome) -> Panel:
                     (e.event_type.value, e.time or e.time_text or "", ", ".join(e.actors), e.text)
                     for e in extraction.events
                 ],
+                wide=3,
             )
         )
     if not parts:
@@ -97,10 +98,10 @@ def print_json_line(console: Console, data: dict[str, Any]) -> None:
     console.out(json.dumps(data, ensure_ascii=False, default=str), highlight=False)
 
 
-def _table(title: str, columns: list[str], rows: list[tuple[str, ...]]) -> Table:
+def _table(title: str, columns: list[str], rows: list[tuple[str, ...]], wide: int = 1) -> Table:
     table = Table(title=title, title_justify="left", expand=True)
     for index, column in enumerate(columns):
-        table.add_column(column, overflow="fold", ratio=3 if index == 1 else 1)
+        table.add_column(column, overflow="fold", ratio=4 if index == wide else 1)
     for row in rows:
         table.add_row(*row)
     return table

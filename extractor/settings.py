@@ -21,7 +21,7 @@ DEFAULT_LLM_MODEL = "gpt-4o-mini"
 
 @dataclass(frozen=True)
 class Settings:
-    engine: str = "rules"
+    engine: str = "local"  # the offline default: embedded llama.cpp, no key, no network
     db_path: Path = Path(DEFAULT_DB)
     # --- model endpoint (engine llm; engine local fills base_url itself)
     model: str | None = None

@@ -23,7 +23,7 @@ def add_engine(parser: argparse.ArgumentParser, default: str | None = None) -> N
         choices=ENGINES,
         default=default,
         help="rules: no model; local: embedded llama.cpp; llm: any OpenAI-compatible endpoint "
-        "(default: $EXTRACTOR_ENGINE or rules)",
+        "(default: $EXTRACTOR_ENGINE or local)",
     )
     group.add_argument("--model", help="model name (llm) [$EXTRACTOR_MODEL, $OPENAI_MODEL]")
     group.add_argument(

@@ -201,7 +201,9 @@ def _reask_policy(max_reasks: int) -> Retrying:
     transport faults were already retried below, so an API error ends the loop at once."""
     return Retrying(
         stop=stop_after_attempt(max_reasks + 1),
-        retry=retry_if_not_exception_type(openai.APIError),
+        # A truncated answer (max_tokens) is not re-asked either: at temperature 0 a small
+        # model that looped once loops again, and each try costs the whole token budget.
+        retry=retry_if_not_exception_type((openai.APIError, IncompleteOutputException)),
         reraise=False,
     )
 
