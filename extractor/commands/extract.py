@@ -60,7 +60,9 @@ def run(args: argparse.Namespace) -> int:
                 elif outcome.ok:
                     out.print(outcome_panel(outcome))
                 if not outcome.ok:
-                    err.print(f"[red]failed[/red] {outcome.name}: {outcome.error}", highlight=False)
+                    error = outcome.error or "failed"
+                    where = "" if error.startswith(outcome.name) else f"{outcome.name}: "
+                    err.print(f"[red]failed[/red] {where}{error}", highlight=False)
 
             result = run_batch(
                 sources, engine, store, concurrency=settings.concurrency, on_done=show
