@@ -66,7 +66,7 @@ def render_comparison(c: Comparison) -> Group:
     for column in ("kind", "Δ F1", "95% interval", "p", "documents", "verdict"):
         sig.add_column(column)
     for kind, s in c.significance.items():
-        verdict = "more than noise" if (s["p"] or 1) < 0.05 else "within noise"
+        verdict = significance_verdict(s["p"])
         sig.add_row(kind, _f(s["delta"], signed=True), f"[{_f(s['low'])}, {_f(s['high'])}]",
                     _f(s["p"]), str(s["documents"]), verdict)  # fmt: skip
     parts: list[Any] = [table, sig]
@@ -85,6 +85,10 @@ def render_comparison(c: Comparison) -> Group:
         if len(rows) > 20:
             parts.append(Text(f"  … and {len(rows) - 20} more (see samples.jsonl)"))
     return Group(*parts)
+
+
+def significance_verdict(p: float | int | None, alpha: float = 0.05) -> str:
+    return "more than noise" if p is not None and p < alpha else "within noise"
 
 
 def _load(folder: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from eval import assign, compare, load_gold, names_match, overlap_score, score, write_samples
+from eval.compare import significance_verdict
 from eval.gold import GoldDocument
 from extractor.errors import GoldError
 from schemas import DocumentExtraction
@@ -161,5 +162,7 @@ def test_compare_shows_deltas_flips_and_significance(tmp_path: Path) -> None:
     assert len(c.gained) == 6 and not c.lost
     assert c.significance["quotes"]["delta"] == pytest.approx(1.0 - 2 / 3, abs=1e-4)
     assert c.significance["quotes"]["p"] == 0.0  # B better on every document
+    assert significance_verdict(c.significance["quotes"]["p"]) == "more than noise"
+    assert significance_verdict(1.0) == "within noise"
     again = compare(tmp_path / "a", tmp_path / "b")
     assert again.significance == c.significance  # fixed seed: reproducible
