@@ -17,7 +17,8 @@ from extractor.llm.responses import ChunkResponse, inside_quotation, name_in_tex
 from extractor.segment import Segment, sentences
 from schemas import AUTHOR, Claim, DocumentExtraction, Event, Quote, Span, overlap_ratio
 
-SAME_ITEM = 0.5  # two spans overlapping this much are the same item
+SAME_ITEM = 0.5
+MIN_CLAIM_WORDS = 4  # two spans overlapping this much are the same item
 _ISO = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _HEDGES = re.compile(r"\b(may|might|could|would|likely|possibly|expected|reportedly)\b", re.I)
 
@@ -47,6 +48,15 @@ def ground_response(
         ) else None  # fmt: skip
         text = document[m.start : m.end]
         hedged = bool(_HEDGES.search(text))
+        if (
+            claimant is None
+            or len(text.split()) < MIN_CLAIM_WORDS
+            or (claimant == AUTHOR and not hedged)
+        ):
+            # No one named in the article makes it; not an assertion ("16:15 UTC"); or the
+            # article's own plain report of what happened, which is an event, not a claim.
+            dropped += 1
+            continue
         claims.append(Claim.model_validate({**_span(document, m), "claimant": claimant,
                                             "hedged": hedged}))  # fmt: skip
     sents = sentences(document[start:end])
