@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -12,6 +13,11 @@ from rich.table import Table
 from rich.text import Text
 
 from extractor.pipeline import Outcome
+
+
+def stdout_console(soft_wrap: bool = False) -> Console:
+    """The terminal's width on a terminal; wide enough for tables in a pipe or a file."""
+    return Console(soft_wrap=soft_wrap, width=None if sys.stdout.isatty() else 160)
 
 
 def outcome_json(outcome: Outcome, run_id: str) -> dict[str, Any]:

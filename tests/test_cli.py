@@ -146,3 +146,17 @@ def test_export_refuses_a_write_query(db_path: Path, tmp_path: Path) -> None:
     )
     assert code == 1
     assert _rows(db_path, "select count(*) from quotes")[0][0] > 0
+
+
+def test_runs_lists_documents_failures_and_tokens(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "empty.txt").write_bytes(b"")
+    assert _extract(db_path, str(SEED), str(tmp_path / "empty.txt")) == 1
+    capsys.readouterr()
+    assert main(["runs", "--db", str(db_path)]) == 0
+    out = capsys.readouterr().out
+    (run_id,) = _rows(db_path, "select id from runs")[0]
+    row = next(line for line in out.splitlines() if run_id in line)
+    cells = [c.strip() for c in row.split("│") if c.strip()]
+    assert cells[1] == "rules" and cells[6:8] == ["1", "1"]  # one stored, one failed

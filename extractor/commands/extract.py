@@ -13,7 +13,7 @@ from extractor.articles import Article, iter_paths, parse_article, read_article
 from extractor.commands.options import add_db, add_engine, settings_from
 from extractor.engines import create_engine
 from extractor.pipeline import Outcome, Source, run_batch
-from extractor.render import outcome_json, outcome_panel, print_json_line
+from extractor.render import outcome_json, outcome_panel, print_json_line, stdout_console
 from extractor.store import Store
 
 #: Show a progress bar from this many documents on.
@@ -46,7 +46,7 @@ def sources_for(paths: list[str]) -> list[Source]:
 def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     sources = sources_for(args.paths)
-    out = Console(soft_wrap=args.json, width=None if sys.stdout.isatty() else 120)
+    out = stdout_console(soft_wrap=args.json)
     err = Console(stderr=True, soft_wrap=True)
     engine = create_engine(settings)
     try:

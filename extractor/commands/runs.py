@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from rich.console import Console
-
 from extractor.commands.options import add_db
-from extractor.render import rows_table
+from extractor.render import rows_table, stdout_console
 from extractor.settings import from_env
 from extractor.store import connect
 
@@ -31,7 +29,7 @@ SELECT r.id, r.engine, r.model, r.prompt_version, r.status,
            FILTER (c.model IS NOT NULL) AS usage,
        round(epoch(r.finished_at) - epoch(r.started_at), 2) AS seconds
 FROM runs r LEFT JOIN docs d ON d.run_id = r.id LEFT JOIN calls c ON c.run_id = r.id
-GROUP BY ALL ORDER BY r.started_at DESC LIMIT ?
+GROUP BY ALL ORDER BY started DESC LIMIT ?
 """
 
 
@@ -68,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
         "cost $",
         "seconds",
     ]
-    Console().print(rows_table(columns, table_rows))
+    stdout_console().print(rows_table(columns, table_rows))
     return 0
 
 

@@ -7,10 +7,8 @@ import csv
 import json
 import sys
 
-from rich.console import Console
-
 from extractor.commands.options import add_db
-from extractor.render import rows_table
+from extractor.render import rows_table, stdout_console
 from extractor.settings import from_env
 from extractor.store import connect, run_read_only
 
@@ -49,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
         writer.writerow(result.columns)
         writer.writerows(result.rows)
     else:
-        console = Console()
+        console = stdout_console()
         console.print(rows_table(result.columns, result.rows))
         console.print(f"{len(result.rows)} rows", style="dim")
     return 0
