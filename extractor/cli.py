@@ -9,6 +9,8 @@ import logging
 import sys
 from collections.abc import Sequence
 
+import duckdb
+
 from extractor import __version__
 from extractor.errors import ConfigError, ExtractorError
 
@@ -45,6 +47,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except ExtractorError as exc:
         print(f"extractor: error: {exc}", file=sys.stderr)
+        return 1
+    except duckdb.Error as exc:  # e.g. the file is locked by another process
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        print(f"extractor: database error: {first}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("extractor: interrupted; finished documents are stored", file=sys.stderr)
