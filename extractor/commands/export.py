@@ -11,10 +11,9 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from extractor.commands.options import add_db
+from extractor.commands.options import add_db, read_only_db
 from extractor.errors import InputError
-from extractor.settings import from_env
-from extractor.store import connect, run_read_only
+from extractor.store import run_read_only
 
 FORMATS = {".parquet": "parquet", ".jsonl": "jsonl", ".csv": "csv"}
 
@@ -38,14 +37,10 @@ def run(args: argparse.Namespace) -> int:
     fmt = args.format or FORMATS.get(args.out.suffix.lower())
     if fmt is None:
         raise InputError(f"{args.out}: say --format (parquet, jsonl or csv)")
-    settings = from_env(db_path=args.db)
-    db = connect(settings.db_path, read_only=True)
-    try:
+    with read_only_db(args) as db:
         sql = args.query or _table_query(db, args.table)
         run_read_only(db, sql, limit=0)  # the guard, before fetching anything
         table = db.sql(sql).to_arrow_table()
-    finally:
-        db.close()
     write_table(table, args.out, fmt)
     print(f"{table.num_rows} rows -> {args.out} ({fmt})")
     return 0

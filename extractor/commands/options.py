@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import duckdb
+
 from extractor.settings import DEFAULT_DB, ENGINES, Settings, from_env
+from extractor.store import connect
 
 
 def add_db(parser: argparse.ArgumentParser) -> None:
@@ -14,6 +19,16 @@ def add_db(parser: argparse.ArgumentParser) -> None:
         type=Path,
         help=f"DuckDB file (default: $EXTRACTOR_DB or ./{DEFAULT_DB})",
     )
+
+
+@contextmanager
+def read_only_db(args: argparse.Namespace) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The database named by --db (or the env, or the default), opened read-only."""
+    db = connect(from_env(db_path=args.db).db_path, read_only=True)
+    try:
+        yield db
+    finally:
+        db.close()
 
 
 def add_engine(parser: argparse.ArgumentParser, default: str | None = None) -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from extractor.commands.options import add_db
+from extractor.commands.options import add_db, read_only_db
+from extractor.llm.prices import cost, load_prices
 from extractor.render import rows_table, stdout_console
 from extractor.settings import from_env
-from extractor.store import connect
 
 RUNS_SQL = """
 WITH docs AS (
@@ -41,16 +41,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = from_env(db_path=args.db)
-    db = connect(settings.db_path, read_only=True)
-    try:
+    with read_only_db(args) as db:
         rows = db.execute(RUNS_SQL, [args.limit]).fetchall()
-    finally:
-        db.close()
+    prices = load_prices(from_env().prices_path)
     table_rows = []
     for row in rows:
         *head, usage, seconds = row
-        table_rows.append((*head, _cost(usage, settings.prices_path), seconds))
+        table_rows.append((*head, _cost(usage, prices), seconds))
     columns = [
         "run",
         "engine",
@@ -70,12 +67,12 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cost(usage: list[dict[str, object]] | None, prices_path: object) -> float | None:
+def _cost(
+    usage: list[dict[str, object]] | None, table: dict[str, tuple[float, float]]
+) -> float | None:
+    """USD for a run's tokens; None when it made no model call or a price is unknown."""
     if not usage:
         return None
-    from extractor.llm.prices import cost, load_prices
-
-    table = load_prices(prices_path)  # type: ignore[arg-type]
     total = 0.0
     for entry in usage:
         value = cost(str(entry["model"]), entry["p"] or 0, entry["c"] or 0, table)  # type: ignore[arg-type]

@@ -7,10 +7,9 @@ import csv
 import json
 import sys
 
-from extractor.commands.options import add_db
+from extractor.commands.options import add_db, read_only_db
 from extractor.render import rows_table, stdout_console
-from extractor.settings import from_env
-from extractor.store import connect, run_read_only
+from extractor.store import run_read_only
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -29,12 +28,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = from_env(db_path=args.db)
-    db = connect(settings.db_path, read_only=True)
-    try:
+    with read_only_db(args) as db:
         result = run_read_only(db, args.query)
-    finally:
-        db.close()
     if args.json:
         for row in result.rows:
             print(

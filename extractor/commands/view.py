@@ -5,10 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from extractor.commands.options import add_db
+from extractor.commands.options import add_db, read_only_db
 from extractor.review import load_document, render_document_page
-from extractor.settings import from_env
-from extractor.store import connect
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -25,12 +23,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = from_env(db_path=args.db)
-    db = connect(settings.db_path, read_only=True)
-    try:
+    with read_only_db(args) as db:
         record = load_document(db, args.document_id, args.run_id)
-    finally:
-        db.close()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(render_document_page(record, asset_url=None), encoding="utf-8")
     counts = record.extraction
