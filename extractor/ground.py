@@ -2,17 +2,22 @@
 
 Three steps, the first that succeeds wins:
 1. exact substring;
-2. normalised: curly and straight quotes/apostrophes, dashes and whitespace runs (NBSP
-   included) folded, then mapped back to original offsets;
-3. fuzzy: the best window around rare needle words whose similarity to the needle is at
-   least `FUZZY_THRESHOLD`, trimmed to word boundaries.
+2. normalised (`normalise`): quotes, apostrophes and dashes folded to ASCII, whitespace
+   runs (NBSP included) to one space, invisible soft hyphens and zero-width spaces dropped,
+   accents composed (NFC); the match is mapped back to the original characters;
+3. fuzzy: windows anchored on the needle's rarest words (CJK runs: 3-grams), widened and
+   trimmed to word boundaries, scored case-insensitively with difflib; the best window is
+   kept when its similarity is at least `FUZZY_THRESHOLD`.
 Offsets are Python string indices (code points), so they are right for any script.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from array import array
 from bisect import bisect_left
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -20,8 +25,15 @@ from functools import lru_cache
 from schemas import Alignment
 
 FUZZY_THRESHOLD = 0.85
-#: Anchors tried per needle word in the fuzzy step (bounds the work on long documents).
-MAX_ANCHORS = 200
+# Bounds on the fuzzy step's work, whatever the document's length:
+#: needle words (longest first) used as anchors;
+MAX_CANDIDATES = 24
+#: occurrences of one anchor that vote (more frequent anchors are skipped);
+MAX_HITS = 200
+#: best-voted places scored;
+GUESSES = 5
+#: best-scored places refined to the best word boundaries.
+REFINED = 2
 
 _FOLD = str.maketrans(
     {
@@ -30,8 +42,14 @@ _FOLD = str.maketrans(
         **dict.fromkeys("–—‐‑‒−―", "-"),
     }
 )
-_ENCLOSING = "\"'“”‘’«»„"
+_DOUBLE = '"“”„‟«»'
+_SINGLE = "'‘’‚‛"
+# What folding changes besides single characters: whitespace runs other than one plain
+# space, invisible characters, and a character with its combining marks.
+_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u3099\u309a"
+_SPECIAL = re.compile(rf"(\s{{2,}}|[^\S ])|([\u00ad\u200b\u2060\ufeff]+)|(.[{_MARKS}]+)")
 _WORD = re.compile(r"\w+")
+_SPACELESS = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 @dataclass(frozen=True)
@@ -43,8 +61,9 @@ class Match:
 
 
 def normalise(text: str) -> str:
-    """Fold quotes, apostrophes and dashes to ASCII and whitespace runs to one space."""
-    return " ".join(text.translate(_FOLD).split())
+    """Fold quotes, apostrophes and dashes to ASCII, whitespace runs to one space (none at
+    either end), drop soft hyphens and zero-width spaces, and compose accents (NFC)."""
+    return _fold(text)[0]
 
 
 def locate(
@@ -55,43 +74,54 @@ def locate(
     within: tuple[int, int] | None = None,
     threshold: float = FUZZY_THRESHOLD,
 ) -> Match | None:
-    """Where `needle` is in `document`, or None. Prefers the occurrence nearest `near`;
-    `within=(a, b)` searches only `document[a:b]` (offsets stay document offsets)."""
+    """Where `needle` is in `document`, or None. Prefers the occurrence nearest `near`,
+    else the first; `within=(a, b)` searches only `document[a:b]` (offsets stay document
+    offsets). Surrounding whitespace and enclosing quotation marks of `needle` are ignored."""
     needle = _unquote(needle.strip())
     if not needle:
         return None
     lo, hi = within if within is not None else (0, len(document))
-    hits = _all_occurrences(document, needle, lo, hi)
+    lo, hi = max(0, lo), min(len(document), hi)
+    hits = _occurrences(document, needle, lo, hi)
     if hits:
         start = _nearest(hits, near)
         return Match(start, start + len(needle), Alignment.exact, 1.0)
-    folded, index = _folded(document)
+    folded, starts, ends = _fold_document(document)
     target = normalise(needle)
-    nlo, nhi = _to_folded(index, lo), _to_folded(index, hi)
-    hits = _all_occurrences(folded, target, nlo, nhi)
+    if not target:
+        return None
+    f_lo, f_hi = bisect_left(starts, lo), bisect_left(starts, hi)
+    f_near = None if near is None else bisect_left(starts, near)
+    hits = [h for h in _occurrences(folded, target, f_lo, f_hi) if ends[h + len(target) - 1] <= hi]
     if hits:
-        start = _nearest(hits, None if near is None else _to_folded(index, near))
-        return _back(document, index, start, start + len(target), Alignment.normalised, 1.0)
-    found = _fuzzy(folded, target, nlo, nhi, threshold)
+        start = _nearest(hits, f_near)
+        return _back(document, starts, ends, start, start + len(target), Alignment.normalised, 1.0)
+    found = _fuzzy(folded, target, f_lo, f_hi, f_near, threshold)
     if found is None:
         return None
     start, end, score = found
-    return _back(document, index, start, end, Alignment.fuzzy, score)
+    return _back(document, starts, ends, start, end, Alignment.fuzzy, score)
 
 
 def _unquote(needle: str) -> str:
-    """Drop quotation marks that enclose the whole needle (models often add them)."""
-    while (
-        len(needle) >= 2
-        and needle[0] in _ENCLOSING
-        and needle[-1] in _ENCLOSING
-        and not any(c in _ENCLOSING for c in needle[1:-1])
-    ):
-        needle = needle[1:-1].strip()
-    return "" if needle and all(c in _ENCLOSING for c in needle) else needle
+    """Drop quotation marks enclosing the whole needle (models often add them): a pair of
+    the same family with none of that family inside (apostrophes within words aside)."""
+    while len(needle) >= 2:
+        family = _DOUBLE if needle[0] in _DOUBLE else _SINGLE if needle[0] in _SINGLE else ""
+        if not family or needle[-1] not in family:
+            break
+        inner = needle[1:-1]
+        if any(c in family and not _apostrophe(inner, i) for i, c in enumerate(inner)):
+            break
+        needle = inner.strip()
+    return "" if all(c in _DOUBLE or c in _SINGLE for c in needle) else needle
 
 
-def _all_occurrences(haystack: str, needle: str, lo: int, hi: int) -> list[int]:
+def _apostrophe(text: str, i: int) -> bool:
+    return 0 < i < len(text) - 1 and text[i - 1].isalpha() and text[i + 1].isalpha()
+
+
+def _occurrences(haystack: str, needle: str, lo: int, hi: int) -> list[int]:
     hits = []
     start = haystack.find(needle, lo, hi)
     while start != -1:
@@ -104,36 +134,65 @@ def _nearest(hits: list[int], near: int | None) -> int:
     return hits[0] if near is None else min(hits, key=lambda h: (abs(h - near), h))
 
 
+def _fold(text: str) -> tuple[str, array[int], array[int]]:
+    """The normalised text and, per normalised character, the original [start, end)."""
+    parts: list[str] = []
+    starts: array[int] = array("q")
+    ends: array[int] = array("q")
+    pos = 0
+
+    def plain(a: int, b: int) -> None:
+        parts.append(text[a:b].translate(_FOLD))
+        starts.extend(range(a, b))
+        ends.extend(range(a + 1, b + 1))
+
+    for m in _SPECIAL.finditer(text):
+        a, b = m.span()
+        if a > pos:
+            plain(pos, a)
+        pos = b
+        if m.group(1):  # whitespace: one space, none at either end
+            if starts and b < len(text) and not parts[-1].endswith(" "):
+                parts.append(" ")
+                starts.append(a)
+                ends.append(b)
+        elif m.group(3):  # a letter and its combining marks: one character when NFC has one
+            composed = unicodedata.normalize("NFC", m.group(3))
+            if len(composed) == 1:
+                parts.append(composed.translate(_FOLD))
+                starts.append(a)
+                ends.append(b)
+            else:
+                plain(a, b)
+    if pos < len(text):
+        plain(pos, len(text))
+    folded = "".join(parts)
+    if folded.startswith(" "):  # a single leading space, kept as it was
+        folded = folded[1:]
+        starts.pop(0)
+        ends.pop(0)
+    if folded.endswith(" "):  # a single trailing space, or one before invisible characters
+        folded = folded[:-1]
+        starts.pop()
+        ends.pop()
+    return folded, starts, ends
+
+
 @lru_cache(maxsize=16)
-def _folded(document: str) -> tuple[str, tuple[int, ...]]:
-    """The folded document and, per folded character, its original offset."""
-    chars: list[str] = []
-    index: list[int] = []
-    pending_space = False
-    for offset, char in enumerate(document):
-        if char.isspace():
-            pending_space = bool(chars)
-            continue
-        if pending_space:
-            chars.append(" ")
-            index.append(offset - 1)
-            pending_space = False
-        chars.append(char.translate(_FOLD))
-        index.append(offset)
-    return "".join(chars), tuple(index)
-
-
-def _to_folded(index: tuple[int, ...], offset: int) -> int:
-    """First folded position whose original offset is >= `offset`."""
-    return bisect_left(index, offset)
+def _fold_document(document: str) -> tuple[str, array[int], array[int]]:
+    return _fold(document)
 
 
 def _back(
-    document: str, index: tuple[int, ...], start: int, end: int, how: Alignment, score: float
+    document: str,
+    starts: array[int],
+    ends: array[int],
+    start: int,
+    end: int,
+    how: Alignment,
+    score: float,
 ) -> Match | None:
-    if start >= end or end > len(index):
-        return None
-    o_start, o_end = index[start], index[end - 1] + 1
+    o_start, o_end = starts[start], ends[end - 1]
     while o_start < o_end and document[o_start].isspace():
         o_start += 1
     while o_end > o_start and document[o_end - 1].isspace():
@@ -142,60 +201,127 @@ def _back(
 
 
 def _fuzzy(
-    folded: str, target: str, lo: int, hi: int, threshold: float
+    folded: str, target: str, lo: int, hi: int, near: int | None, threshold: float
 ) -> tuple[int, int, float] | None:
-    """Best word-aligned window similar to `target`, anchored on its longest words.
+    """Best word-aligned window of `folded[lo:hi]` similar to `target`: (start, end, score).
 
-    Stage 1 scores one window per anchor; stage 2 tries word-boundary starts and ends
-    around the few best anchors."""
-    words = sorted({m.group() for m in _WORD.finditer(target)}, key=len, reverse=True)[:3]
-    lowered, low_target = folded.lower(), target.lower()
+    Occurrences of the needle's rarer words vote for where the needle would start; the few
+    best-voted places are scored, and the best of them refined to the word boundaries
+    (start first, then end) that score highest."""
+    lowered, low_target = _lower(folded), target.lower()
     matcher = SequenceMatcher(None, autojunk=False)
     matcher.set_seq2(low_target)
-    anchors: dict[int, float] = {}
-    for word in words:
-        offset_in_target = low_target.find(word.lower())
-        for hit in _all_occurrences(lowered, word.lower(), lo, hi)[:MAX_ANCHORS]:
-            start = max(lo, hit - offset_in_target)
-            if start not in anchors:
-                matcher.set_seq1(lowered[start : start + len(target)])
-                anchors[start] = matcher.ratio()
-    best: tuple[float, int, int] | None = None
     slack = max(3, len(target) // 10)
-    for start in sorted(anchors, key=anchors.__getitem__, reverse=True)[:5]:
-        starts = _boundaries(lowered, start - slack, start + slack, lo, hi, starts=True)
-        ends = _boundaries(
-            lowered, start + len(target) - slack, start + len(target) + slack, lo, hi, starts=False
-        )
-        for s in starts:
-            for e in ends:
-                if e > s:
-                    matcher.set_seq1(lowered[s:e])
-                    score = matcher.ratio()
-                    if best is None or score > best[0]:
-                        best = (score, s, e)
+
+    def similarity(start: int, end: int) -> float:
+        """The difflib ratio, or (cheaper) an upper bound of it when that is too low."""
+        if end <= start:
+            return -1.0
+        matcher.set_seq1(lowered[start:end])
+        upper = matcher.quick_ratio()
+        return upper if upper < threshold else matcher.ratio()
+
+    def nearness(start: int) -> int:
+        return 0 if near is None else -abs(start - near)
+
+    windows = []  # (score, nearness, start, end, word starts, word ends) per guess
+    for guess in _guesses(lowered, low_target, lo, hi, near):
+        guess_end = guess + len(target)
+        starts = _boundaries(lowered, guess - slack, guess + slack, lo, hi, starts=True)
+        ends = _boundaries(lowered, guess_end - slack, guess_end + slack, lo, hi, starts=False)
+        if starts and ends:
+            start = min(starts, key=lambda s: abs(s - guess))
+            end = min(ends, key=lambda e: abs(e - guess_end))
+            windows.append((similarity(start, end), nearness(start), start, end, starts, ends))
+    best: tuple[float, int, int, int] | None = None  # score, nearness, start, end
+    for _, _, start, end, starts, ends in sorted(windows, reverse=True)[:REFINED]:
+        start = max(starts, key=lambda s: similarity(s, end))
+        end = max(ends, key=lambda e: similarity(start, e))
+        key = (similarity(start, end), nearness(start), start, end)
+        if best is None or key[:2] > best[:2]:
+            best = key
     if best is None or best[0] < threshold:
         return None
-    return best[1], best[2], round(best[0], 4)
+    return best[2], best[3], round(best[0], 4)
+
+
+def _lower(text: str) -> str:
+    """Lower-case without changing the length (so offsets stay valid)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c if len(low := c.lower()) != 1 else low for c in text)
+
+
+def _guesses(lowered: str, target: str, lo: int, hi: int, near: int | None) -> list[int]:
+    """Where in `lowered[lo:hi]` the needle most likely starts, best first (at most
+    `GUESSES`): each occurrence of an anchor (a needle word, or a 3-gram of a CJK or Thai
+    run; at most `MAX_CANDIDATES`, longest first) votes for the start it implies; anchors
+    seen more than `MAX_HITS` times are skipped unless nothing rarer is present."""
+    anchors: dict[str, int] = {}
+    for m in _WORD.finditer(target):
+        word = m.group()
+        if _SPACELESS.search(word) and len(word) > 3:
+            for i in range(len(word) - 2):
+                anchors.setdefault(word[i : i + 3], m.start() + i)
+        else:
+            anchors.setdefault(word, m.start())
+    pool = sorted(anchors, key=len, reverse=True)[:MAX_CANDIDATES]
+    counts = {w: lowered.count(w, lo, hi) for w in pool}
+    present = sorted((w for w in pool if counts[w]), key=counts.__getitem__)
+    rare = [w for w in present if counts[w] <= MAX_HITS] or present[:1]
+    bucket_size = max(8, len(target) // 8)
+    votes: dict[int, set[str]] = defaultdict(set)
+    implied: dict[int, Counter[int]] = defaultdict(Counter)
+    for word in rare:
+        for hit in _occurrences(lowered, word, lo, hi)[:MAX_HITS]:
+            start = max(lo, hit - anchors[word])
+            votes[start // bucket_size].add(word)
+            implied[start // bucket_size][start] += 1
+
+    def rank(bucket: int) -> tuple[int, int]:
+        voters = votes[bucket] | votes.get(bucket - 1, set()) | votes.get(bucket + 1, set())
+        distance = 0 if near is None else abs(bucket * bucket_size - near)
+        return -len(voters), distance
+
+    best = sorted(votes, key=rank)[:GUESSES]
+    return [implied[b].most_common(1)[0][0] for b in best]
 
 
 def _boundaries(text: str, a: int, b: int, lo: int, hi: int, *, starts: bool) -> list[int]:
-    """Word starts (or ends) in [a, b] that are real boundaries of the whole text."""
+    """Where a word of the whole text starts (or ends) in [a, b] and [lo, hi]: next to a
+    space, between a letter and punctuation, after .!?, or (CJK, Thai) at any character."""
     found = []
     for pos in range(max(lo, a), min(hi, b) + 1):
         if starts:
             ok = (
-                pos < len(text)
-                and text[pos].isalnum()
-                and (pos == 0 or not text[pos - 1].isalnum())
+                pos < hi
+                and not text[pos].isspace()
+                and (
+                    pos == 0
+                    or text[pos - 1].isspace()
+                    or (text[pos].isalnum() and _edge(text, pos))
+                )
             )
         else:
             ok = (
-                pos > 0
-                and text[pos - 1].isalnum()
-                and (pos == len(text) or not text[pos].isalnum())
+                pos > lo
+                and not text[pos - 1].isspace()
+                and (
+                    pos == len(text)
+                    or text[pos].isspace()
+                    or (text[pos - 1].isalnum() and _edge(text, pos))
+                    or text[pos - 1] in ".!?。！？"
+                )
             )
-            ok = ok or (pos > 0 and text[pos - 1] in ".!?" and pos <= hi)
         if ok:
             found.append(pos)
     return found
+
+
+def _edge(text: str, pos: int) -> bool:
+    """Whether a word may start or end between `text[pos - 1]` and `text[pos]`."""
+    before, after = text[pos - 1], text[pos]
+    if not (before.isalnum() and after.isalnum()):
+        return True
+    return bool(_SPACELESS.match(before) or _SPACELESS.match(after))

@@ -1,8 +1,16 @@
 """Paragraphs, sentences and chunks, each with character offsets into the document.
 
-Every `Segment` satisfies `document[start:end] == text`. Sentences never cross a newline
-and are not cut at abbreviations ("U.S.", "Gen.", "No. 2"), initials ("John F. Kennedy")
-or decimals ("3.5%").
+Every `Segment` satisfies `document[start:end] == text`. Sentences never cross a newline.
+A sentence ends at `.`, `!` or `?` (plus any closing quotes or brackets) followed by
+whitespace and an uppercase letter, a letter of a caseless script, a digit or an opening
+quote; and at CJK `。！？`. It does not end inside a quotation (“Clear. We must...”).
+
+A full stop does not end a sentence after a title ("Gen.", "Mr."), after "No."/"Fig."
+before a number, or after "vs."/"cf.". After dotted abbreviations ("U.S.", "e.g.",
+"a.m."), initials ("John F. Kennedy"), words that may close a sentence ("Inc.", "Jr.",
+"Jan.") and ellipses, it ends only before a common sentence starter ("in the U.S. The
+next day" splits; "U.S. officials", "U.S. Army" do not). Decimals ("3.5%") never split.
+All of this is linear in the text length.
 """
 
 from __future__ import annotations
@@ -18,30 +26,49 @@ class Segment:
     text: str
 
 
-#: Words after which a full stop does not end a sentence (lower-cased, without the dot).
-ABBREVIATIONS = frozenset(
+#: Titles before a name: a full stop after them never ends a sentence (case-sensitive).
+TITLES = frozenset(
     """
-    mr mrs ms dr prof sr jr st mt gen lt col maj capt cpt sgt cmdr adm gov sen rep rev hon
-    pres supt insp det fr atty amb inc corp co ltd llc plc bros dept univ assn
-    no nos vol vols fig figs pp p op approx est vs etc al cf ca
-    jan feb mar apr jun jul aug sep sept oct nov dec
-    mon tue tues wed thu thur thurs fri sat sun
+    Mr Mrs Ms Messrs Mme Mlle Dr Prof Gen Gens Lt Col Maj Capt Cpt Cdr Cmdr Adm Brig Sgt Cpl
+    Pvt Pte Gov Sen Sens Rep Reps Rev Hon Pres Supt Insp Det Fr Atty Amb Mt Ft Rt
     """.split()
 )
-#: After "U.S." or "U.K." these words start a new sentence; other words continue it.
+#: Abbreviations that never end a sentence, whatever the case.
+NEVER_FINAL = frozenset({"vs", "cf", "approx", "viz", "ca"})
+#: Abbreviations before a number ("No. 2", "Fig. 3"): they end nothing when a digit follows.
+NUMBER_PREFIXES = frozenset({"no", "nos", "vol", "vols", "fig", "figs", "pp", "p", "op", "art"})
+#: Abbreviations that may close a sentence: they end one only before a sentence starter.
+MAYBE_FINAL = frozenset(
+    """
+    inc corp co ltd llc plc bros jr sr st etc al dept univ assn esq
+    """.split()
+)
+#: Month and weekday abbreviations: like `MAYBE_FINAL`, when capitalised ("Jan.", "Sat.").
+CALENDAR = frozenset(
+    """
+    jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun
+    """.split()
+)
+#: Words that start a new sentence after an ambiguous full stop ("U.S. The ..."), lower-cased.
 SENTENCE_STARTERS = frozenset(
     """
-    the a an he she it they we i this that these those there in on at but and so yet
-    however meanwhile after before when while his her their its our officials
+    the a an he she it its they we i you this that these those there here his her their our
+    my in on at by for from with as after before when while since during if although though
+    but and so yet also however meanwhile moreover still then thus now today yesterday
+    according both each some many most all one several officials police
     """.split()
 )
+#: Characters that open or close a quotation (straight double quotes toggle).
+_OPENERS = "“«「『"
+_CLOSERS = "”»」』"
 _PARAGRAPH = re.compile(r"[^\n]+")
-# A candidate boundary: terminal punctuation, optional closing quotes/brackets, whitespace.
-_BOUNDARY = re.compile(
-    r"([.!?]+|…)([\"'”’)\]]*)(\s+)(?=[\"'“‘(\[]?[A-Z0-9\u00C0-\u024F\u3040-\u9fff])"
-)
-_CJK_BOUNDARY = re.compile(r"[。！？]+[」』”’]*")
-_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+# A candidate boundary: terminal punctuation, closing quotes/brackets, whitespace; the
+# lookahead captures the next character.
+_BOUNDARY = re.compile(r"(\.{3,}|…|[.!?]+)([\"'”’»)\]]*)\s+(?=(\S))")
+_CJK_BOUNDARY = re.compile(r"[。！？]+(?![。！？」』）)”’])")
+_QUOTE_MARK = re.compile(r"[\"“”«»「」『』]")
+_NEXT_WORD = re.compile(r"[\"'“‘«(\[]?(\w+)")
+_OPENING = "\"'“‘«([「『"
 
 
 def paragraphs(text: str) -> list[Segment]:
@@ -66,7 +93,7 @@ def sentences(text: str) -> list[Segment]:
 def chunks(text: str, max_chars: int, overlap_chars: int) -> list[Segment]:
     """Windows of whole sentences, at most `max_chars` long, overlapping by about
     `overlap_chars`, covering the text. A sentence longer than `max_chars` is cut at
-    whitespace."""
+    whitespace (or, with none, at `max_chars`)."""
     if max_chars <= 0 or overlap_chars < 0 or overlap_chars >= max_chars:
         raise ValueError("need 0 <= overlap_chars < max_chars")
     if len(text) <= max_chars:
@@ -82,9 +109,14 @@ def chunks(text: str, max_chars: int, overlap_chars: int) -> list[Segment]:
         windows.append(Segment(start, end, text[start:end]))
         if last + 1 >= len(pieces):
             break
-        # Step back over whole sentences that fit in the overlap, always advancing.
+        # Step back over whole sentences that fit in the overlap, as long as the next
+        # window still reaches past this one.
         nxt = last + 1
-        while nxt - 1 > first and end - pieces[nxt - 1].start <= overlap_chars:
+        while (
+            nxt - 1 > first
+            and end - pieces[nxt - 1].start <= overlap_chars
+            and pieces[last + 1].end - pieces[nxt - 1].start <= max_chars
+        ):
             nxt -= 1
         first = nxt
     return windows
@@ -92,36 +124,73 @@ def chunks(text: str, max_chars: int, overlap_chars: int) -> list[Segment]:
 
 def _cuts(para: str) -> list[int]:
     """Offsets (within the paragraph) where one sentence ends and the next begins."""
+    quoted = _Quotation(para)
     cuts: list[int] = []
     for match in _BOUNDARY.finditer(para):
-        if match.group(1) == "." and not _ends_sentence(para, match):
-            continue
-        if _inside_quotation(para, match.end(2)):
-            continue  # “Clear. We must remain vigilant.” is one quoted utterance
-        cuts.append(match.end(2))
-    cuts.extend(m.end() for m in _CJK_BOUNDARY.finditer(para) if m.end() < len(para))
+        if _ends_sentence(para, match) and not quoted.inside(match.end(2)):
+            cuts.append(match.end(2))
+    quoted = _Quotation(para)
+    for match in _CJK_BOUNDARY.finditer(para):
+        if match.end() < len(para) and not quoted.inside(match.end()):
+            cuts.append(match.end())
     return sorted(set(cuts))
 
 
-def _inside_quotation(para: str, offset: int) -> bool:
-    before = para[:offset]
-    if before.count("“") > before.count("”"):
-        return True
-    return before.count('"') % 2 == 1
+class _Quotation:
+    """Whether increasing offsets of a paragraph are inside a quotation (one pass)."""
+
+    def __init__(self, para: str) -> None:
+        self._marks = _QUOTE_MARK.finditer(para)
+        self._pending: re.Match[str] | None = next(self._marks, None)
+        self._depth = 0
+        self._straight_open = False
+
+    def inside(self, offset: int) -> bool:
+        while self._pending is not None and self._pending.start() < offset:
+            mark = self._pending.group()
+            if mark == '"':
+                self._straight_open = not self._straight_open
+            elif mark in _OPENERS:
+                self._depth += 1
+            elif mark in _CLOSERS:
+                self._depth = max(0, self._depth - 1)
+            self._pending = next(self._marks, None)
+        return self._depth > 0 or self._straight_open
 
 
 def _ends_sentence(para: str, match: re.Match[str]) -> bool:
-    before = _WORD_BEFORE.search(para, 0, match.start(1))
-    if before is None:
-        return True  # after a digit, a bracket or a quote: "in 2012. The"
-    word = before.group(1)
-    bare = word.rstrip(".").lower()
-    following = para[match.end() :].split(" ", 1)[0].strip("\"'“‘([").lower()
-    if "." in word.rstrip("."):  # U.S., e.g., a.m.: a sentence ends only before a starter
-        return following in SENTENCE_STARTERS
-    if len(word) == 1 and word.isupper():  # an initial: "John F. Kennedy"
+    nxt = match.group(3)
+    if nxt not in _OPENING and not (nxt.isdigit() or (nxt.isalpha() and not nxt.islower())):
         return False
-    return bare not in ABBREVIATIONS
+    punct = match.group(1)
+    if punct[0] in "!?":
+        return True
+    following = _NEXT_WORD.match(para, match.end())
+    starter = following is not None and following.group(1).lower() in SENTENCE_STARTERS
+    if punct != ".":  # an ellipsis: a pause unless a new sentence plainly starts
+        return starter
+    word = _word_before(para, match.start(1))
+    bare = word.rstrip(".")
+    if not bare:
+        return True  # after a digit, a bracket or a quote: "in 2012. The"
+    if "." in bare or (len(bare) == 1 and bare.isupper()):
+        return starter  # U.S., e.g., a.m.; an initial ("John F. Kennedy")
+    lower = bare.lower()
+    if bare in TITLES or lower in NEVER_FINAL:
+        return False
+    if lower in NUMBER_PREFIXES:
+        return not nxt.isdigit()
+    if lower in MAYBE_FINAL or (lower in CALENDAR and bare[0].isupper()):
+        return starter
+    return True
+
+
+def _word_before(para: str, end: int) -> str:
+    """The run of letters and dots just before `end` (at most 40 characters back)."""
+    start = end
+    while start > max(0, end - 40) and (para[start - 1].isalpha() or para[start - 1] == "."):
+        start -= 1
+    return para[start:end]
 
 
 def _split_long(text: str, seg: Segment, max_chars: int) -> list[Segment]:

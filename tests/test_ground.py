@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from extractor.ground import FUZZY_THRESHOLD, locate, normalise
@@ -20,20 +22,26 @@ def _plant(prefix: str, span: str, suffix: str) -> tuple[str, int, int]:
         ("🙂👍🏽🇰🇷 emoji first, then ", "the quote", " and 👨‍👩‍👧 after."),
         ("Café crème (precomposed) and cafe\u0301 ", "Zoë said “oui”", " déjà vu."),
         ("Árvíztűrő tükörfúrógép ", "Ελληνικά κείμενα", " русский текст."),
+        ("🇯🇵🇺🇸 ", "👩‍🔬 scientists 🇰🇷 met", " 🙂."),
     ],
 )
 def test_exact_offsets_in_any_script(prefix: str, span: str, suffix: str) -> None:
     text, start, end = _plant(prefix, span, suffix)
     match = locate(span, text)
     assert match is not None
-    assert (match.start, match.end, match.alignment) == (start, end, Alignment.exact)
+    assert (match.start, match.end, match.alignment, match.score) == (
+        start,
+        end,
+        Alignment.exact,
+        1.0,
+    )
     assert text[match.start : match.end] == span
 
 
 def test_normalised_quotes_dashes_and_whitespace_map_back_to_the_original() -> None:
     text, start, end = _plant(
         "Before 🙂 — ",
-        "We’re charting a shared path forward—one built\u00a0on  trust",
+        "We’re charting a shared path forward—one built\u00a0on \t trust",
         ", he said.",
     )
     match = locate("We're charting a shared path forward-one built on trust", text)
@@ -41,10 +49,39 @@ def test_normalised_quotes_dashes_and_whitespace_map_back_to_the_original() -> N
     assert (match.start, match.end, match.alignment) == (start, end, Alignment.normalised)
 
 
+@pytest.mark.parametrize(
+    ("written", "asked"),
+    [
+        ("Zoe\u0308 left the cafe\u0301", "Zoë left the café"),
+        ("Zoë left the café", "Zoe\u0308 left the cafe\u0301"),
+    ],
+)
+def test_composed_and_decomposed_accents_match_and_keep_the_combining_marks(
+    written: str, asked: str
+) -> None:
+    text, start, end = _plant("🇫🇷 “Bonjour,” ", written, " — then 東京.")
+    match = locate(asked, text)
+    assert match is not None and match.alignment is Alignment.normalised
+    assert (match.start, match.end) == (start, end)
+    assert text[match.start : match.end] == written
+
+
 def test_enclosing_quotes_and_whitespace_in_the_needle_are_ignored() -> None:
-    text = "He said “we will win” today."
-    match = locate('  "we will win"\n', text)
-    assert match is not None and text[match.start : match.end] == "we will win"
+    text = "He said “we will win” and ‘we’re ready’ today."
+    for needle, expected in [
+        ('  "we will win"\n', "we will win"),
+        ("“we will win”", "we will win"),
+        ("'we’re ready'", "we’re ready"),  # the apostrophe inside is not a quotation mark
+        ("“we will win” and ‘we’re ready’", "“we will win” and ‘we’re ready’"),  # not a pair
+    ]:
+        match = locate(needle, text)
+        assert match is not None and text[match.start : match.end] == expected, needle
+
+
+def test_quotation_marks_inside_the_needle_are_kept() -> None:
+    text = 'Then "A," he said, "B." Done.'
+    match = locate('"A," he said, "B."', text)
+    assert match is not None and text[match.start : match.end] == '"A," he said, "B."'
 
 
 def test_fuzzy_finds_a_slightly_wrong_copy_and_reports_its_score() -> None:
@@ -53,19 +90,31 @@ def test_fuzzy_finds_a_slightly_wrong_copy_and_reports_its_score() -> None:
         "North Korea may be preparing to send additional troops to support Russia",
         ". More text follows.",
     )
-    match = locate(
-        "North Korea might be preparing to send additional troops to support Russia", text
-    )
+    for needle in [
+        "North Korea might be preparing to send additional troops to support Russia",
+        "North Korea may be preparing to send aditional troops to support Russia",  # typo
+    ]:
+        match = locate(needle, text)
+        assert match is not None and match.alignment is Alignment.fuzzy
+        assert FUZZY_THRESHOLD <= match.score < 1.0
+        assert (match.start, match.end) == (start, end)
+
+
+def test_fuzzy_in_cjk_text_with_one_character_changed() -> None:
+    text, start, end = _plant("前文です。", "東京で首相は「準備はできている」と述べた", "。次へ。")
+    match = locate("東京で首相は「準備ができている」と述べた", text)
     assert match is not None and match.alignment is Alignment.fuzzy
-    assert FUZZY_THRESHOLD <= match.score < 1.0
     assert (match.start, match.end) == (start, end)
 
 
 def test_unrelated_text_is_not_found() -> None:
     text = "South Korea, Japan and the United States held a drill on Friday."
     assert locate("The stock market collapsed in London yesterday", text) is None
+    assert locate("South Korea, Japan and the United States", text, threshold=1.01) is not None
+    assert locate("Japan and the United Kingdom held a summit on Monday", text) is None
     assert locate("", text) is None
     assert locate(" “” ", text) is None
+    assert locate("   \n", text) is None
 
 
 def test_near_picks_the_closest_occurrence_and_within_restricts() -> None:
@@ -77,8 +126,49 @@ def test_near_picks_the_closest_occurrence_and_within_restricts() -> None:
     assert locate("said yes", text, within=(41, 48)) is None
 
 
-def test_normalise_folds_quotes_dashes_and_spaces() -> None:
+def test_near_and_within_apply_to_normalised_and_fuzzy_matches() -> None:
+    sentence = "The minister said “we’re ready” to the press on Friday."
+    text = " 🙂 ".join([sentence] * 4)
+    step = len(sentence) + 3
+    normalised = locate("the press on Friday", text.replace("the press", "the  press"))
+    assert normalised is not None and normalised.start == sentence.index("the press")
+    quoted = locate('said "we\'re ready"', text, near=2 * step + 10)
+    assert quoted is not None and quoted.alignment is Alignment.normalised
+    assert quoted.start == 2 * step + sentence.index("said")
+    fuzzy = locate("The minister said we're ready to the press on Friday", text, near=3 * step)
+    assert fuzzy is not None and fuzzy.alignment is Alignment.fuzzy
+    assert fuzzy.start == 3 * step
+    needle = "The minister said we're ready to the press on Friday"
+    inside = locate(needle, text, within=(step, 2 * step))
+    assert inside is not None and inside.start == step and inside.end <= 2 * step
+
+
+def test_normalise_folds_quotes_dashes_spaces_and_accents() -> None:
     assert normalise("“A”\u00a0–  ‘b’\n—c") == "\"A\" - 'b' -c"
+    assert normalise("  Zoe\u0308\u00ad  «x» ‚y‛ ") == "Zoë \"x\" 'y'"
+    assert normalise("Dan Caine") == "Dan Caine"
+    assert normalise(normalise("“x” — y")) == normalise("“x” — y")
+
+
+def test_random_planted_spans_map_back_exactly() -> None:
+    rng = random.Random(7)
+    pieces = [*"abcde ɛé東京🙂“”‘’—–-\u00a0\n\t", "e\u0301", "👨\u200d👩\u200d👧", "  "]
+    for _ in range(300):
+        chosen = [rng.choice(pieces) for _ in range(rng.randint(5, 40))]
+        i = rng.randrange(len(chosen))
+        j = rng.randrange(i + 1, len(chosen) + 1)
+        text, a = "".join(chosen), len("".join(chosen[:i]))
+        planted = "".join(chosen[i:j])
+        match = locate(normalise(planted), text, near=a)
+        if not normalise(planted).strip("\"'"):
+            assert match is None
+            continue
+        assert match is not None and match.alignment in (Alignment.exact, Alignment.normalised)
+        found = text[match.start : match.end]
+        assert found == found.strip()
+        # The same characters once folded, less enclosing quotation marks the needle had.
+        assert normalise(found) in normalise(planted)
+        assert len(normalise(found)) >= len(normalise(planted).strip("\"' "))
 
 
 def test_long_document_fuzzy_stays_bounded() -> None:
@@ -87,3 +177,4 @@ def test_long_document_fuzzy_stays_bounded() -> None:
     match = locate("The central bank unexpectedly raised its interest rates by half a point", text)
     assert match is not None and match.alignment is Alignment.fuzzy
     assert text[match.start : match.end].startswith("The central bank")
+    assert match.start == len(filler)

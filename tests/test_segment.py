@@ -51,6 +51,71 @@ def test_quotations_stay_whole_and_lines_are_boundaries() -> None:
     ]
 
 
+def test_company_suffixes_months_and_ellipses_end_a_sentence_only_before_a_new_one() -> None:
+    text = (
+        "He sold it to Apple Inc. The deal closed. Apple Inc. said no. Then it rose to "
+        "US$5.62 billion, e.g. Japan paid 3.5%. On Jan. 5 he left. It was Sat. The end. "
+        "We will fight... and win. He paused… The crowd cheered. See No. 2 and Fig. 3 vs. "
+        "Table 4. Martin Luther King Jr. spoke. J. R. R. Tolkien wrote it. Plan B. It failed."
+    )
+    assert _texts(text) == [
+        "He sold it to Apple Inc.",
+        "The deal closed.",
+        "Apple Inc. said no.",
+        "Then it rose to US$5.62 billion, e.g. Japan paid 3.5%.",
+        "On Jan. 5 he left.",
+        "It was Sat.",
+        "The end.",
+        "We will fight... and win.",
+        "He paused…",
+        "The crowd cheered.",
+        "See No. 2 and Fig. 3 vs. Table 4.",
+        "Martin Luther King Jr. spoke.",
+        "J. R. R. Tolkien wrote it.",
+        "Plan B.",
+        "It failed.",
+    ]
+
+
+def test_us_and_uk_split_only_before_a_sentence_starter() -> None:
+    text = (
+        "Officials met in the U.S. The next day they left. U.S. officials said so. "
+        "The U.K. Prime Minister spoke in the U.K. In 2019 he had not."
+    )
+    assert _texts(text) == [
+        "Officials met in the U.S.",
+        "The next day they left.",
+        "U.S. officials said so.",
+        "The U.K. Prime Minister spoke in the U.K.",
+        "In 2019 he had not.",
+    ]
+
+
+def test_what_may_follow_a_sentence_end() -> None:
+    text = (
+        "Is it? “Yes,” he said. (He left.) Then 2,000 came. ‘Quiet’ fell. Он сказал. "
+        "Всё. Done. 東京で会議。Next one. it was lower case. é too."
+    )
+    assert _texts(text) == [
+        "Is it?",
+        "“Yes,” he said.",
+        "(He left.)",
+        "Then 2,000 came.",
+        "‘Quiet’ fell.",
+        "Он сказал.",
+        "Всё.",
+        "Done.",
+        "東京で会議。",
+        "Next one. it was lower case. é too.",
+    ]
+
+
+def test_cjk_sentences_keep_a_closing_quote_and_its_attribution() -> None:
+    text = "「準備はできている。」と述べた。次の文！“你好。”他说。好？"
+    expected = ["「準備はできている。」と述べた。", "次の文！", "“你好。”他说。", "好？"]
+    assert _texts(text) == expected
+
+
 def test_seed_article_sentences() -> None:
     text = read_article(SEED).text
     found = _texts(text)
@@ -69,14 +134,33 @@ def test_seed_article_sentences() -> None:
 def test_chunks_cover_the_text_overlap_and_map_back() -> None:
     text = read_article(SEED).text
     windows = chunks(text, 800, 200)
+    sents = sentences(text)
     assert len(windows) > 3
     assert windows[0].start == 0 and windows[-1].end == len(text)
     for window in windows:
         assert text[window.start : window.end] == window.text
         assert len(window.text) <= 800
+        # Whole sentences: every window starts and ends where a sentence does.
+        assert window.start in {s.start for s in sents} and window.end in {s.end for s in sents}
     for a, b in itertools.pairwise(windows):
         assert not text[a.end : b.start].strip()  # no gap: every word is in some chunk
-        assert b.start > a.start  # always advancing
+        assert a.start < b.start and a.end < b.end  # always advancing
+        assert a.end - b.start <= 200  # overlap, when any, is whole sentences within bound
+    # A sentence's chunk-relative offsets map back to the document through `start`.
+    target = next(s for s in sents if s.text.startswith("He cautioned"))
+    window = next(w for w in windows if w.start <= target.start and target.end <= w.end)
+    local = window.text.index(target.text)
+    assert text[window.start + local : window.start + local + len(target.text)] == target.text
+
+
+def test_consecutive_chunks_overlap_by_whole_sentences() -> None:
+    text = " ".join(f"Sentence number {i} says something short." for i in range(200))
+    windows = chunks(text, 600, 150)
+    starts = {s.start for s in sentences(text)}
+    for a, b in itertools.pairwise(windows):
+        assert b.start in starts
+        assert 100 <= a.end - b.start <= 150  # about overlap_chars, never more
+        assert len(a.text) > 500  # each window but the last is filled up to max_chars
 
 
 def test_short_text_is_one_chunk_and_long_sentences_are_cut_at_spaces() -> None:
@@ -85,3 +169,6 @@ def test_short_text_is_one_chunk_and_long_sentences_are_cut_at_spaces() -> None:
     windows = chunks(long.strip(), 300, 50)
     assert all(len(w.text) <= 300 and not w.text.startswith(" ") for w in windows)
     assert windows[-1].end == len(long.strip())
+    assert chunks("", 100, 10) == []
+    solid = "東" * 250
+    assert [(c.start, c.end) for c in chunks(solid, 100, 10)] == [(0, 100), (100, 200), (200, 250)]
