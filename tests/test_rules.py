@@ -88,6 +88,12 @@ def test_seed_author_prediction(seed: DocumentExtraction) -> None:
          "Finance Minister"),
         ('Analyst Bob Roe added: "Prices will rise."', "Bob Roe", "Analyst"),
         ('A top official said, "Prices will rise."', None, "top official"),
+        ('Art Lee, chairman of Genentech and a member of the board, adds, "Prices will rise."',
+         "Art Lee", "chairman of Genentech and a member of the board"),
+        ("A contrary view comes from Charles O'Reilly, an expert at Stanford University, who "
+         'stated, "Prices will rise."', "Charles O'Reilly", "expert at Stanford University"),
+        ('The premier of the German state of Hesse remarked that "Prices will rise."', None,
+         "The premier of the German state of Hesse"),
     ],
 )  # fmt: skip
 def test_attribution_patterns(text: str, speaker: str | None, title: str | None) -> None:
@@ -114,6 +120,32 @@ def test_pronoun_and_short_name_resolve_to_the_fullest_name() -> None:
     assert _quotes(text) == [("The threat is real.", "Dan Caine"), ("We stay ready", "Dan Caine")]
 
 
+def test_honorific_names_misspellings_and_generic_organisations_resolve() -> None:
+    text = (
+        "Mr MacFarlane spoke in Melbourne.\n"
+        '"The funding has helped Ford Australia," he said.\n'
+        "Analyst Dennis DesRosier was asked.\n"
+        'DesRoiser said, "The plant is old."\n'
+        "Singapore Airlines bought the A380.\n"
+        'In a statement on the Airbus website, the company said that "the wiring was late".\n'
+        'In a statement, SIA said, "The delays are disappointing."'
+    )
+    assert _quotes(text) == [
+        ("The funding has helped Ford Australia", "MacFarlane"),
+        ("The plant is old.", "Dennis DesRosier"),
+        ("the wiring was late", "Airbus"),
+        ("The delays are disappointing.", "Singapore Airlines"),
+    ]
+
+
+def test_partial_quotes_after_according_to_or_a_belief_verb() -> None:
+    text = (
+        'According to Mr Howard, the money will secure the plant "for the long term".\n'
+        'Analyst Dennis DesRosier believes that the factory is still "likely" to close.'
+    )
+    assert _quotes(text) == [("for the long term", "Howard"), ("likely", "Dennis DesRosier")]
+
+
 def test_quote_across_lines_and_unattributed_follow_up() -> None:
     text = (
         'Senate leader Harry Reid spoke.\n"I dread tomorrow.\nIt will not be pretty," Reid '
@@ -136,6 +168,15 @@ def test_scare_quotes_and_names_are_not_quotes_but_cued_fragments_are() -> None:
         "Ann Lee",
         "partial",
     )
+
+
+def test_quoted_names_and_quoted_modifiers_near_a_cue_are_not_quotes() -> None:
+    text = (
+        'Fritz Henderson said he described a "New GM" to reporters.\n'
+        'He stated that GM would offer a "deferred termination" package to dealers.\n'
+        'He stated that GM would focus on "four core brands", and grow.'
+    )
+    assert _quotes(text) == [("four core brands", "Fritz Henderson")]
 
 
 def test_offsets_are_right_after_non_ascii_text() -> None:
@@ -165,6 +206,8 @@ def test_offsets_are_right_after_non_ascii_text() -> None:
          "there are no confirmed plans", False),
         ("Analysts expect that the merger will close in March.", "Analysts",
          "the merger will close in March", True),
+        ("Union officials said nearly 14,000 employees stopped work on Wednesday.",
+         "Union officials", "nearly 14,000 employees stopped work on Wednesday", False),
     ],
 )  # fmt: skip
 def test_claim_patterns(text: str, claimant: str, claim: str, hedged: bool) -> None:
@@ -183,6 +226,34 @@ def test_claims_continue_after_and_that_and_stop_at_a_participle() -> None:
         ("GM had received financing", "Fritz Henderson"),
         ("this shortened supply chains", "Fritz Henderson"),
     ]
+
+
+def test_a_semicolon_ends_a_claim_and_it_refers_to_the_last_claimant() -> None:
+    text = "Nasdaq says that all the trades are cancelled; it noted that it told the exchanges."
+    claims = [(c.text, c.claimant) for c in _extract(text).claims]
+    assert claims == [
+        ("all the trades are cancelled", "Nasdaq"),
+        ("it told the exchanges", "Nasdaq"),
+    ]
+
+
+def test_a_new_speaker_ends_a_claim_and_a_participle_after_a_noun_is_its_own() -> None:
+    text = (
+        "In response to critics saying that Apple had been too slow, Steve Jobs said that "
+        'the phone was new. Jobs noted that "very few users" had antenna issues with it.'
+    )
+    claims = [(c.text, c.claimant) for c in _extract(text).claims]
+    assert claims == [
+        ("Apple had been too slow", "critics"),
+        ("the phone was new", "Steve Jobs"),
+        ('"very few users" had antenna issues with it', "Steve Jobs"),
+    ]
+
+
+def test_saying_after_a_quoted_word_has_the_sentence_subject() -> None:
+    text = 'Steve Jobs dismissed an "Antennagate," saying that all phones have such problems.'
+    claims = [(c.text, c.claimant) for c in _extract(text).claims]
+    assert claims == [("all phones have such problems", "Steve Jobs")]
 
 
 def test_a_quoted_clause_is_a_quote_not_a_claim() -> None:
@@ -206,6 +277,16 @@ def test_events_types_times_and_locations() -> None:
         (EventType.meeting, "met", "Kuala Lumpur", "2007-07-08"),
         (EventType.economic, "cut", None, "2012"),
     ]
+
+
+def test_reported_facts_are_events_but_hedged_opinions_and_in_order_to_are_not() -> None:
+    text = (
+        "General Motors said that it will axe 10,000 jobs at Opel.\n"
+        "Analysts believe that Opel may cut jobs.\n"
+        "Motions were filed in order to allow this."
+    )
+    events = [(e.event_type, e.trigger) for e in _extract(text).events]
+    assert events == [(EventType.economic, "axe")]
 
 
 def test_a_later_definite_mention_is_not_a_new_event() -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 
 def _forms(*lemmas: str) -> set[str]:
@@ -83,8 +84,30 @@ NON_PERSON = frozenset(
     south north east west central united joint republican democratic
     monday tuesday wednesday thursday friday saturday sunday january february march april
     june july august september october november december
+    australia canada germany france britain england scotland ireland italy spain portugal
+    brazil mexico argentina indonesia singapore malaysia thailand vietnam philippines
+    pakistan iran iraq israel egypt turkey ukraine kuwait qatar arabia taiwan hong kong
+    london paris berlin tokyo beijing moscow seoul brussels geneva sydney melbourne
+    california texas florida ohio michigan detroit chicago virginia delaware
     """.split()
 )
+#: Words that mark a capitalised run as an organisation ("the company" may refer to it).
+ORGANISATION_WORDS = frozenset(
+    """
+    bank motors motor company corp corp. inc inc. ltd group airlines airways corps
+    agency council commission university institute association party exchange
+    nasdaq airbus boeing apple fiat reuters corporation industries holdings partners
+    workers union
+    """.split()
+)
+#: Generic nouns that refer back to the organisation named last ("the company said").
+GENERIC_ORGANISATIONS = frozenset(
+    "company firm carrier airline automaker carmaker manufacturer maker group bank".split()
+)
+#: Honorifics: a single name after one is still a person ("Mr MacFarlane").
+HONORIFICS = frozenset("mr mr. mrs mrs. ms ms. dr dr. prof prof. sir dame".split())
+#: Capitalised words that open a sentence without being part of a name.
+_FUNCTION_STARTS = frozenset("in on at as of for by with after before but and".split())
 DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "its"})
 #: Words that open an introductory phrase before the subject ("On Friday, he said").
 INTRO = frozenset(
@@ -113,6 +136,7 @@ def _alternation(words: frozenset[str]) -> str:
 QUOTE_CUE = re.compile(rf"(?<![\w-])(?:{_alternation(QUOTE_CUES)})\b")
 CLAIM_CUE = re.compile(rf"(?<![\w-])(?:{_alternation(CLAIM_CUES)})\b")
 _AS_SAYING = re.compile(r"\bquoted\s+(?P<who>.+?)\s+as\s+saying\b")
+_ACCORDING_TO = re.compile(r"^\s*[Aa]ccording to\s+(?P<who>[^,;“”\"]{2,80}?),")
 _AFTER_CUE_FIRST = re.compile(rf"^[\s,]*(?P<cue>{QUOTE_CUE.pattern})\s+(?P<who>[^“”\"]+)$")
 _AFTER_WHO_FIRST = re.compile(
     rf"^[\s,]*(?P<who>[^,;:“”\"]{{1,80}}?)\s+(?P<cue>{QUOTE_CUE.pattern})(?:\b[^“”\"]*)?$"
@@ -123,7 +147,7 @@ CAPITALISED_RUN = re.compile(
     rf"{_TOKEN}(?:[ \t]+(?:(?:of|of the|de|da|van|von|bin|al)[ \t]+)?{_TOKEN})*"
 )
 _NAME_TOKEN = re.compile(rf"^(?:[{_UPPER}][\w'’-]*|[{_UPPER}]\.|Jr\.|Sr\.)$")
-_PLAIN_NAME = re.compile(r"^[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:[-'’][A-Za-z]+)?$")
+_PLAIN_NAME = re.compile(r"^(?:[A-Z]['’])?[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:[-'’][A-Za-z]+)?$")
 _CONNECTORS = frozenset({"of", "the", "&", "de", "da", "van", "von", "bin", "al"})
 _WORD = re.compile(r"[\w'’.&$-]+")
 _LOCAL_CLAUSE = re.compile(
@@ -149,11 +173,14 @@ class Attribution:
 
 @dataclass
 class People:
-    """Persons named in one article, in order, to expand short names and pronouns."""
+    """Persons named in one article, in order, to expand short names and pronouns; and
+    organisations, so that "the company" becomes the one named last."""
 
     _by_surname: dict[str, str] = field(default_factory=dict)
     _positions: list[int] = field(default_factory=list)
     _names: list[str] = field(default_factory=list)
+    _org_positions: list[int] = field(default_factory=list)
+    _orgs: list[str] = field(default_factory=list)
 
     def add(self, name: str, position: int) -> str:
         """Record a mention of `name` at `position`; return its fullest known form."""
@@ -167,13 +194,23 @@ class People:
         return full
 
     def expand(self, name: str) -> str:
-        known = self._by_surname.get(name.split()[-1])
-        if known and set(name.split()) <= set(known.split()):
+        known = self._by_surname.get(_surname_key(self._by_surname, name.split()[-1]))
+        if known and set(name.split()[:-1]) <= set(known.split()):
             return known
         return name
 
     def knows(self, name: str) -> bool:
-        return name.split()[-1] in self._by_surname
+        return _surname_key(self._by_surname, name.split()[-1]) in self._by_surname
+
+    def add_organisation(self, name: str, position: int) -> None:
+        index = bisect_right(self._org_positions, position)
+        self._org_positions.insert(index, position)
+        self._orgs.insert(index, name)
+
+    def organisation_before(self, position: int) -> str | None:
+        """The organisation named last before `position`."""
+        index = bisect_right(self._org_positions, position)
+        return self._orgs[index - 1] if index else None
 
     def before(self, position: int) -> str | None:
         """The person named last before `position`."""
@@ -181,17 +218,37 @@ class People:
         return self._names[index - 1] if index else None
 
 
+def _surname_key(known: dict[str, str], surname: str) -> str:
+    """`surname`, or a known surname it misspells (a transposition or one letter off:
+    "DesRoiser" for "DesRosier"); only for names of six letters or more."""
+    if surname in known or len(surname) < 6:
+        return surname
+    for other in known:
+        if (
+            other[:1] == surname[:1]
+            and abs(len(other) - len(surname)) <= 1
+            and SequenceMatcher(None, other, surname).ratio() >= 0.85
+        ):
+            return other
+    return surname
+
+
 def scan_people(text: str) -> People:
-    """Persons named with a title before ("Finance Minister Alexei Kudrin") or an
-    appositive after ("Fritz Henderson, the Chief Executive Officer"), and short forms of
-    names already seen."""
+    """Persons named with a title before ("Finance Minister Alexei Kudrin", "Mr Howard")
+    or an appositive after ("Fritz Henderson, the Chief Executive Officer"), and short
+    forms of names already seen; organisations (runs with a word such as "Airlines",
+    "Company", or an acronym such as "GM")."""
     people = People()
     for run in CAPITALISED_RUN.finditer(text):
         tokens = run.group(0).split()
+        if (organisation := _organisation(tokens)) is not None:
+            people.add_organisation(organisation, run.start())
         name = person_name(tokens)
         if name is None:
             continue
-        titled = len(name.split()) < len(tokens) or _word_before(text, run.start()) in TITLES
+        word_before = _word_before(text, run.start())
+        honorific = len(tokens) > 1 and tokens[0].lower() in HONORIFICS
+        titled = len(name.split()) < len(tokens) or word_before in TITLES
         after = text[run.end() : run.end() + 40]
         appositive = re.match(r",\s+(?:the |a |an )?\S+", after) is not None and any(
             w.lower().strip(",") in TITLES for w in after.split()[:5]
@@ -205,9 +262,28 @@ def scan_people(text: str) -> People:
             and _word_before(text, run.start()) not in _PREPOSITIONS
             and text[run.start() - 1 : run.start()] not in ("“", '"')
         )
-        if ((titled or appositive or bare) and len(name.split()) >= 2) or people.knows(name):
+        if (
+            ((titled or appositive or bare) and len(name.split()) >= 2)
+            or honorific
+            or people.knows(name)
+        ):
             people.add(name, run.start())
     return people
+
+
+def _organisation(tokens: list[str]) -> str | None:
+    """The run as an organisation's name, or None (possessive and punctuation dropped)."""
+    words = [re.sub(r"['’]s$", "", t.strip(".,;:")) for t in tokens]
+    while words and words[0].lower() in DETERMINERS | _FUNCTION_STARTS:
+        words.pop(0)
+    if not words:
+        return None
+    acronym = len(words) == 1 and re.fullmatch(r"[A-Z]{2,6}", words[0]) is not None
+    if acronym and words[0] not in ("US", "UK", "EU", "UTC", "CEO", "CFO"):
+        return words[0]
+    if any(w.lower() in ORGANISATION_WORDS for w in words):
+        return " ".join(words)
+    return None
 
 
 def person_name(tokens: list[str]) -> str | None:
@@ -244,10 +320,14 @@ def parse_speaker(phrase: str, people: People, position: int) -> Attribution | N
 
     A person gets their fullest known name; an organisation the capitalised run that
     ends the phrase ("Russian news outlet RIA" -> "RIA"); a description with no name
-    ("a top administration official") only a title."""
-    phrase = _strip_determiners(phrase.strip(" \t,;:.—–-"))
+    ("a top administration official", "the premier of the state of Hesse") only a title;
+    "the company" the organisation named last."""
+    described = phrase.strip(" \t,;:.—–-")
+    phrase = _strip_determiners(described)
     if not phrase:
         return None
+    if phrase.lower() in GENERIC_ORGANISATIONS:
+        return Attribution(people.organisation_before(position), None)
     if phrase.lower() in PRONOUNS:
         if phrase.lower() in ("he", "she"):
             name = people.before(position)
@@ -280,6 +360,8 @@ def parse_speaker(phrase: str, people: People, position: int) -> Attribution | N
     if name is not None and not (after_preposition and len(name.split()) < 2):
         title = appositive or " ".join([*before_run, *trailing.split()[: -len(name.split())]])
         return Attribution(people.expand(name), title or None, is_person=True)
+    if after_preposition and head[:1].islower() and _organisation(trailing.split()) is None:
+        return Attribution(None, described)  # "the premier of North Rhine-Westphalia"
     return Attribution(trailing, appositive or " ".join(before_run) or None)
 
 
@@ -305,12 +387,16 @@ def speaker_after(
 def speaker_before(
     text: str, sentence_start: int, prefix_start: int, open_at: int, people: People
 ) -> tuple[Attribution | None, str | None]:
-    """The subject of the last cue verb before the opening mark, in its sentence; the
-    cue is looked for after any earlier quotation in the sentence (from `prefix_start`)."""
+    """The subject of the last cue verb before the opening mark, in its sentence, or X
+    of "according to X"; the cue is looked for after any earlier quotation in the
+    sentence (from `prefix_start`). A belief verb ("believes", "expected") counts when
+    no speech verb does."""
     prefix = text[prefix_start:open_at]
     if (saying := _AS_SAYING.search(prefix)) is not None:
         return parse_speaker(saying.group("who"), people, prefix_start), "saying"
-    cues = list(QUOTE_CUE.finditer(prefix))
+    if (according := _ACCORDING_TO.search(prefix)) is not None:
+        return parse_speaker(according.group("who"), people, prefix_start), "according to"
+    cues = list(QUOTE_CUE.finditer(prefix)) or list(CLAIM_CUE.finditer(prefix))
     if cues:
         cue = cues[-1]
         participle = cue.group(0).endswith("ing")
@@ -328,8 +414,12 @@ def subject_of(clause: str, participle: bool) -> str | None:
     """The subject phrase of a clause that ends just before a cue verb: the words right
     before the cue ("Finance Minister Alexei Kudrin", "he"); for a participle cue
     ("…, stating") or a verb with no subject of its own ("… and described"), the clause's
-    first noun phrase."""
+    first noun phrase. A named subject with an appositive ("Art Levinson, chairman of
+    Genentech, adds") or a relative "who" ("… by Charles O'Reilly, an expert, who
+    stated") is the name with its appositive."""
     clause = _strip_intro(clause.strip())
+    if not participle and (named := _named_subject(clause)) is not None:
+        return named
     if not participle:
         local = _LOCAL_CLAUSE.split(clause)[-1]
         words = local.rstrip(" ,").split()
@@ -353,6 +443,26 @@ def subject_of(clause: str, participle: bool) -> str | None:
     return match.group(1) if match else None
 
 
+def _named_subject(clause: str) -> str | None:
+    """ "Name, appositive," or "… Name, appositive, who" before a cue, else None."""
+    relative = re.search(r",?\s+who\s*$", clause)
+    body = clause[: relative.start()] if relative else clause.rstrip()
+    if not relative and not body.endswith(","):
+        return None
+    body = body.rstrip(" ,")
+    if re.search(r"[;:“”\"]", body):
+        return None
+    for run in CAPITALISED_RUN.finditer(body):
+        if relative is None and run.start() > 0:
+            return None  # the name must open the clause: "Art Levinson, chairman …,"
+        name = person_name(run.group(0).split())
+        rest = body[run.end() :]
+        appositive = rest.startswith(", ") or (relative is not None and not rest)
+        if name and len(name.split()) >= 2 and appositive and len(rest.split()) <= 15:
+            return body[run.start() :]
+    return None
+
+
 def _strip_intro(clause: str) -> str:
     """Drop introductory phrases: "On Friday, ", "In a statement, ", "Although "."""
     while True:
@@ -361,7 +471,10 @@ def _strip_intro(clause: str) -> str:
         words = first.split()
         head = words[0].lower() if words else ""
         unnamed = (
-            len(words) > 1 and head not in PRONOUNS and not any(w[:1].isupper() for w in words[1:])
+            len(words) > 1
+            and head not in PRONOUNS
+            and not any(w[:1].isupper() for w in words[1:])
+            and words[1].lower() not in QUOTE_CUES | CLAIM_CUES  # "Jobs acknowledged …, "
         )
         if comma and (head in INTRO or unnamed):
             clause = rest
@@ -373,14 +486,32 @@ def _strip_intro(clause: str) -> str:
 
 
 def expand_acronym(name: str, text: str) -> str:
-    """ "UAW" -> "United Auto Workers" when the text spells it out somewhere."""
+    """ "UAW" -> "United Auto Workers" when the text spells it out somewhere: by initials,
+    else by word prefixes ("SIA" -> "Singapore Airlines": "Si" + "A")."""
     if not re.fullmatch(r"[A-Z]{2,6}", name):
         return name
-    for run in CAPITALISED_RUN.finditer(text):
-        words = [w for w in run.group(0).split() if w[:1].isupper()]
+    runs = [run.group(0).rstrip(".,") for run in CAPITALISED_RUN.finditer(text)]
+    for run in runs:
+        words = [w for w in run.split() if w[:1].isupper()]
         if len(words) == len(name) and "".join(w[0] for w in words) == name:
-            return run.group(0)
+            return run
+    for run in runs:
+        words = run.split()
+        if 2 <= len(words) < len(name) and _spells(name.lower(), [w.lower() for w in words]):
+            return run
     return name
+
+
+def _spells(letters: str, words: list[str]) -> bool:
+    """Whether `letters` is a non-empty prefix of each word in turn, all consumed."""
+    if not words:
+        return not letters
+    first = words[0]
+    return any(
+        _spells(letters[size:], words[1:])
+        for size in range(1, min(len(first), len(letters) - len(words) + 1) + 1)
+        if first.startswith(letters[:size])
+    )
 
 
 def _strip_determiners(phrase: str) -> str:

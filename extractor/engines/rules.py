@@ -8,15 +8,17 @@ Spans are found directly in the article text, so offsets are native (no groundin
   (X said, "…" / X, the Y of Z, said: "…" / "…, stating, "…" -> the sentence subject);
   for a quote opening a line with no cue, the speaker of a quote that ended on the line
   before. A quoted span of at most three words that is a fragment (scare quotes, names,
-  titles of works) is kept only when a cue verb comes at most eight words before it or
-  an attribution ("…," he said) follows it.
+  titles of works) is kept only when a cue verb comes at most ten words before it or
+  an attribution ("…," he said) follows it, and not when it is all capitalised ("New GM")
+  or qualifies the noun after it (a "deferred termination" package).
 - Claims: the clause after a cue verb and "that" (or directly after say/state/believe-
-  type verbs), up to a following ", saying…", ", and that" or the end of the sentence;
+  type verbs), up to a following ", saying…", "and that", a new speaker ("…, Jobs said
+  that", "…; it noted that") or the end of the sentence;
   "according to X"; and, as `<author>` claims, unattributed sentences with "is expected
   to", "is likely to", "will likely". A clause that is itself a quote is not a claim.
 - Events: per sentence, up to two triggers of different types from a small lexicon (in
   priority order), the whole sentence as span. A trigger is skipped inside a quotation or
-  a reported opinion (a claim not cued by "announced"), after "future"/"possible"/...,
+  a hedged reported opinion (a hedged claim not cued by "announced"), after "future"/"possible"/...,
   and when an earlier event of its type already covers it (a definite back-reference
   such as "the drill", or no new actor and no new date). Lines without final punctuation
   (headings) and questions are not events. Speaker/claimant "it"/"they" of a claim is
@@ -57,7 +59,7 @@ MAX_QUOTE_LINES = 8
 MAX_QUOTE_CHARS = 3000
 #: A partial quote this short needs a cue verb this close before it.
 SHORT_QUOTE_WORDS = 3
-CUE_WINDOW_WORDS = 8
+CUE_WINDOW_WORDS = 10
 
 
 _ENDS_WITH_CUE = re.compile(rf"{QUOTE_CUE.pattern}[,:]?$")
@@ -66,7 +68,8 @@ _THAT = re.compile(
     rf"^(?P<mid>(?:\s+(?!that\b|{CLAIM_CUE.pattern})[\w’'.$-]+){{0,4}}?)\s+that\b[\s,]*"
 )
 _DIRECT = re.compile(
-    r"^\s+(?=(?:the|a|an|it|he|she|they|this|there|its|his|her|their|we)\b|[A-Z0-9$])"
+    r"^\s+(?=(?:the|a|an|it|he|she|they|this|there|its|his|her|their|we|nearly|about"
+    r"|around|almost|more|over|only|some|most|many|several|all)\b|[A-Z0-9$])"
 )
 _DIRECT_CUES = frozenset(
     "say says said state states stated believe believes believed expect expects claim claims "
@@ -75,7 +78,11 @@ _DIRECT_CUES = frozenset(
 _CLAIM_END = re.compile(
     r",\s+(?:and\s+)?(?:saying|stating|adding|noting|claiming|arguing|warning|explaining)\b"
     r"|,?\s+and\s+that\b|,\s+(?:although|but|while|whereas)\b"
+    # a new speaker takes over: "…; it noted that", "…, Jobs said that"
+    rf"|(?:;|,(?=\s+(?:[A-Z][\w'’.-]*\s+){{1,3}}(?:{CLAIM_CUE.pattern})))\s+"
+    rf"(?=(?:\S+\s+){{0,3}}(?:{CLAIM_CUE.pattern}))"
 )
+_NOUN_BEFORE = re.compile(r"(?:[A-Z][\w'’-]*\s+)*[\w'’-]+(?=\s*$)")
 _ACCORDING = re.compile(r"\b[Aa]ccording to\s+(?P<who>[^,.;]{2,80}?)(?=[,.;]|$)")
 _HEDGES = re.compile(
     r"\b(?:may|might|could|would|likely|unlikely|possibly|probably|perhaps|expected|"
@@ -96,8 +103,8 @@ LEXICON: dict[EventType, str] = {
     EventType.attack: r"attack(?:s|ed)? bomb(?:ing|ed|ings) air\s?strikes? shelling raid(?:s|ed)?"
     r" invasion invaded clash(?:es|ed)",
     EventType.arrest: r"arrest(?:ed|s)? detain(?:ed|s)? charged\swith indicted",
-    EventType.legal: r"sue[sd]? lawsuit court ruling ruled settlement investigation verdict"
-    r" bann?(?:ed|s)? lifted",
+    EventType.legal: r"sue[sd]? (?:law)?suits? trial settled court ruling ruled settlement"
+    r" investigation verdict bann?(?:ed|s)? lifted",
     EventType.election: r"elections? referendum voted procedural\svote vote\s(?:on|for|against)",
     EventType.protest: r"protests? protested demonstrations? boycott walkout",
     EventType.disaster: r"died killed crashed crashes earthquake flood(?:s|ing)? hurricane"
@@ -106,9 +113,9 @@ LEXICON: dict[EventType, str] = {
     r" shares stocks? fell rose dropped lost plunged plummet(?:ed)? slump profits? loans?"
     r" loss(?:es)? rescue\splan financial\sassistance financing funding infused slashed"
     r" invest(?:ed|ment)? closed closes closing closure will\sclose close\s(?:its|the|\d)"
-    r" recall(?:ed)? export\sduty",
-    EventType.agreement: r"agreed agreement deal pact treaty signed pledged orders? committed\sto"
-    r" compensated",
+    r" recall(?:ed)? export\sduty axed? declines? infusion",
+    EventType.agreement: r"agreed agreement deal pact treaty signed pledged (?<!in\s)orders?"
+    r" committed\sto compensated",
     EventType.meeting: r"met meetings? talks summit conference convene[sd]? gathered"
     r" visit(?:ed|s)? discussions review",
     EventType.statement: r"announce(?:d|s|ment) unveil(?:ed|s)? resign(?:ed|s|ation) keynote"
@@ -136,6 +143,12 @@ _HYPOTHETICAL = re.compile(
 )
 _DEFINITE = re.compile(
     r"\b(?:[Tt]he|[Tt]his|[Tt]hat|[Tt]hese|[Tt]hose|[Tt]heir|[Ii]ts)\s+(?:[\w-]+\s+){0,2}$"
+)
+#: Words that may follow a short partial quote in the reporter's sentence.
+_CONTINUATIONS = frozenset(
+    "and or but nor to was is were are be been as in on at for of from with by that which "
+    "when while who than because during after before about into over under until if so "
+    "said says he she they it".split()
 )
 _FUNCTION_WORDS = frozenset(
     "the a an in on at as of for by with during after before this that these those it he "
@@ -252,6 +265,8 @@ def _quotes(text: str, sents: list[Segment], people: People) -> list[Quote]:
             window = " ".join(prefix.split()[-CUE_WINDOW_WORDS:])
             if not QUOTE_CUE.search(window) and not CLAIM_CUE.search(window):
                 continue  # scare quotes, names, titles of works
+            if _name_like(quoted) or _modifier(text[marks.after :]):
+                continue  # "New GM", a "deferred termination" package
         if who is None:
             who, cue = speaker_before(text, first.start, ctx_start, marks.open, people)
         if previous and (who is None or not (who.name or who.title)):
@@ -280,6 +295,18 @@ def _quotes(text: str, sents: list[Segment], people: People) -> list[Quote]:
         quotes.append(quote)
         previous = (marks, quote)
     return quotes
+
+
+def _name_like(quoted: str) -> bool:
+    """Every word capitalised and no final punctuation: a name or a title of a work."""
+    return not _FINAL.search(quoted) and all(w[:1].isupper() for w in quoted.split())
+
+
+def _modifier(after: str) -> bool:
+    """The quotation is followed by a word that is neither punctuation nor a word that
+    carries the sentence on ("and", "to", "was", ...): it qualifies a noun."""
+    following = re.match(r"\s*([a-z]+)\b", after)
+    return following is not None and following.group(1) not in _CONTINUATIONS
 
 
 def _kind(quoted: str, prefix: str, closing: str) -> str:
@@ -358,7 +385,12 @@ def _cue_claims(
     before = body[: cue.start()]
     if opener is None or (_AFTER_QUOTE.search(before) and not verb.endswith("ing")):
         return []  # no clause, or the "…," said X of a quotation
-    subject = subject_of(before, participle=verb.endswith("ing"))
+    # "…, saying that" has the sentence's subject; "critics saying that" its own
+    if verb.endswith("ing") and not re.search(r",[”\"’']?$", before.rstrip()):
+        noun = _NOUN_BEFORE.search(before)
+        subject = noun.group(0) if noun else None
+    else:
+        subject = subject_of(before, participle=verb.endswith("ing"))
     who = parse_speaker(subject, people, sent.start + cue.start()) if subject else None
     if who is None:
         return []
@@ -375,7 +407,9 @@ def _cue_claims(
         clause = body[position:stop].rstrip(" .!?,;:")
         start = sent.start + position
         words = len(clause.split())
-        if clause[:1] not in ("", "“", '"') and words >= 3 and not _inside(start, quoted):
+        # a quoted sentence opening the clause is a quote; a quoted phrase is not
+        opens_quote = re.match(r"[“\"]\s*[A-Z]", clause) is not None
+        if words >= 3 and not opens_quote and not _inside(start, quoted):
             claims.append((start, start + len(clause), claimant, verb, verb in HEDGING_CUES))
         if ending is None or not ending.group(0).rstrip().endswith("that"):
             break
@@ -415,7 +449,7 @@ def _events(
 ) -> list[Event]:
     events: list[Event] = []
     # Reported opinions are not events; announcements are.
-    opinions = [(c.char_start, c.char_end) for c in claims if c.cue not in _ANNOUNCING]
+    opinions = [(c.char_start, c.char_end) for c in claims if c.hedged and c.cue not in _ANNOUNCING]
     for sent in sents:
         body = sent.text
         if not _FINAL.search(body) or body.rstrip("\"'”’)").endswith("?"):
