@@ -29,13 +29,21 @@ def completion(
 
 
 class FakeServer(httpx.BaseTransport):
-    """Answers each request with the next queued response (or raises a queued exception)."""
+    """Answers each chat request with the next queued response (or raises a queued
+    exception); `GET /models` lists `models`."""
 
-    def __init__(self, *responses: httpx.Response | Exception) -> None:
+    def __init__(
+        self, *responses: httpx.Response | Exception, models: tuple[str, ...] = ()
+    ) -> None:
         self.queue: deque[httpx.Response | Exception] = deque(responses)
+        self.models = models
         self.requests: list[dict[str, Any]] = []
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "GET" and request.url.path.endswith("/models"):
+            data = [{"id": m, "object": "model", "created": 0, "owned_by": "x"}
+                    for m in self.models]  # fmt: skip
+            return httpx.Response(200, json={"object": "list", "data": data})
         self.requests.append(json.loads(request.content))
         if not self.queue:
             raise AssertionError("the fake server got more requests than expected")

@@ -1,7 +1,11 @@
-"""The llm engine through the real SDK + instructor path, against a fake server."""
+"""The llm engine through the real SDK + instructor path, against a fake server:
+grounding, re-ask, salvage of the last answer, chunks, cache, threads, model choice."""
 
 from __future__ import annotations
 
+import json
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -10,7 +14,7 @@ import pytest
 from extractor.articles import Article
 from extractor.engines.llm import LLMEngine, LLMProviderError
 from extractor.errors import ConfigError
-from extractor.settings import Settings
+from extractor.settings import DEFAULT_LLM_MODEL, Settings
 from tests.fake_llm import FakeServer, completion
 
 TEXT = (
@@ -27,12 +31,12 @@ GOOD = {
 INVENTED = {"quotes": [{"text": "We will never give up", "speaker": "Maria Silva"}]}
 
 
-def _engine(tmp_path: Path, server: FakeServer, **changes: object) -> LLMEngine:
+def _engine(tmp_path: Path, server: httpx.BaseTransport, **changes: object) -> LLMEngine:
     settings = Settings(
         engine="llm", base_url="http://fake.test/v1", model="fake-model", use_candidates=False,
         cache_dir=tmp_path / "cache", max_retry_wait_s=5.0,
-    ).with_overrides(**changes)  # fmt: skip
-    return LLMEngine(settings, transport=server)
+    )  # fmt: skip
+    return LLMEngine(replace(settings, **changes), transport=server)
 
 
 def test_grounded_answer_is_stored_with_offsets_from_the_text(tmp_path: Path) -> None:
@@ -60,6 +64,26 @@ def test_invented_span_is_re_asked_with_the_error_then_accepted(tmp_path: Path) 
     assert "is not in the article" in reask_messages[-1]["content"]
 
 
+@pytest.mark.parametrize(
+    ("bad", "feedback"),
+    [
+        ({"events": [{"sentence": "Workers met managers in Lisbon on Monday to discuss pay.",
+                      "event_type": "picnic"}]}, "picnic"),
+        ({"quotes": [{"text": "We will not stop", "speaker": "John Doe"}]}, "named nowhere"),
+        ({"quotes": [{"text": f"quote number {n}"} for n in range(9)]}, "at most 8"),
+    ],
+    ids=["unknown-event-type", "speaker-not-in-text", "list-over-its-bound"],
+)  # fmt: skip
+def test_each_kind_of_invalid_answer_is_fed_back(
+    tmp_path: Path, bad: dict[str, object], feedback: str
+) -> None:
+    server = FakeServer(completion(bad), completion(GOOD))
+    output = _engine(tmp_path, server, max_reasks=1).extract(Article(text=TEXT))
+    assert feedback in server.requests[1]["messages"][-1]["content"]
+    assert [c.outcome for c in output.calls] == ["reask", "ok"]
+    assert [q.speaker for q in output.extraction.quotes] == ["Maria Silva"]
+
+
 def test_still_invented_after_the_last_attempt_is_dropped_and_counted(tmp_path: Path) -> None:
     server = FakeServer(completion(INVENTED), completion(INVENTED))
     output = _engine(tmp_path, server, max_reasks=1).extract(Article(text=TEXT))
@@ -69,33 +93,68 @@ def test_still_invented_after_the_last_attempt_is_dropped_and_counted(tmp_path: 
     assert len(output.calls) == 2
 
 
-def test_429_with_retry_after_then_success(tmp_path: Path) -> None:
-    server = FakeServer(
-        httpx.Response(429, headers={"Retry-After": "0"}, json={"error": "slow down"}),
-        completion(GOOD),
+def test_last_answer_keeps_its_good_items_and_counts_the_bad_ones(tmp_path: Path) -> None:
+    mixed = {
+        "quotes": [{"text": "We will not stop", "speaker": "Maria Silva"},
+                   {"text": "We will never give up"}],
+        "events": [{"sentence": "Workers met managers in Lisbon on Monday to discuss pay.",
+                    "event_type": "meeting"},
+                   {"sentence": "Workers met managers.", "event_type": "picnic"}],
+    }  # fmt: skip
+    server = FakeServer(completion(mixed))
+    output = _engine(tmp_path, server, max_reasks=0).extract(Article(text=TEXT))
+    assert [q.text for q in output.extraction.quotes] == ["We will not stop"]
+    assert [e.event_type for e in output.extraction.events] == ["meeting"]
+    assert output.dropped == 2  # the invented quote and the event of an unknown type
+    assert len(server.requests) == 1
+
+
+def test_truncated_answer_is_not_re_asked_and_its_complete_items_are_kept(
+    tmp_path: Path,
+) -> None:
+    whole = json.dumps({"quotes": [{"text": "We will not stop", "speaker": "Maria Silva"},
+                                   {"text": "We will not stop, we"}]})  # fmt: skip
+    cut = completion(whole[: whole.rindex("we")], completion=700)
+    body = json.loads(cut.content)
+    body["choices"][0]["finish_reason"] = "length"
+    server = FakeServer(httpx.Response(200, json=body))
+    output = _engine(tmp_path, server, max_reasks=2).extract(Article(text=TEXT))
+    assert [q.text for q in output.extraction.quotes] == ["We will not stop"]
+    assert output.dropped == 1  # the item cut in the middle
+    assert [(c.outcome, c.completion_tokens) for c in output.calls] == [("truncated", 700)]
+
+
+def test_long_article_is_chunked_and_a_span_in_the_overlap_is_stored_once(
+    tmp_path: Path,
+) -> None:
+    first = "Café owners in Zürich 😀 gathered on Monday for a long talk about their rents."
+    quote = "“Rents must fall now,” said Anna Keller, who leads the owners’ association."
+    last = "The city council will discuss the proposal in its spring session next year."
+    text = f"{first} {quote} {last}"
+    answer = {"quotes": [{"text": "Rents must fall now", "speaker": "Anna Keller"}]}
+    server = FakeServer(completion(answer), completion(answer))
+    engine = _engine(
+        tmp_path, server, chunk_chars=len(first) + len(quote) + 1, chunk_overlap=len(quote) + 1
     )
-    output = _engine(tmp_path, server).extract(Article(text=TEXT))
-    assert [(c.attempt, c.outcome, c.error) for c in output.calls] == [
-        (1, "error", "HTTP 429"), (2, "ok", None)
-    ]  # fmt: skip
-    assert len(output.extraction.quotes) == 1
+    output = engine.extract(Article(text=text))
+    assert len(server.requests) == 2
+    assert all(quote in r["messages"][-1]["content"] for r in server.requests)
+    (found,) = output.extraction.quotes
+    assert text[found.char_start : found.char_end] == found.text == "Rents must fall now"
+    assert found.char_start == len(first) + 2
+    assert [c.chunk_index for c in output.calls] == [0, 1]
 
 
-def test_5xx_and_timeouts_are_retried_then_give_a_provider_error(tmp_path: Path) -> None:
-    server = FakeServer(
-        httpx.Response(500, json={}), httpx.ReadTimeout("slow"), httpx.Response(503, json={}),
-    )  # fmt: skip
-    engine = _engine(tmp_path, server, max_retries=2)
-    with pytest.raises(LLMProviderError, match="HTTP 503") as info:
-        engine.extract(Article(text=TEXT))
-    assert [c.error for c in info.value.calls] == ["HTTP 500", "ReadTimeout: slow", "HTTP 503"]
-    assert "\n" not in str(info.value)
-
-
-def test_unreachable_endpoint_is_one_clear_error(tmp_path: Path) -> None:
-    server = FakeServer(*[httpx.ConnectError("refused")] * 3)
-    with pytest.raises(LLMProviderError, match="unreachable after retries"):
-        _engine(tmp_path, server, max_retries=2).extract(Article(text=TEXT))
+def test_rules_quotes_are_kept_and_model_adds_a_speaker_or_new_items(tmp_path: Path) -> None:
+    text = "“Prices will rise,” she said on Monday. “We are ready,” said Ana Costa."
+    answer = {"quotes": [{"text": "We are ready", "speaker": "Ana Costa"}]}
+    server = FakeServer(completion(answer))
+    output = _engine(tmp_path, server, use_candidates=True).extract(Article(text=text))
+    quotes = [(q.text, q.speaker) for q in output.extraction.quotes]
+    assert ("We are ready", "Ana Costa") in quotes
+    assert [t for t, _ in quotes].count("We are ready") == 1
+    assert "Prices will rise" in [t for t, _ in quotes]  # found by the rules only
+    assert "Already found" in server.requests[0]["messages"][-1]["content"]
 
 
 def test_second_run_is_served_from_the_cache(tmp_path: Path) -> None:
@@ -103,13 +162,56 @@ def test_second_run_is_served_from_the_cache(tmp_path: Path) -> None:
     first = _engine(tmp_path, server).extract(Article(text=TEXT))
     second = _engine(tmp_path, server).extract(Article(text=TEXT))  # queue is empty now
     assert second.extraction == first.extraction
-    assert [c.outcome for c in second.calls] == ["cached"]
+    assert [(c.outcome, c.latency_ms) for c in second.calls] == [("cached", 0.0)]
+    assert second.dropped == first.dropped
     bypass = FakeServer(completion(GOOD))
     _engine(tmp_path, bypass, use_cache=False).extract(Article(text=TEXT))
     assert len(bypass.requests) == 1
+    changed = FakeServer(completion(GOOD))
+    _engine(tmp_path, changed, temperature=0.7).extract(Article(text=TEXT))
+    assert len(changed.requests) == 1  # other parameters: another cache entry
+
+
+def test_threads_sharing_one_engine_each_get_their_own_calls(tmp_path: Path) -> None:
+    server = FakeServer(*[completion(GOOD, prompt=100 + n) for n in range(8)])
+    engine = _engine(tmp_path, server, use_cache=False)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        outputs = list(pool.map(lambda _: engine.extract(Article(text=TEXT)), range(8)))
+    assert [len(o.calls) for o in outputs] == [1] * 8
+    assert sorted(o.calls[0].prompt_tokens or 0 for o in outputs) == list(range(100, 108))
+    assert all(len(o.extraction.quotes) == 1 for o in outputs)
+
+
+def test_self_hosted_server_without_a_model_name_uses_the_first_it_serves(
+    tmp_path: Path,
+) -> None:
+    server = FakeServer(completion(GOOD), models=("qwen-7b", "other"))
+    engine = _engine(tmp_path, server, model=None)
+    assert engine.model == "qwen-7b"
+    assert engine.mode.value == "json_schema_mode"
+    assert server.requests == []
+
+
+def test_server_that_cannot_name_its_model_leaves_the_default_name(tmp_path: Path) -> None:
+    assert _engine(tmp_path, FakeServer(models=()), model=None).model == DEFAULT_LLM_MODEL
+    engine = _engine(tmp_path, _Refused(), model=None, max_retries=0)  # starts all the same
+    assert engine.model == DEFAULT_LLM_MODEL
+    with pytest.raises(LLMProviderError, match="unreachable after retries") as info:
+        engine.extract(Article(text=TEXT))  # the failure is the document's, in one line
+    assert "\n" not in str(info.value)
+
+
+class _Refused(httpx.BaseTransport):
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused")
 
 
 def test_hosted_endpoint_without_a_key_is_a_config_error(tmp_path: Path) -> None:
     settings = Settings(engine="llm", cache_dir=tmp_path)
     with pytest.raises(ConfigError, match="OPENAI_API_KEY"):
         LLMEngine(settings)
+
+
+def test_unknown_mode_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"unknown mode 'xml'.*json_schema"):
+        _engine(tmp_path, FakeServer(), mode="xml")

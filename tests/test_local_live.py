@@ -3,6 +3,10 @@ with `-m live`, run by scripts/test and CI)."""
 
 from __future__ import annotations
 
+import signal
+import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -77,3 +81,39 @@ def test_stopping_the_server_mid_batch_fails_the_rest_cleanly(
     failed_calls = con.execute("select count(*) from llm_calls where outcome = 'error'").fetchone()
     assert failed_calls[0] >= 2  # the failed attempts are on record too
     con.close()
+
+
+def test_standalone_server_serves_the_generic_llm_path(tmp_path: Path) -> None:
+    """`python -m extractor.llm.local_server` prints its base URL; `--engine llm` pointed at
+    it (model name read from the server) extracts grounded items; Ctrl-C stops it."""
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "extractor.llm.local_server", "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )  # fmt: skip
+    try:
+        assert server.stdout is not None
+        line = server.stdout.readline()
+        assert f"http://127.0.0.1:{port}/v1" in line
+        settings = Settings(engine="llm", base_url=f"http://127.0.0.1:{port}/v1",
+                            use_cache=False, cache_dir=tmp_path)  # fmt: skip
+        engine = LLMEngine(settings)
+        article = read_article(SEED)
+        output = engine.extract(article)
+        engine.close()
+        assert engine.model.endswith("SmolLM2-135M-Instruct.Q4_1.gguf")
+        speakers = [q.speaker for q in output.extraction.quotes]
+        assert speakers.count("Dan Caine") == 2
+        for item in [*output.extraction.quotes, *output.extraction.claims,
+                     *output.extraction.events]:  # fmt: skip
+            assert article.text[item.char_start : item.char_end] == item.text
+        assert output.calls and all(c.prompt_tokens for c in output.calls)
+    finally:
+        server.send_signal(signal.SIGINT)
+        assert server.wait(timeout=30) == 0
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

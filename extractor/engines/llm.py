@@ -2,10 +2,11 @@
 
 Per chunk of the article: render the versioned prompt (with the rules engine's findings as
 hints), ask for a `ChunkResponse` validated against the chunk (instructor re-asks with the
-errors, `max_reasks` times), ground every item in the document, drop and count what cannot
-be grounded, then merge with the rules engine's items so the result is never worse than
-`rules` on what `rules` finds. Responses are cached by model, prompt, schema, text and
-parameters.
+list of bad items, `max_reasks` times). If the last answer still fails, or was cut at
+max_tokens, its well-formed items are salvaged one by one. Every item is then grounded in
+the document; what cannot be is dropped and counted. The result is merged with the rules
+engine's items, so it is never worse than `rules` on what `rules` finds. Responses are
+cached by model, prompt, schema, text and parameters.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from extractor.errors import ConfigError, ProviderError
 from extractor.llm.cache import ResponseCache, cache_key
 from extractor.llm.prompt import load_prompt
 from extractor.llm.ratelimit import RateLimiter
-from extractor.llm.responses import ChunkResponse, schema_hash
+from extractor.llm.responses import ChunkResponse, salvage, schema_hash
 from extractor.llm.transport import Recorder, RecordingTransport
 from extractor.segment import chunks
 from extractor.settings import DEFAULT_LLM_MODEL, Settings
@@ -70,8 +71,9 @@ class LLMEngine:
                 "--base-url/OPENAI_BASE_URL at a local OpenAI-compatible server"
             )
         mode_name = settings.mode or ("tools" if hosted else "json_schema")
+        if mode_name not in MODES:
+            raise ConfigError(f"unknown mode {mode_name!r}: choose one of {', '.join(MODES)}")
         self.mode = MODES[mode_name]
-        self._model = model_name or settings.model or DEFAULT_LLM_MODEL
         self.prompt = load_prompt()
         self.schema_hash = schema_hash()
         self.cache = ResponseCache(settings.cache_dir) if settings.use_cache else None
@@ -92,6 +94,12 @@ class LLMEngine:
             ),
         )
         self.instructor = instructor.from_openai(self.client, mode=self.mode)
+        self._model = (
+            model_name
+            or settings.model
+            or (None if hosted else served_model(self.base_url, settings.api_key, transport))
+            or DEFAULT_LLM_MODEL
+        )
 
     # --- Engine protocol -------------------------------------------------------------
     @property
@@ -135,10 +143,10 @@ class LLMEngine:
             ):
                 recorder.chunk_index = index
                 hints = _within(candidates, chunk.start, chunk.end) if candidates else None
-                response = self._ask(article, chunk.text, hints, recorder)
+                response, malformed = self._ask(article, chunk.text, hints, recorder)
                 grounded, lost = ground_response(response, article.text, chunk.start, chunk.end)
                 model_items.append(grounded)
-                dropped += lost
+                dropped += malformed + lost
         except openai.APIError as exc:
             raise LLMProviderError(_provider_message(exc, self.base_url), recorder.calls) from exc
         except Exception as exc:
@@ -156,7 +164,8 @@ class LLMEngine:
         chunk: str,
         hints: DocumentExtraction | None,
         recorder: Recorder,
-    ) -> ChunkResponse:
+    ) -> tuple[ChunkResponse, int]:
+        """The chunk's answer, and how many of its items were too malformed to keep."""
         published = article.published.isoformat() if article.published else None
         messages = self.prompt.messages(chunk, published, hints)
         key = cache_key(
@@ -167,9 +176,10 @@ class LLMEngine:
             self.parameters,
         )
         if self.cache is not None and (hit := self.cache.get(key)) is not None:
-            recorder.calls.append(_cached_call(self.model, hit, recorder.chunk_index))
-            return ChunkResponse.model_validate(hit["response"])
+            recorder.calls.append(_cached_call(self.model, recorder.chunk_index))
+            return ChunkResponse.model_validate(hit["response"]), int(hit.get("malformed", 0))
         first_call = len(recorder.calls)
+        malformed = 0
         try:
             response = self.instructor.chat.completions.create(
                 model=self.model,
@@ -184,16 +194,41 @@ class LLMEngine:
             if isinstance(exc.__cause__, openai.APIError):
                 raise exc.__cause__ from exc
             # Every attempt failed validation: keep what the last answer got right; the
-            # rest is dropped and counted by the grounding step.
-            response = _unvalidated(exc.last_completion)
+            # rest is dropped and counted (here if malformed, in grounding if not grounded).
+            response, malformed = salvage(_content(exc.last_completion))
         except IncompleteOutputException as exc:
-            # The answer hit max_tokens (a small model repeating itself): nothing usable.
-            response = _unvalidated(exc.last_completion)
+            # The answer hit max_tokens (a small model repeating itself): keep its complete
+            # items, without a re-ask.
+            response, malformed = salvage(_content(exc.last_completion))
         _mark_reasks(recorder.calls, first_call)
         if self.cache is not None:
-            usage = [c.prompt_tokens for c in recorder.calls[first_call:]]
-            self.cache.put(key, {"response": response.model_dump(mode="json"), "usage": usage})
-        return response
+            usage = [[c.prompt_tokens, c.completion_tokens] for c in recorder.calls[first_call:]]
+            self.cache.put(
+                key,
+                {"response": response.model_dump(mode="json"), "malformed": malformed,
+                 "usage": usage},
+            )  # fmt: skip
+        return response, malformed
+
+
+def served_model(
+    base_url: str, api_key: str | None, transport: httpx.BaseTransport | None = None
+) -> str | None:
+    """The first model a self-hosted server lists (llama.cpp, vLLM, Ollama...), or None if
+    it lists none or does not answer at once: one quick try, no retries, so a server that is
+    down fails each document later with a clear error instead of failing the startup."""
+    http = httpx.Client(transport=transport or httpx.HTTPTransport(), timeout=5.0)
+    client = openai.OpenAI(
+        base_url=base_url, api_key=api_key or "not-needed", max_retries=0,
+        http_client=http,  # type: ignore[arg-type]  # the SDK's httpx alias
+    )  # fmt: skip
+    try:
+        served = client.models.list().data
+    except openai.APIError:
+        return None
+    finally:
+        client.close()
+    return served[0].id if served else None
 
 
 def _reask_policy(max_reasks: int) -> Retrying:
@@ -225,18 +260,17 @@ def _within(extraction: DocumentExtraction, start: int, end: int) -> DocumentExt
     )
 
 
-def _unvalidated(completion: Any) -> ChunkResponse:
-    """The last answer, parsed without the grounding check (items are grounded later)."""
+def _content(completion: Any) -> str:
+    """The text of a chat completion's first choice ("" when there is none)."""
     try:
-        content = completion.choices[0].message.content or "{}"
-        return ChunkResponse.model_validate_json(content)
-    except Exception:
-        return ChunkResponse()
+        return str(completion.choices[0].message.content or "")
+    except (AttributeError, IndexError):
+        return ""
 
 
 def _mark_reasks(calls: list[CallRecord], first: int) -> None:
-    """Successful answers that were followed by another call were rejected and re-asked."""
-    answered = [i for i in range(first, len(calls)) if calls[i].outcome == "ok"]
+    """Answers that were followed by another call were rejected and re-asked."""
+    answered = [i for i in range(first, len(calls)) if calls[i].outcome in ("ok", "truncated")]
     for i in answered[:-1]:
         call = calls[i]
         calls[i] = CallRecord(
@@ -245,11 +279,13 @@ def _mark_reasks(calls: list[CallRecord], first: int) -> None:
         )  # fmt: skip
 
 
-def _cached_call(model: str, hit: dict[str, Any], chunk_index: int) -> CallRecord:
+def _cached_call(model: str, chunk_index: int) -> CallRecord:
     return CallRecord(model, None, None, 0.0, 1, "cached", None, chunk_index)
 
 
 def _provider_message(exc: openai.APIError, base_url: str) -> str:
+    if isinstance(exc, openai.APITimeoutError):
+        return f"model endpoint {base_url} did not answer in time, after retries (timeout)"
     if isinstance(exc, openai.APIConnectionError):
         return f"model endpoint {base_url} unreachable after retries ({type(exc).__name__})"
     if isinstance(exc, openai.AuthenticationError):

@@ -4,6 +4,10 @@ Validation runs with `context={"document": chunk_text}`. A span that cannot be f
 the chunk, or a speaker or claimant named nowhere in it, is a validation error listing every
 bad item, which instructor feeds back to the model (re-ask). Repeated items are dropped
 before the bound is checked: small models repeat one item until the token cap.
+
+When the last attempt still fails (or the answer was cut at max_tokens), `salvage` keeps
+the items of that answer that are well-formed one by one, and counts the others as dropped;
+the grounding step then keeps or drops each of them.
 """
 
 from __future__ import annotations
@@ -13,7 +17,15 @@ import json
 import re
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import from_json
 
 from extractor.ground import locate, normalise
 from schemas import AUTHOR, MAX_ACTORS, EventType
@@ -60,15 +72,7 @@ class ChunkResponse(BaseModel):
     @field_validator("quotes", "claims", "events", mode="before")
     @classmethod
     def _drop_repeats(cls, value: Any) -> Any:
-        if not isinstance(value, list):
-            return value
-        seen, unique = set(), []
-        for item in value:
-            key = json.dumps(item, sort_keys=True, default=str)
-            if key not in seen:
-                seen.add(key)
-                unique.append(item)
-        return unique
+        return _unique(value) if isinstance(value, list) else value
 
     @model_validator(mode="after")
     def _grounded(self, info: ValidationInfo) -> ChunkResponse:
@@ -81,6 +85,33 @@ class ChunkResponse(BaseModel):
                 "copy text exactly from the article; these items are wrong: " + "; ".join(problems)
             )
         return self
+
+
+def salvage(content: str) -> tuple[ChunkResponse, int]:
+    """The well-formed items of a rejected or truncated answer, and how many were not.
+
+    Truncated JSON is read up to its last complete value; an item cut in the middle, an
+    unknown event type, a field over its bound, or items past a list's bound are counted.
+    """
+    try:
+        raw = from_json(content or "{}", allow_partial=True)
+    except ValueError:
+        return ChunkResponse(), 0
+    if not isinstance(raw, dict):
+        return ChunkResponse(), 0
+    kept: dict[str, list[BaseModel]] = {}
+    bad = 0
+    for name, model in (("quotes", QuoteOut), ("claims", ClaimOut), ("events", EventOut)):
+        items = raw.get(name)
+        good: list[BaseModel] = []
+        for item in _unique(items if isinstance(items, list) else []):
+            try:
+                good.append(model.model_validate(item))
+            except ValidationError:
+                bad += 1
+        bad += max(0, len(good) - MAX_PER_CHUNK)
+        kept[name] = good[:MAX_PER_CHUNK]
+    return ChunkResponse.model_validate(kept), bad
 
 
 def item_problems(response: ChunkResponse, document: str) -> list[str]:
@@ -129,6 +160,17 @@ def name_in_text(name: str, document: str) -> bool:
 def schema_hash() -> str:
     canonical = json.dumps(ChunkResponse.model_json_schema(), sort_keys=True)
     return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+def _unique(items: list[Any]) -> list[Any]:
+    """`items` without exact repeats, in order."""
+    seen, unique = set(), []
+    for item in items:
+        key = json.dumps(item, sort_keys=True, default=str)
+        if key not in seen:
+            seen.add(key)
+            unique.append(item)
+    return unique
 
 
 def _span_problem(where: str, text: str, document: str) -> list[str]:

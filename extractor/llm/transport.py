@@ -1,10 +1,14 @@
 """The HTTP layer under the openai client: transport retries and a record of every call.
 
 Transport faults (429, 5xx, timeouts, dropped connections) are retried here with tenacity:
-exponential backoff with jitter, honouring `Retry-After`, bounded in attempts and total wait.
+exponential backoff with jitter, honouring `Retry-After` (seconds or an HTTP date), bounded
+in attempts and in total waiting: a wait that would take the time slept between attempts
+past `max_wait_s` is not started (the time of the attempts themselves is bounded by the
+client's timeout).
 Validation problems are not seen here: instructor's re-ask loop sits above. Every HTTP
 attempt becomes a `CallRecord` with its tokens (read from the response's `usage`), latency
-and outcome; no header or body text that could hold a secret is recorded.
+and outcome ("ok", "truncated" when the answer hit max_tokens, "error"); no header or body
+text that could hold a secret is recorded.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 
@@ -21,9 +26,9 @@ from tenacity import (
     Retrying,
     retry_if_exception_type,
     stop_after_attempt,
-    stop_after_delay,
     wait_exponential_jitter,
 )
+from tenacity.stop import stop_base
 
 from extractor.engines.base import CallRecord
 from extractor.llm.ratelimit import RateLimiter
@@ -67,6 +72,8 @@ class RecordingTransport(httpx.BaseTransport):
         self.max_retries = max_retries
         self.max_wait_s = max_wait_s
         self.limiter = limiter
+        #: How to wait between attempts (tests swap in a recorder instead of sleeping).
+        self.sleep: Callable[[float], None] = time.sleep
         self._local = threading.local()
 
     @property
@@ -80,8 +87,9 @@ class RecordingTransport(httpx.BaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         retrying = Retrying(
             retry=retry_if_exception_type(_Retryable),
-            stop=stop_after_attempt(self.max_retries + 1) | stop_after_delay(self.max_wait_s),
+            stop=stop_after_attempt(self.max_retries + 1) | _WaitBudget(self.max_wait_s),
             wait=_wait,
+            sleep=self.sleep,
             reraise=True,
         )
         try:
@@ -113,7 +121,11 @@ class RecordingTransport(httpx.BaseTransport):
             self._record(number, started, None, "error", f"HTTP {response.status_code}")
             raise _Retryable(f"HTTP {response.status_code}", _retry_after(response), response)
         response.read()
-        self._record(number, started, _usage(response), "ok", None)
+        usage, finish = _answer(response)
+        if finish == "length":
+            self._record(number, started, usage, "truncated", "answer cut at max_tokens")
+        else:
+            self._record(number, started, usage, "ok", None)
         return response
 
     def _record(
@@ -142,14 +154,30 @@ class RecordingTransport(httpx.BaseTransport):
         )
 
 
+class _WaitBudget(stop_base):
+    """Stop before a wait that would take the total time slept past `seconds`."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+
+    def __call__(self, retry_state: RetryCallState) -> bool:
+        return retry_state.idle_for + (retry_state.upcoming_sleep or 0.0) > self.seconds
+
+
 def _wait(state: RetryCallState) -> float:
     exc = state.outcome.exception() if state.outcome else None
     if isinstance(exc, _Retryable) and exc.retry_after is not None:
-        return min(exc.retry_after, 60.0)
+        return exc.retry_after
     return float(_BACKOFF(state))
 
 
 def _retry_after(response: httpx.Response) -> float | None:
+    """Seconds the server asks us to wait: `retry-after-ms`, or `Retry-After` in seconds or
+    as an HTTP date."""
+    try:
+        return max(0.0, float(response.headers["retry-after-ms"]) / 1000)
+    except (KeyError, ValueError):
+        pass
     value = response.headers.get("retry-after")
     if not value:
         return None
@@ -163,9 +191,13 @@ def _retry_after(response: httpx.Response) -> float | None:
         return None
 
 
-def _usage(response: httpx.Response) -> tuple[int | None, int | None] | None:
+def _answer(response: httpx.Response) -> tuple[tuple[int | None, int | None] | None, str | None]:
+    """Token usage and the first choice's finish reason of a chat completion, if present."""
     try:
-        usage = json.loads(response.content).get("usage") or {}
-    except (ValueError, AttributeError):
-        return None
-    return usage.get("prompt_tokens"), usage.get("completion_tokens")
+        body = json.loads(response.content)
+        usage = body.get("usage") or {}
+        choices = body.get("choices") or [{}]
+        finish = choices[0].get("finish_reason")
+    except (ValueError, AttributeError, TypeError):
+        return None, None
+    return (usage.get("prompt_tokens"), usage.get("completion_tokens")), finish
