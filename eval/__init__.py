@@ -3,9 +3,17 @@
 This package scores what the pipeline produced; it imports the schemas, never the engines.
 """
 
-from eval.compare import Comparison, compare, render_comparison
+from eval.compare import (
+    Comparison,
+    EvalOutput,
+    compare,
+    comparison_markdown,
+    eval_output,
+    load_eval,
+    render_comparison,
+)
 from eval.gold import KINDS, GoldDocument, load_gold
-from eval.match import LENIENT, STRICT, assign, names_match, overlap_score
+from eval.match import LENIENT, STRICT, assign, match_names, names_match, overlap_score
 from eval.metrics import EvalResult, score
 from eval.report import render_markdown, render_table, write_samples
 
@@ -14,11 +22,16 @@ __all__ = [
     "LENIENT",
     "STRICT",
     "Comparison",
+    "EvalOutput",
     "EvalResult",
     "GoldDocument",
     "assign",
     "compare",
+    "comparison_markdown",
+    "eval_output",
+    "load_eval",
     "load_gold",
+    "match_names",
     "names_match",
     "overlap_score",
     "render_comparison",

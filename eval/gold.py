@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from extractor.errors import GoldError
-from schemas import EventType
+from schemas import EventType, QuoteKind
 
 KINDS = ("quotes", "claims", "events")
 _EVENT_TYPES = {t.value for t in EventType}
+_QUOTE_KINDS = {k.value for k in QuoteKind} | {None}
+#: Keys every gold item of a kind must carry (a value may be null: "unknown").
+_REQUIRED = {"quotes": ("speaker",), "claims": ("claimant",), "events": ("event_type",)}
+#: Keys that, when present and not null, must be non-empty strings.
+_OPTIONAL_TEXT = {
+    "quotes": ("speaker", "speaker_title"),
+    "claims": ("claimant",),
+    "events": ("trigger", "location", "time_text"),
+}
+_ISO_TIME = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 
 
 @dataclass(frozen=True)
@@ -38,7 +49,8 @@ def load_gold(path: Path) -> list[GoldDocument]:
     documents: list[GoldDocument] = []
     seen: dict[str, str] = {}
     for file in files:
-        for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
+        # split("\n"), not splitlines(): JSON strings may hold U+2028, U+0085, form feeds.
+        for number, line in enumerate(file.read_text(encoding="utf-8").split("\n"), 1):
             if not line.strip():
                 continue
             where = f"{file}:{number}"
@@ -90,17 +102,56 @@ def _check_item(item: Any, kind: str, text: str, where: str) -> None:
     if not isinstance(item, dict):
         raise GoldError(f"{where}: must be an object")
     start, end = item.get("char_start"), item.get("char_end")
-    if not isinstance(start, int) or not isinstance(end, int):
+    if not _is_int(start) or not _is_int(end):
         raise GoldError(f"{where}: char_start and char_end must be integers")
     if not 0 <= start < end <= len(text):
         raise GoldError(f"{where}: span [{start}, {end}) is outside the text ({len(text)} chars)")
     span = item.get("text")
     if span is not None and text[start:end] != span:
         raise GoldError(
-            f"{where}: text {span[:50]!r} does not match text[{start}:{end}] "
-            f"{text[start:end][:50]!r}"
+            f"{where}: text {_clip(span)!r} does not match text[{start}:{end}] "
+            f"{_clip(text[start:end])!r}"
         )
-    if kind == "events" and item.get("event_type") not in _EVENT_TYPES:
-        raise GoldError(f"{where}: event_type {item.get('event_type')!r} is not in the vocabulary")
-    if kind == "events" and not isinstance(item.get("actors", []), list):
-        raise GoldError(f"{where}: actors must be a list")
+    for name in _REQUIRED[kind]:
+        if name not in item:
+            raise GoldError(f"{where}: missing {name!r} (null when unknown)")
+    for name in _OPTIONAL_TEXT[kind]:
+        value = item.get(name)
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise GoldError(f"{where}: {name} must be a non-empty string or null")
+    if kind == "quotes" and item.get("kind") not in _QUOTE_KINDS:
+        choices = ", ".join(k.value for k in QuoteKind)
+        raise GoldError(f"{where}: kind {item.get('kind')!r} is not one of {choices} (or null)")
+    if kind == "claims" and not isinstance(item.get("hedged", False), bool):
+        raise GoldError(f"{where}: hedged must be true or false")
+    if kind == "events":
+        _check_event(item, where)
+
+
+def _check_event(item: dict[str, Any], where: str) -> None:
+    if item["event_type"] not in _EVENT_TYPES:
+        raise GoldError(f"{where}: event_type {item['event_type']!r} is not in the vocabulary")
+    actors = item.get("actors", [])
+    if not isinstance(actors, list) or not all(isinstance(a, str) and a.strip() for a in actors):
+        raise GoldError(f"{where}: actors must be a list of non-empty strings")
+    time = item.get("time")
+    if time is not None and not _is_iso_time(time):
+        raise GoldError(f"{where}: time {time!r} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)")
+
+
+def _is_int(value: Any) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_iso_time(value: Any) -> bool:
+    if not isinstance(value, str) or not _ISO_TIME.fullmatch(value):
+        return False
+    try:
+        date.fromisoformat((value + "-01-01")[:10])
+    except ValueError:
+        return False
+    return True
+
+
+def _clip(value: str) -> str:
+    return value if len(value) <= 60 else value[:57] + "..."

@@ -1,36 +1,56 @@
 """One-to-one span matching and name matching, as the metrics contract defines them.
 
-A prediction and a gold item score `overlap / max(len(gold), len(pred))` on their
+Spans: a prediction and a gold item score `overlap / max(len(gold), len(pred))` on their
 character intervals. Pairs at or above the threshold may match; the assignment maximises
 the total score (exact, by the Hungarian method on each connected group of overlapping
 spans, which keeps it fast: groups are small even when documents are long).
+
+Names: see `names_match`.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Sequence
+from functools import lru_cache
 
-from schemas import overlap_ratio
+from schemas import AUTHOR, overlap_ratio
 
 LENIENT = 0.5
 STRICT = 0.9
 THRESHOLDS = {"lenient": LENIENT, "strict": STRICT}
 
 Interval = tuple[int, int]
+Pair = tuple[int, int, float]
+
 _TOKEN = re.compile(r"[^\W_]+")
-_STOP = frozenset({"the", "of", "a", "an"})
+_POSSESSIVE = re.compile(r"['’]s\b")
+#: Function words ignored in names ("the South Korean military" ~ "South Korean military").
+_STOP = frozenset({"the", "of", "a", "an", "and", "for"})
+#: Honorifics, ranks and offices dropped from the front of a name before comparing, so
+#: "President Trump" ~ "Donald Trump" and "Gen. Caine" ~ "Dan Caine". Only leading words
+#: go, and never the last one ("Mr King" keeps "king", so it still ~ "Martin Luther King").
+#: Kept short on purpose: words that also open organisation names ("General Assembly",
+#: "Justice Department", "State Department", "King's College") are not in it, or the
+#: leftovers would match each other ("Assembly" ~ "National Assembly").
+TITLES = frozenset(
+    "mr mrs ms miss mx dr prof professor sir dame lord lady rev reverend fr "
+    "gen lt col maj capt cmdr adm sgt cpl brig lieutenant colonel major captain commander "
+    "admiral sergeant corporal brigadier president vice prime minister secretary chancellor "
+    "premier governor mayor senator sen rep representative congressman congresswoman ceo "
+    "spokesman spokeswoman spokesperson ambassador envoy deputy former"
+    .split()
+)  # fmt: skip
 
 
 def overlap_score(gold: Interval, pred: Interval) -> float:
     return overlap_ratio(gold, pred)
 
 
-def assign(
-    gold: Sequence[Interval], pred: Sequence[Interval], threshold: float
-) -> list[tuple[int, int, float]]:
-    """Optimal one-to-one pairs (gold index, pred index, score) with score >= threshold."""
+def overlaps(gold: Sequence[Interval], pred: Sequence[Interval]) -> dict[tuple[int, int], float]:
+    """Every (gold index, pred index) pair that shares at least one character, with its score."""
     edges: dict[tuple[int, int], float] = {}
     order = sorted(range(len(pred)), key=lambda j: pred[j][0])
     starts = [pred[j][0] for j in order]
@@ -41,39 +61,103 @@ def assign(
             if pred[j][0] >= g[1]:
                 break
             score = overlap_score(g, pred[j])
-            if score >= threshold:
+            if score > 0:
                 edges[i, j] = score
-    pairs: list[tuple[int, int, float]] = []
-    for group_gold, group_pred in _groups(edges):
-        if len(group_gold) == 1 and len(group_pred) == 1:
-            i, j = group_gold[0], group_pred[0]
-            pairs.append((i, j, edges[i, j]))
-            continue
-        weights = [[edges.get((i, j), 0.0) for j in group_pred] for i in group_gold]
+    return edges
+
+
+def assign(gold: Sequence[Interval], pred: Sequence[Interval], threshold: float) -> list[Pair]:
+    """Optimal one-to-one pairs (gold index, pred index, score) with score >= threshold."""
+    return assign_edges(overlaps(gold, pred), threshold)
+
+
+def assign_edges(edges: dict[tuple[int, int], float], threshold: float) -> list[Pair]:
+    """`assign` over precomputed `overlaps` (so one overlap pass serves every threshold)."""
+    kept = {pair: s for pair, s in edges.items() if s >= threshold}
+    gold_degree: dict[int, int] = {}
+    pred_degree: dict[int, int] = {}
+    for i, j in kept:
+        gold_degree[i] = gold_degree.get(i, 0) + 1
+        pred_degree[j] = pred_degree.get(j, 0) + 1
+    pairs: list[Pair] = []
+    contested: dict[tuple[int, int], float] = {}
+    for (i, j), s in kept.items():
+        if gold_degree[i] == 1 and pred_degree[j] == 1:
+            pairs.append((i, j, s))  # overlaps nothing else: nothing to decide
+        else:
+            contested[i, j] = s
+    for group_gold, group_pred in _groups(contested):
+        weights = [[contested.get((i, j), 0.0) for j in group_pred] for i in group_gold]
         for a, b in _hungarian_max(weights):
             i, j = group_gold[a], group_pred[b]
-            if (i, j) in edges:
-                pairs.append((i, j, edges[i, j]))
+            if (i, j) in contested:
+                pairs.append((i, j, contested[i, j]))
     return sorted(pairs)
 
 
-def name_tokens(name: str) -> frozenset[str]:
-    return frozenset(t for t in _TOKEN.findall(name.casefold()) if t not in _STOP)
+@lru_cache(maxsize=1 << 16)
+def name_tokens(name: str) -> tuple[str, ...]:
+    """Case- and accent-folded word tokens in order, without function words, possessive 's
+    or dots ("U.S." -> "us")."""
+    folded = name.casefold()
+    if not folded.isascii():
+        folded = unicodedata.normalize("NFKD", folded)
+        folded = "".join(c for c in folded if not unicodedata.combining(c))
+    folded = _POSSESSIVE.sub("", folded).replace(".", "")
+    return tuple(t for t in _TOKEN.findall(folded) if t not in _STOP)
 
 
 def names_match(gold: str | None, pred: str | None) -> bool:
-    """Both absent, or the normalised tokens of one are a subset of the other's.
-    `<author>` matches only `<author>`."""
+    """Whether two names denote the same entity, leniently:
+
+    - both null (unknown) is a match; one null and not the other is not;
+    - `<author>` (the article's own voice) matches only `<author>`;
+    - otherwise the token set of one is a subset of the other's ("Caine" ~ "General Dan
+      Caine"), as written or after dropping leading `TITLES` from both ("Gen. Caine" ~
+      "Dan Caine").
+    """
     if gold is None or pred is None:
         return gold is None and pred is None
-    if "<author>" in (gold, pred):
+    if AUTHOR in (gold, pred):
         return gold == pred
-    a, b = name_tokens(gold), name_tokens(pred)
-    return bool(a and b) and (a <= b or b <= a)
+    ta, tb = name_tokens(gold), name_tokens(pred)
+    if not ta or not tb:
+        return False
+    return _subset(set(ta), set(tb)) or _subset(set(_drop_titles(ta)), set(_drop_titles(tb)))
+
+
+def _subset(a: set[str], b: set[str]) -> bool:
+    return a <= b or b <= a
+
+
+def _drop_titles(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    start = 0
+    while start < len(tokens) - 1 and tokens[start] in TITLES:
+        start += 1
+    return tokens[start:]
+
+
+def match_names(gold: Sequence[str], pred: Sequence[str]) -> int:
+    """The largest number of one-to-one `names_match` pairs between two lists of names."""
+    partner: dict[int, int] = {}  # pred index -> gold index
+    options = [[j for j, p in enumerate(pred) if names_match(g, p)] for g in gold]
+
+    def augment(i: int, seen: set[int]) -> bool:
+        for j in options[i]:
+            if j not in seen:
+                seen.add(j)
+                if j not in partner or augment(partner[j], seen):
+                    partner[j] = i
+                    return True
+        return False
+
+    return sum(augment(i, set()) for i in range(len(gold)))
 
 
 def _groups(edges: dict[tuple[int, int], float]) -> list[tuple[list[int], list[int]]]:
     """Connected components of the bipartite overlap graph."""
+    if not edges:
+        return []
     parent: dict[tuple[str, int], tuple[str, int]] = {}
 
     def find(x: tuple[str, int]) -> tuple[str, int]:

@@ -1,9 +1,20 @@
 """Scoring predictions against gold: counts, precision/recall/F1, attribute accuracy.
 
 Precision, recall and F1 are micro-averaged over all documents, at each threshold in
-`THRESHOLDS`, each with its own optimal one-to-one assignment. Attribute scores (speaker,
-claimant, event type, actors, location, time) are over the pairs matched at the lenient
-threshold. A ratio whose denominator is zero is `null`, never 0.
+`THRESHOLDS`, each with its own optimal one-to-one assignment. Attribute scores are over
+the pairs matched at the lenient threshold:
+
+- `speaker_accuracy` / `claimant_accuracy`: `names_match` of gold and predicted name (both
+  null counts as correct: the article names nobody and the prediction agrees);
+- events: `type_accuracy` (same `event_type`), `location_accuracy` (`names_match`, over
+  pairs whose gold has a location), `time_accuracy` (exact string equality of the ISO
+  dates, over pairs whose gold has a time: "2025-07" is not "2025-07-11"), and `actor_f1`
+  (one-to-one `names_match` of actor names per pair, counts summed over pairs).
+
+A ratio whose denominator is zero is `null`, never 0: there was nothing to measure.
+Precision is null with no predictions, recall with no gold, an accuracy with no matched
+pair. F1 is 2tp / (2tp + fp + fn): null only when there is neither gold nor prediction,
+and 0 when an engine predicts nothing against some gold.
 """
 
 from __future__ import annotations
@@ -13,10 +24,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from eval.gold import KINDS, GoldDocument
-from eval.match import LENIENT, STRICT, THRESHOLDS, assign, names_match
+from eval.match import THRESHOLDS, assign_edges, match_names, names_match, overlaps
 from schemas import DocumentExtraction
 
+#: The attribution field of each kind that has one.
 ATTRIBUTE = {"quotes": "speaker", "claims": "claimant"}
+#: The accuracy entries of each kind, always present in `metrics.json` (value null if none).
+ACCURACIES = {
+    "quotes": ("speaker_accuracy",),
+    "claims": ("claimant_accuracy",),
+    "events": ("type_accuracy", "location_accuracy", "time_accuracy"),
+}
+
+Item = dict[str, Any]
 
 
 @dataclass
@@ -25,20 +45,17 @@ class Counts:
     fp: int = 0
     fn: int = 0
 
-    def add(self, other: Counts) -> None:
-        self.tp, self.fp, self.fn = self.tp + other.tp, self.fp + other.fp, self.fn + other.fn
+    def add(self, tp: int, fp: int, fn: int) -> None:
+        self.tp, self.fp, self.fn = self.tp + tp, self.fp + fp, self.fn + fn
 
-    def as_dict(self, threshold: float) -> dict[str, Any]:
+    def as_dict(self, threshold: float | None = None) -> dict[str, Any]:
         precision = ratio(self.tp, self.tp + self.fp)
         recall = ratio(self.tp, self.tp + self.fn)
-        f1 = None
-        if precision is not None and recall is not None:
-            f1 = 0.0 if precision + recall == 0 else 2 * precision * recall / (precision + recall)
-        return {
-            "threshold": threshold,
+        head = {} if threshold is None else {"threshold": threshold}
+        return head | {
             "precision": _round(precision),
             "recall": _round(recall),
-            "f1": _round(f1),
+            "f1": _round(f1(self.tp, self.fp, self.fn)),
             "tp": self.tp,
             "fp": self.fp,
             "fn": self.fn,
@@ -57,38 +74,44 @@ class Tally:
         self.total += 1
 
     def as_dict(self) -> dict[str, Any]:
-        return {"value": _round(ratio(self.correct, self.total)), "correct": self.correct,
-                "matched": self.total}  # fmt: skip
+        value = _round(ratio(self.correct, self.total))
+        return {"value": value, "correct": self.correct, "matched": self.total}
 
 
 @dataclass
 class KindScore:
+    kind: str
+    #: Documents that annotated this kind.
+    documents: int = 0
     counts: dict[str, Counts] = field(default_factory=lambda: {k: Counts() for k in THRESHOLDS})
-    attributes: dict[str, Tally] = field(default_factory=dict)
+    accuracies: dict[str, Tally] = field(default_factory=dict)
     actors: Counts = field(default_factory=Counts)
 
-    def tally(self, name: str) -> Tally:
-        return self.attributes.setdefault(name, Tally())
+    def __post_init__(self) -> None:
+        self.accuracies = {name: Tally() for name in ACCURACIES[self.kind]}
 
 
 @dataclass
 class EvalResult:
+    #: Per scored kind (a kind no gold document annotated is absent).
     kinds: dict[str, KindScore]
+    #: One row per gold or predicted item: see `eval.report.write_samples`.
     samples: list[dict[str, Any]]
-    #: Per document, per kind, lenient counts (for significance tests in `compare`).
-    per_document: dict[str, dict[str, dict[str, int]]]
+    #: document id -> kind -> threshold name -> [tp, fp, fn] (for tests over documents).
+    per_document: dict[str, dict[str, dict[str, list[int]]]]
     documents: int
 
     def metrics_json(self, header: Mapping[str, Any]) -> dict[str, Any]:
+        """The `metrics.json` object: `header` (plus the document count), then per scored
+        kind its document count, `lenient` and `strict` counts and ratios, accuracies and,
+        for events, `actor_f1`."""
         out: dict[str, Any] = {"header": {**header, "documents": self.documents}}
         for kind, score in self.kinds.items():
-            entry: dict[str, Any] = {
-                name: score.counts[name].as_dict(t) for name, t in THRESHOLDS.items()
-            }
-            for name, tally in score.attributes.items():
-                entry[name] = tally.as_dict()
+            entry: dict[str, Any] = {"documents": score.documents}
+            entry |= {name: score.counts[name].as_dict(t) for name, t in THRESHOLDS.items()}
+            entry |= {name: tally.as_dict() for name, tally in score.accuracies.items()}
             if kind == "events":
-                entry["actor_f1"] = score.actors.as_dict(LENIENT)
+                entry["actor_f1"] = score.actors.as_dict()
             out[kind] = entry
         return out
 
@@ -97,109 +120,112 @@ def ratio(num: int | float, den: int | float) -> float | None:
     return None if den == 0 else num / den
 
 
+def f1(tp: int, fp: int, fn: int) -> float | None:
+    """2tp / (2tp + fp + fn), the harmonic mean of precision and recall where both exist,
+    and still defined when one does not: predicting nothing against some gold is F1 0."""
+    return ratio(2 * tp, 2 * tp + fp + fn)
+
+
 def score(gold: list[GoldDocument], predictions: Mapping[str, DocumentExtraction]) -> EvalResult:
     """Score `predictions` (keyed by gold document id; a missing one predicts nothing)."""
     kinds: dict[str, KindScore] = {}
     samples: list[dict[str, Any]] = []
-    per_document: dict[str, dict[str, dict[str, int]]] = {}
+    per_document: dict[str, dict[str, dict[str, list[int]]]] = {}
+    empty = DocumentExtraction()
     for doc in gold:
-        predicted = predictions.get(doc.id) or DocumentExtraction()
+        predicted = predictions.get(doc.id) or empty
         for kind in KINDS:
             gold_items = doc.items.get(kind)
             if gold_items is None:
                 continue
-            pred_items = [p.model_dump(mode="json") for p in getattr(predicted, kind)]
-            kind_score = kinds.setdefault(kind, KindScore())
-            pairs = _score_kind(kind, gold_items, pred_items, kind_score)
-            per_document.setdefault(doc.id, {})[kind] = {
-                "tp": len(pairs),
-                "fp": len(pred_items) - len(pairs),
-                "fn": len(gold_items) - len(pairs),
-            }
-            samples.extend(_samples(doc.id, kind, gold_items, pred_items, pairs))
+            pred_items = [p.model_dump() for p in getattr(predicted, kind)]
+            kind_score = kinds.setdefault(kind, KindScore(kind))
+            kind_score.documents += 1
+            counts = _score_kind(doc.id, kind, gold_items, pred_items, kind_score, samples)
+            per_document.setdefault(doc.id, {})[kind] = counts
     return EvalResult(kinds, samples, per_document, len(gold))
 
 
 def _score_kind(
-    kind: str, gold: list[dict[str, Any]], pred: list[dict[str, Any]], out: KindScore
-) -> list[tuple[int, int, float]]:
-    """Add this document's counts and attributes; return its lenient pairs."""
-    gold_iv = [(g["char_start"], g["char_end"]) for g in gold]
-    pred_iv = [(p["char_start"], p["char_end"]) for p in pred]
-    lenient: list[tuple[int, int, float]] = []
-    for name, threshold in THRESHOLDS.items():
-        pairs = assign(gold_iv, pred_iv, threshold)
-        out.counts[name].add(Counts(len(pairs), len(pred) - len(pairs), len(gold) - len(pairs)))
-        if threshold == LENIENT:
-            lenient = pairs
-            for i, j, _ in pairs:
-                _attributes(kind, gold[i], pred[j], out)
-    return lenient
-
-
-def _attributes(kind: str, gold: dict[str, Any], pred: dict[str, Any], out: KindScore) -> None:
-    if kind in ATTRIBUTE:
-        field_name = ATTRIBUTE[kind]
-        out.tally(f"{field_name}_accuracy").add(
-            names_match(gold.get(field_name), pred.get(field_name))
-        )
-        return
-    out.tally("type_accuracy").add(gold.get("event_type") == pred.get("event_type"))
-    if gold.get("location") is not None:
-        out.tally("location_accuracy").add(names_match(gold["location"], pred.get("location")))
-    if gold.get("time") is not None:
-        out.tally("time_accuracy").add(gold["time"] == pred.get("time"))
-    gold_actors, pred_actors = list(gold.get("actors") or []), list(pred.get("actors") or [])
-    hits = 0
-    for actor in gold_actors:
-        for index, candidate in enumerate(pred_actors):
-            if names_match(actor, candidate):
-                hits += 1
-                del pred_actors[index]
-                break
-    out.actors.add(Counts(hits, len(pred.get("actors") or []) - hits, len(gold_actors) - hits))
-
-
-def _samples(
     doc_id: str,
     kind: str,
-    gold: list[dict[str, Any]],
-    pred: list[dict[str, Any]],
-    pairs: list[tuple[int, int, float]],
-) -> list[dict[str, Any]]:
-    rows = []
-    for i, j, overlap in pairs:
-        attribute = ATTRIBUTE.get(kind)
-        correct = (
-            names_match(gold[i].get(attribute), pred[j].get(attribute))
-            if attribute
-            else gold[i].get("event_type") == pred[j].get("event_type")
-        )
-        rows.append(_row(doc_id, kind, "matched", gold[i], pred[j], overlap, correct))
-    matched_gold, matched_pred = {i for i, _, _ in pairs}, {j for _, j, _ in pairs}
-    rows += [_row(doc_id, kind, "missed", g, None, 0.0, None)
-             for i, g in enumerate(gold) if i not in matched_gold]  # fmt: skip
-    rows += [_row(doc_id, kind, "false_positive", None, p, 0.0, None)
-             for j, p in enumerate(pred) if j not in matched_pred]  # fmt: skip
-    return rows
+    gold: list[Item],
+    pred: list[Item],
+    out: KindScore,
+    samples: list[dict[str, Any]],
+) -> dict[str, list[int]]:
+    """Add one document's counts, attributes and sample rows; return its counts."""
+    edges = overlaps(
+        [(g["char_start"], g["char_end"]) for g in gold],
+        [(p["char_start"], p["char_end"]) for p in pred],
+    )
+    assignments = {name: assign_edges(edges, t) for name, t in THRESHOLDS.items()}
+    counts: dict[str, list[int]] = {}
+    for name, pairs in assignments.items():
+        row = [len(pairs), len(pred) - len(pairs), len(gold) - len(pairs)]
+        out.counts[name].add(*row)
+        counts[name] = row
+    strict_gold = {i for i, _, _ in assignments["strict"]}
+    strict_pred = {j for _, j, _ in assignments["strict"]}
+    best_gold, best_pred = [0.0] * len(gold), [0.0] * len(pred)
+    for (i, j), s in edges.items():
+        best_gold[i], best_pred[j] = max(best_gold[i], s), max(best_pred[j], s)
+    lenient = assignments["lenient"]
+    for i, j, overlap in lenient:
+        attributes = _attributes(kind, gold[i], pred[j], out)
+        strict = (i in strict_gold, j in strict_pred)
+        samples.append(_row(doc_id, kind, gold[i], pred[j], overlap, strict, attributes))
+    matched_gold, matched_pred = {i for i, _, _ in lenient}, {j for _, j, _ in lenient}
+    for i, g in enumerate(gold):
+        if i not in matched_gold:
+            samples.append(_row(doc_id, kind, g, None, best_gold[i], (i in strict_gold, None)))
+    for j, p in enumerate(pred):
+        if j not in matched_pred:
+            samples.append(_row(doc_id, kind, None, p, best_pred[j], (None, j in strict_pred)))
+    return counts
+
+
+def _attributes(kind: str, gold: Item, pred: Item, out: KindScore) -> dict[str, Any]:
+    """Score one lenient pair's attributes into `out`; return them for its sample row."""
+    if kind in ATTRIBUTE:
+        name = ATTRIBUTE[kind]
+        ok = names_match(gold.get(name), pred.get(name))
+        out.accuracies[f"{name}_accuracy"].add(ok)
+        return {name: ok}
+    result: dict[str, Any] = {"event_type": gold["event_type"] == pred["event_type"]}
+    out.accuracies["type_accuracy"].add(result["event_type"])
+    result["location"] = result["time"] = None
+    if gold.get("location") is not None:
+        result["location"] = names_match(gold["location"], pred.get("location"))
+        out.accuracies["location_accuracy"].add(result["location"])
+    if gold.get("time") is not None:
+        result["time"] = gold["time"] == pred.get("time")
+        out.accuracies["time_accuracy"].add(result["time"])
+    gold_actors, pred_actors = gold.get("actors") or [], pred.get("actors") or []
+    hits = match_names(gold_actors, pred_actors)
+    actors = [hits, len(pred_actors) - hits, len(gold_actors) - hits]
+    out.actors.add(*actors)
+    result["actors"] = dict(zip(("tp", "fp", "fn"), actors, strict=True))
+    return result
 
 
 def _row(
     doc_id: str,
     kind: str,
-    status: str,
-    gold: dict[str, Any] | None,
-    pred: dict[str, Any] | None,
+    gold: Item | None,
+    pred: Item | None,
     overlap: float,
-    attribute_correct: bool | None,
+    strict: tuple[bool | None, bool | None],
+    attributes: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    status = "missed" if pred is None else "false_positive" if gold is None else "matched"
     return {
         "document_id": doc_id,
         "kind": kind,
         "status": status,
         "overlap": round(overlap, 4),
-        "strict": overlap >= STRICT,
-        "attribute_correct": attribute_correct,
+        "strict": {"gold": strict[0], "predicted": strict[1]},
+        "attributes": attributes,
         "gold": gold,
         "predicted": pred,
     }
