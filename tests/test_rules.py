@@ -319,3 +319,9 @@ def test_every_item_is_grounded_on_every_fixture_article(path: Path) -> None:
 
 def test_all_seventeen_fixture_articles_are_covered() -> None:
     assert len(ARTICLES) == 17
+
+
+def test_a_time_after_the_speaker_is_not_the_speaker() -> None:
+    text = "“We are ready,” said Ana Costa on Monday. “Go,” said Li Wei last Friday."
+    quotes = RulesEngine().extract(Article(text=text)).extraction.quotes
+    assert [q.speaker for q in quotes] == ["Ana Costa", "Li Wei"]

@@ -157,6 +157,13 @@ _LOCAL_CLAUSE = re.compile(
 _LEADING_NP = re.compile(
     rf"(?:(?:The|the|A|a|An|an)\s+)?({_TOKEN}(?:\s+(?:of\s+)?{_TOKEN})*|[Hh]e|[Ss]he|[Tt]hey)\b"
 )
+#: A time phrase after the speaker ("said Ana Costa on Monday") is not part of the name.
+_TIME_TAIL = re.compile(
+    r"\s+(?:on|in|at|during|last|this|early|late|from)?\s*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)"
+    r"day|today|yesterday|tomorrow|january|february|march|april|may|june|july|august|september"
+    r"|october|november|december|\d{4})\b.*$",
+    re.IGNORECASE,
+)
 _PREPOSITIONS = frozenset({"of", "in", "at", "for", "from", "with", "by", "on", "to"})
 _SUBORDINATORS = frozenset({"although", "though", "while", "when", "because", "if", "as",
                             "since", "but", "and", "so", "whereas"})  # fmt: skip
@@ -322,7 +329,7 @@ def parse_speaker(phrase: str, people: People, position: int) -> Attribution | N
     ends the phrase ("Russian news outlet RIA" -> "RIA"); a description with no name
     ("a top administration official", "the premier of the state of Hesse") only a title;
     "the company" the organisation named last."""
-    described = phrase.strip(" \t,;:.—–-")
+    described = _TIME_TAIL.sub("", phrase.strip(" \t,;:.—–-")).strip(" \t,;:.—–-")
     phrase = _strip_determiners(described)
     if not phrase:
         return None
