@@ -7,7 +7,7 @@ Two tests over the documents both evals scored, each pairing a document with its
   interval, and a two-sided p = 2 x the share of resamples on the other side of zero
   (add-one smoothed, so never exactly 0);
 - sign test: per document F1 (0 when nothing matched), count documents where B is
-  better and worse (ties dropped); exact two-sided binomial p.
+  better and worse (ties dropped); two-sided binomial p (summed in log space).
 The verdict says "more than noise" only when both p-values are below `ALPHA`.
 """
 
