@@ -11,17 +11,31 @@ import json
 import subprocess
 import uuid
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 
+from eval import (
+    EvalResult,
+    GoldDocument,
+    compare,
+    load_gold,
+    render_comparison,
+    render_markdown,
+    render_table,
+    score,
+    write_samples,
+)
 from extractor import __version__
 from extractor.articles import Article, document_id
 from extractor.commands.options import add_db, add_engine, settings_from
 from extractor.engines import create_engine
 from extractor.errors import ConfigError
 from extractor.pipeline import Source, run_batch
+from extractor.review import render_eval_report
+from extractor.settings import Settings
 from extractor.store import Store
 from schemas import DocumentExtraction
 
@@ -50,8 +64,6 @@ def run(args: argparse.Namespace) -> int:
         return _compare(args)
     if args.gold is None:
         raise ConfigError("eval needs --gold FILE_OR_DIR (or: extractor eval compare A B)")
-    from eval import load_gold, score
-
     gold = load_gold(args.gold)
     settings = settings_from(args)
     with Store(settings.db_path) as store:
@@ -76,18 +88,17 @@ def run(args: argparse.Namespace) -> int:
         _write_outputs(args.out, result, metrics, gold)
         _store_eval(store, metrics, run_id, header)
     console = Console()
-    console.print(_table(result))
+    console.print(render_table(result))
     console.print(f"wrote {args.out}/metrics.json, samples.jsonl, report.md, report.html")
     return 0
 
 
 def _extract_gold(
-    store: Store, settings: Any, gold: list[Any]
+    store: Store, settings: Settings, gold: list[GoldDocument]
 ) -> tuple[str, dict[str, Any], dict[str, DocumentExtraction], list[str]]:
     engine = create_engine(settings)
     try:
-        by_text = {doc.id: doc for doc in gold}
-        sources = [Source(doc.id, _reader(doc)) for doc in gold]
+        sources = [Source(doc.id, partial(_article, doc)) for doc in gold]
         batch = run_batch(sources, engine, store, concurrency=settings.concurrency)
         info = {
             "engine": engine.name,
@@ -100,20 +111,16 @@ def _extract_gold(
     predictions = {
         o.name: o.output.extraction for o in batch.outcomes if o.ok and o.output is not None
     }
-    failed = [f"{o.name}: {o.error}" for o in batch.failed if o.name in by_text]
+    failed = [f"{o.name}: {o.error}" for o in batch.failed]
     return batch.run_id, info, predictions, failed
 
 
-def _reader(doc: Any) -> Any:
-    def read() -> Article:
-        published = doc.published
-        return Article(text=doc.text, title=doc.title, published=published, path=doc.id)
-
-    return read
+def _article(doc: GoldDocument) -> Article:
+    return Article(text=doc.text, title=doc.title, published=doc.published, path=doc.id)
 
 
 def _stored_predictions(
-    store: Store, run_id: str, gold: list[Any]
+    store: Store, run_id: str, gold: list[GoldDocument]
 ) -> dict[str, DocumentExtraction]:
     return {doc.id: store.load_extraction(run_id, document_id(doc.text)) for doc in gold}
 
@@ -133,19 +140,14 @@ def _run_row(store: Store, run_id: str) -> dict[str, Any]:
     }
 
 
-def _write_outputs(out: Path, result: Any, metrics: dict[str, Any], gold: list[Any]) -> None:
-    from eval import render_markdown, write_samples
-
+def _write_outputs(
+    out: Path, result: EvalResult, metrics: dict[str, Any], gold: list[GoldDocument]
+) -> None:
     out.mkdir(parents=True, exist_ok=True)
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
     write_samples(result, out / "samples.jsonl")
     (out / "report.md").write_text(render_markdown(result, metrics["header"]), encoding="utf-8")
-    try:
-        from extractor.review import render_eval_report
-    except ImportError:
-        return
-    samples = [json.loads(line) for line in (out / "samples.jsonl").open(encoding="utf-8")]
-    html = render_eval_report(metrics, samples, {doc.id: doc.text for doc in gold})
+    html = render_eval_report(metrics, result.samples, {doc.id: doc.text for doc in gold})
     (out / "report.html").write_text(html, encoding="utf-8")
 
 
@@ -189,17 +191,9 @@ def _store_eval(store: Store, metrics: dict[str, Any], run_id: str, header: dict
 def _compare(args: argparse.Namespace) -> int:
     if len(args.compare) != 3 or args.compare[0] != "compare":
         raise ConfigError("usage: extractor eval compare DIR_A DIR_B")
-    from eval import compare, render_comparison
-
     comparison = compare(Path(args.compare[1]), Path(args.compare[2]))
     Console().print(render_comparison(comparison))
     return 0
-
-
-def _table(result: Any) -> Any:
-    from eval import render_table
-
-    return render_table(result)
 
 
 def _git_commit() -> str | None:

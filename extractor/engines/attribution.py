@@ -54,6 +54,11 @@ QUOTE_CUES = frozenset(_IRREGULAR | _REPORTING | _forms("describe", "call", "dub
 CLAIM_CUES = frozenset((_IRREGULAR - _forms("speak") - {"spoke"}) | _REPORTING | _BELIEF)
 #: Cues that make whatever they introduce hedged.
 HEDGING_CUES = frozenset(_BELIEF)
+#: Words that make a claim hedged; used for the rules engine's and the model's claims alike.
+HEDGES = re.compile(
+    r"\b(?:may|might|could|would|likely|unlikely|possibly|probably|perhaps|expected|"
+    r"reportedly|believed|estimated|appears?|seems?|should)\b"
+)
 PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i"})
 #: Words that are part of a title, never of a person's name.
 TITLES = frozenset(

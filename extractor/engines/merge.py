@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from typing import TypeVar
 
+from extractor.engines.attribution import HEDGES
 from extractor.ground import Match, locate
 from extractor.llm.responses import ChunkResponse, inside_quotation, name_in_text
 from extractor.segment import Segment, sentences
@@ -20,7 +21,6 @@ from schemas import AUTHOR, Claim, DocumentExtraction, Event, Quote, Span, overl
 SAME_ITEM = 0.5
 MIN_CLAIM_WORDS = 4  # two spans overlapping this much are the same item
 _ISO = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-_HEDGES = re.compile(r"\b(may|might|could|would|likely|possibly|expected|reportedly)\b", re.I)
 
 S = TypeVar("S", bound=Span)
 
@@ -47,7 +47,7 @@ def ground_response(
             c.claimant and name_in_text(c.claimant, document)
         ) else None  # fmt: skip
         text = document[m.start : m.end]
-        hedged = bool(_HEDGES.search(text))
+        hedged = bool(HEDGES.search(text))
         if (
             claimant is None
             or len(text.split()) < MIN_CLAIM_WORDS

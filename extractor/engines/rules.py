@@ -36,6 +36,7 @@ from extractor.dates import DateMention, find_dates
 from extractor.engines.attribution import (
     CAPITALISED_RUN,
     CLAIM_CUE,
+    HEDGES,
     HEDGING_CUES,
     QUOTE_CUE,
     TITLES,
@@ -84,10 +85,6 @@ _CLAIM_END = re.compile(
 )
 _NOUN_BEFORE = re.compile(r"(?:[A-Z][\w'’-]*\s+)*[\w'’-]+(?=\s*$)")
 _ACCORDING = re.compile(r"\b[Aa]ccording to\s+(?P<who>[^,.;]{2,80}?)(?=[,.;]|$)")
-_HEDGES = re.compile(
-    r"\b(?:may|might|could|would|likely|unlikely|possibly|probably|perhaps|expected|"
-    r"reportedly|believed|estimated|appears?|seems?|should)\b"
-)
 _AUTHOR = re.compile(
     r"\b(?:is|are|was|were)\s+(?:also\s+)?(?:expected|likely|projected|forecast)\s+to\b"
     r"|\bwill\s+likely\b"
@@ -361,7 +358,7 @@ def _claims(
                     "char_end": end,
                     "claimant": expand_acronym(claimant, text) if claimant else None,
                     "cue": verb or None,
-                    "hedged": hedged or bool(_HEDGES.search(claim_text)),
+                    "hedged": hedged or bool(HEDGES.search(claim_text)),
                 },
                 context={"document": text},
             )
