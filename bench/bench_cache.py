@@ -13,11 +13,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from extractor.articles import read_article
 from extractor.engines import create_engine
 from extractor.pipeline import Source, run_batch
 from extractor.settings import Settings
 from extractor.store import Store
+from extractor.text.articles import read_article
 
 ROOT = Path(__file__).resolve().parents[1]
 

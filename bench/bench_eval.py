@@ -16,9 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from eval import compare, eval_output, score, write_samples
-from eval.gold import GoldDocument
-from schemas import Claim, DocumentExtraction, Event, Quote
+from extractor.eval import compare, eval_output, score, write_samples
+from extractor.eval.gold import GoldDocument
+from extractor.schemas import Claim, DocumentExtraction, Event, Quote
 
 ITEMS = 20
 NAMES = ["Ann Lee", "General Dan Caine", "Marco Rubio", "<author>", "Kim Jong-un"]

@@ -3,7 +3,7 @@
 This package scores what the pipeline produced; it imports the schemas, never the engines.
 """
 
-from eval.compare import (
+from extractor.eval.compare import (
     Comparison,
     EvalOutput,
     compare,
@@ -12,10 +12,10 @@ from eval.compare import (
     load_eval,
     render_comparison,
 )
-from eval.gold import KINDS, GoldDocument, load_gold
-from eval.match import LENIENT, STRICT, assign, match_names, names_match, overlap_score
-from eval.metrics import EvalResult, score
-from eval.report import render_markdown, render_table, write_samples
+from extractor.eval.gold import KINDS, GoldDocument, load_gold
+from extractor.eval.match import LENIENT, STRICT, assign, match_names, names_match, overlap_score
+from extractor.eval.metrics import EvalResult, score
+from extractor.eval.report import render_markdown, render_table, write_samples
 
 __all__ = [
     "KINDS",

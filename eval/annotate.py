@@ -3,12 +3,12 @@
 A draft line is a gold document whose items give `text` but may omit `char_start` and
 `char_end`; `occurrence` (1-based) picks one when the string appears several times. A
 document may omit `text`, `title` and `published` when it gives `source_path`: they are read
-from the article file. Validation is `eval.gold.load_gold` plus a few annotation checks
+from the article file. Validation is `extractor.eval.gold.load_gold` plus a few annotation checks
 (every field of the format present, text equal to the article, quote marks left out).
 Usage (see eval/GUIDELINES.md):
 
-    python -m eval.annotate DRAFT.jsonl --out GOLD.jsonl
-    python -m eval.annotate --check GOLD.jsonl [MORE.jsonl ...]
+    python -m extractor.eval.annotate DRAFT.jsonl --out GOLD.jsonl
+    python -m extractor.eval.annotate --check GOLD.jsonl [MORE.jsonl ...]
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from eval.gold import load_gold
-from extractor.articles import read_article
 from extractor.errors import GoldError
+from extractor.eval.gold import load_gold
+from extractor.text.articles import read_article
 
 KINDS = ("quotes", "claims", "events")
 FIELDS = {
@@ -143,7 +143,7 @@ def _label(kind: str, index: int, item: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m eval.annotate",
+        prog="python -m extractor.eval.annotate",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

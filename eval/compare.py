@@ -24,9 +24,9 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from eval.gold import KINDS
-from eval.metrics import EvalResult, f1
 from extractor.errors import ConfigError
+from extractor.eval.gold import KINDS
+from extractor.eval.metrics import EvalResult, f1
 
 RESAMPLES = 1000
 SEED = 20251124

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, TypeGuard
 
 from extractor.errors import GoldError
-from schemas import EventType, QuoteKind
+from extractor.schemas import EventType, QuoteKind
 
 KINDS = ("quotes", "claims", "events")
 _EVENT_TYPES = {t.value for t in EventType}

@@ -16,7 +16,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from functools import lru_cache
 
-from schemas import AUTHOR, overlap_ratio
+from extractor.schemas import AUTHOR, overlap_ratio
 
 LENIENT = 0.5
 STRICT = 0.9

@@ -23,9 +23,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from eval.gold import KINDS, GoldDocument
-from eval.match import THRESHOLDS, assign_edges, match_names, names_match, overlaps
-from schemas import DocumentExtraction
+from extractor.eval.gold import KINDS, GoldDocument
+from extractor.eval.match import THRESHOLDS, assign_edges, match_names, names_match, overlaps
+from extractor.schemas import DocumentExtraction
 
 #: The attribution field of each kind that has one.
 ATTRIBUTE = {"quotes": "speaker", "claims": "claimant"}
@@ -95,7 +95,7 @@ class KindScore:
 class EvalResult:
     #: Per scored kind (a kind no gold document annotated is absent).
     kinds: dict[str, KindScore]
-    #: One row per gold or predicted item: see `eval.report.write_samples`.
+    #: One row per gold or predicted item: see `extractor.eval.report.write_samples`.
     samples: list[dict[str, Any]]
     #: document id -> kind -> threshold name -> [tp, fp, fn] (for tests over documents).
     per_document: dict[str, dict[str, dict[str, list[int]]]]

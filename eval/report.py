@@ -9,9 +9,9 @@ from typing import Any
 
 from rich.table import Table
 
-from eval.gold import KINDS
-from eval.match import LENIENT, STRICT, THRESHOLDS
-from eval.metrics import EvalResult
+from extractor.eval.gold import KINDS
+from extractor.eval.match import LENIENT, STRICT, THRESHOLDS
+from extractor.eval.metrics import EvalResult
 
 ATTRIBUTE_KEYS = (
     "speaker_accuracy", "claimant_accuracy", "type_accuracy", "location_accuracy",

@@ -12,11 +12,12 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
-from extractor.articles import Article
-from extractor.engines.base import CallRecord, Engine, EngineOutput
+from extractor.engines.base import Engine, EngineOutput
 from extractor.errors import ExtractorError
+from extractor.records import CallRecord
+from extractor.schemas import DocumentExtraction
 from extractor.store import RunInfo, Store
-from schemas import DocumentExtraction
+from extractor.text.articles import Article
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ whenever a model is validated with the document in its validation context::
 This package imports nothing from the pipeline; the pipeline imports it.
 """
 
-from schemas.models import (
+from extractor.schemas.models import (
     AUTHOR,
     EVENT_TYPES,
     MAX_ACTORS,

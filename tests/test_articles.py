@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from extractor.articles import iter_paths, parse_article, read_article
 from extractor.errors import InputError
+from extractor.text.articles import iter_paths, parse_article, read_article
 from tests.conftest import SEED
 
 

@@ -10,9 +10,9 @@ import json
 import sys
 from pathlib import Path
 
-from eval import load_gold, score
-from extractor.articles import Article
-from extractor.engines.rules import RulesEngine
+from extractor.eval import load_gold, score
+from extractor.rules.engine import RulesEngine
+from extractor.text.articles import Article
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "fixtures" / "gold"

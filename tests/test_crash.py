@@ -15,11 +15,11 @@ SCRIPT = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from extractor.articles import Article
+    from extractor.text.articles import Article
     from extractor.engines.base import EngineOutput
     from extractor.pipeline import Source, run_batch
     from extractor.store import Store
-    from schemas import DocumentExtraction, Quote
+    from extractor.schemas import DocumentExtraction, Quote
 
     class SlowEngine:
         name, model, prompt_version, prompt_hash, parameters = "slow", None, None, None, {}

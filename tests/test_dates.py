@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from extractor.dates import find_dates
+from extractor.text.dates import find_dates
 
 FRIDAY = date(2025, 7, 11)
 

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from rich.console import Console
 
-from eval import (
+from extractor.errors import ConfigError
+from extractor.eval import (
     compare,
     comparison_markdown,
     eval_output,
@@ -17,10 +18,9 @@ from eval import (
     score,
     write_samples,
 )
-from eval.compare import significance_verdict
-from eval.gold import GoldDocument
-from extractor.errors import ConfigError
-from schemas import DocumentExtraction
+from extractor.eval.compare import significance_verdict
+from extractor.eval.gold import GoldDocument
+from extractor.schemas import DocumentExtraction
 
 TEXT = "0123456789" * 10
 DOCS = [f"d{i}" for i in range(6)]

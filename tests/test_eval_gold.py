@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from eval import load_gold
 from extractor.errors import GoldError
+from extractor.eval import load_gold
 
 # Curly quotes, an emoji, CJK, and separators that str.splitlines() would cut a line at.
 TEXT = "Ms Ahn said “let’s go 🚀 now” in 東京.\u2028Then 李明 agreed.\x85\x0c"

@@ -7,7 +7,7 @@ from itertools import permutations
 
 import pytest
 
-from eval import LENIENT, STRICT, assign, match_names, names_match, overlap_score
+from extractor.eval import LENIENT, STRICT, assign, match_names, names_match, overlap_score
 
 
 def test_overlap_score_is_overlap_over_the_longer_span() -> None:

@@ -9,9 +9,9 @@ from typing import Any
 
 from rich.console import Console
 
-from eval import render_markdown, render_table, score, write_samples
-from eval.gold import GoldDocument
-from schemas import DocumentExtraction
+from extractor.eval import render_markdown, render_table, score, write_samples
+from extractor.eval.gold import GoldDocument
+from extractor.schemas import DocumentExtraction
 
 TEXT = "0123456789" * 10  # 100 characters; spans are plain intervals of it
 

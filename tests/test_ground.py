@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from extractor.ground import FUZZY_THRESHOLD, locate, normalise
-from schemas import Alignment
+from extractor.align import FUZZY_THRESHOLD, locate, normalise
+from extractor.schemas import Alignment
 
 
 def _plant(prefix: str, span: str, suffix: str) -> tuple[str, int, int]:

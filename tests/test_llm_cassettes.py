@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import vcr
 
-from extractor.articles import read_article
 from extractor.engines.llm import LLMEngine
 from extractor.settings import Settings
+from extractor.text.articles import read_article
 from tests.conftest import SEED
 
 CASSETTES = Path(__file__).parent / "cassettes"

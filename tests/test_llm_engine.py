@@ -11,10 +11,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from extractor.articles import Article
 from extractor.engines.llm import LLMEngine, LLMProviderError
 from extractor.errors import ConfigError
 from extractor.settings import DEFAULT_LLM_MODEL, Settings
+from extractor.text.articles import Article
 from tests.fake_llm import FakeServer, completion
 
 TEXT = (

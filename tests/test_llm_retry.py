@@ -11,9 +11,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from extractor.articles import Article
 from extractor.engines.llm import LLMEngine, LLMProviderError
 from extractor.settings import Settings
+from extractor.text.articles import Article
 from tests.fake_llm import FakeServer, completion
 
 TEXT = "“We will not stop,” said Maria Silva, the union leader."

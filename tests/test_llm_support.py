@@ -15,7 +15,7 @@ from extractor.llm.cache import ResponseCache, cache_key
 from extractor.llm.prices import cost, load_prices
 from extractor.llm.prompt import load_prompt
 from extractor.llm.ratelimit import RateLimiter
-from schemas import EVENT_TYPES, DocumentExtraction, Quote
+from extractor.schemas import EVENT_TYPES, DocumentExtraction, Quote
 
 
 def test_prompt_numbers_sentences_lists_event_types_and_gives_hints() -> None:

@@ -12,13 +12,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from extractor.articles import read_article
 from extractor.cli import main
 from extractor.engines.llm import LLMEngine
 from extractor.llm.local_server import LocalServer
 from extractor.pipeline import Source, run_batch
 from extractor.settings import Settings
 from extractor.store import Store
+from extractor.text.articles import read_article
 from tests.conftest import ARTICLES, SEED
 
 pytestmark = pytest.mark.live

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from extractor.articles import Article, read_article
 from extractor.cli import main
 from extractor.engines.base import EngineOutput
 from extractor.review import load_document, render_document_page
 from extractor.review.spans import Mark, highlight
+from extractor.schemas import DocumentExtraction
 from extractor.store import RunInfo, Store
-from schemas import DocumentExtraction
+from extractor.text.articles import Article, read_article
 from tests.conftest import SEED
 
 CAINE_1 = (

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from extractor.articles import Article, read_article
-from extractor.engines.rules import RulesEngine
-from schemas import AUTHOR, DocumentExtraction, EventType, Quote
+from extractor.rules.engine import RulesEngine
+from extractor.schemas import AUTHOR, DocumentExtraction, EventType, Quote
+from extractor.text.articles import Article, read_article
 from tests.conftest import ARTICLES, SEED
 
 

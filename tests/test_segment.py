@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import itertools
 
-from extractor.articles import read_article
-from extractor.segment import chunks, paragraphs, sentences
+from extractor.text.articles import read_article
+from extractor.text.segment import chunks, paragraphs, sentences
 from tests.conftest import SEED
 
 

@@ -7,12 +7,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from extractor.articles import parse_article
-from extractor.engines.base import CallRecord, EngineOutput
+from extractor.engines.base import EngineOutput
 from extractor.errors import ExtractorError, InputError
+from extractor.records import CallRecord
+from extractor.schemas import Claim, DocumentExtraction, Event, Quote
 from extractor.store import RunInfo, Store, check_read_only, connect, run_read_only
 from extractor.store.migrations import MIGRATIONS
-from schemas import Claim, DocumentExtraction, Event, Quote
+from extractor.text.articles import parse_article
 
 TEXT = "Ana Lima said “we will win” on Monday in São Paulo 🙂. Prices may rise."
 INFO = RunInfo(engine="fake", model="m", prompt_version="v1", prompt_hash="h", parameters={})

@@ -17,7 +17,11 @@ from typing import Any
 
 from rich.console import Console
 
-from eval import (
+from extractor import __version__
+from extractor.commands.options import add_db, add_engine, settings_from
+from extractor.engines import create_engine
+from extractor.errors import ConfigError
+from extractor.eval import (
     EvalResult,
     GoldDocument,
     compare,
@@ -28,16 +32,12 @@ from eval import (
     score,
     write_samples,
 )
-from extractor import __version__
-from extractor.articles import Article, document_id
-from extractor.commands.options import add_db, add_engine, settings_from
-from extractor.engines import create_engine
-from extractor.errors import ConfigError
 from extractor.pipeline import Source, run_batch
 from extractor.review import render_eval_report
+from extractor.schemas import DocumentExtraction
 from extractor.settings import Settings
 from extractor.store import Store
-from schemas import DocumentExtraction
+from extractor.text.articles import Article, document_id
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:

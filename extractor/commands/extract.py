@@ -9,12 +9,12 @@ from functools import partial
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from extractor.articles import Article, iter_paths, parse_article, read_article
 from extractor.commands.options import add_db, add_engine, settings_from
 from extractor.engines import create_engine
 from extractor.pipeline import Outcome, Source, run_batch
 from extractor.render import outcome_json, outcome_panel, print_json_line, stdout_console
 from extractor.store import Store
+from extractor.text.articles import Article, iter_paths, parse_article, read_article
 
 #: Show a progress bar from this many documents on.
 PROGRESS_FROM = 3

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from extractor.engines.base import CallRecord, Engine, EngineOutput
+from extractor.engines.base import Engine, EngineOutput
+from extractor.records import CallRecord
 from extractor.settings import Settings
 
 __all__ = ["CallRecord", "Engine", "EngineOutput", "create_engine"]
@@ -12,7 +13,7 @@ __all__ = ["CallRecord", "Engine", "EngineOutput", "create_engine"]
 def create_engine(settings: Settings) -> Engine:
     """Build the engine `settings.engine` names. The caller must `close()` it."""
     if settings.engine == "rules":
-        from extractor.engines.rules import RulesEngine
+        from extractor.rules.engine import RulesEngine
 
         return RulesEngine()
     if settings.engine == "llm":

@@ -5,22 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from extractor.articles import Article
-from schemas import DocumentExtraction
-
-
-@dataclass(frozen=True)
-class CallRecord:
-    """One model call (a failed attempt or a re-ask is a call of its own)."""
-
-    model: str
-    prompt_tokens: int | None
-    completion_tokens: int | None
-    latency_ms: float
-    attempt: int
-    outcome: str  # "ok", "reask", "error", "cached"
-    error: str | None = None
-    chunk_index: int = 0
+from extractor.records import CallRecord
+from extractor.schemas import DocumentExtraction
+from extractor.text.articles import Article
 
 
 @dataclass

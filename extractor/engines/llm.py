@@ -21,8 +21,7 @@ import openai
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 from tenacity import Retrying, retry_if_not_exception_type, stop_after_attempt
 
-from extractor.articles import Article
-from extractor.engines.base import CallRecord, EngineOutput
+from extractor.engines.base import EngineOutput
 from extractor.engines.merge import ground_response, merge
 from extractor.errors import ConfigError, ProviderError
 from extractor.llm.cache import ResponseCache, cache_key
@@ -30,9 +29,11 @@ from extractor.llm.prompt import load_prompt
 from extractor.llm.ratelimit import RateLimiter
 from extractor.llm.responses import ChunkResponse, salvage, schema_hash
 from extractor.llm.transport import Recorder, RecordingTransport
-from extractor.segment import chunks
+from extractor.records import CallRecord
+from extractor.schemas import DocumentExtraction
 from extractor.settings import DEFAULT_LLM_MODEL, Settings
-from schemas import DocumentExtraction
+from extractor.text.articles import Article
+from extractor.text.segment import chunks
 
 MODES = {
     "json_schema": instructor.Mode.JSON_SCHEMA,
@@ -244,7 +245,7 @@ def _reask_policy(max_reasks: int) -> Retrying:
 
 
 def _candidates(article: Article) -> DocumentExtraction:
-    from extractor.engines.rules import RulesEngine
+    from extractor.rules.engine import RulesEngine
 
     return RulesEngine().extract(article).extraction
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from extractor.articles import Article
 from extractor.engines.base import EngineOutput
 from extractor.engines.llm import LLMEngine
 from extractor.llm.local_server import LocalServer
 from extractor.settings import Settings
+from extractor.text.articles import Article
 
 
 class LocalEngine:

@@ -1,7 +1,7 @@
 """Turning a model's answer into grounded items, and merging them with the candidates.
 
 Offsets never come from the model: every text is located in the document by
-`extractor.ground.locate` inside its chunk. Event spans are snapped to the whole sentence
+`extractor.align.locate` inside its chunk. Event spans are snapped to the whole sentence
 that holds them (the annotation convention). Items that cannot be located are dropped and
 counted.
 """
@@ -12,11 +12,11 @@ import re
 from collections.abc import Iterable
 from typing import TypeVar
 
-from extractor.engines.attribution import HEDGES
-from extractor.ground import Match, locate
+from extractor.align import Match, locate
 from extractor.llm.responses import ChunkResponse, inside_quotation, name_in_text
-from extractor.segment import Segment, sentences
-from schemas import AUTHOR, Claim, DocumentExtraction, Event, Quote, Span, overlap_ratio
+from extractor.rules.attribution import HEDGES
+from extractor.schemas import AUTHOR, Claim, DocumentExtraction, Event, Quote, Span, overlap_ratio
+from extractor.text.segment import Segment, sentences
 
 SAME_ITEM = 0.5
 MIN_CLAIM_WORDS = 4  # two spans overlapping this much are the same item

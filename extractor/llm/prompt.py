@@ -6,13 +6,12 @@ import hashlib
 import os
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
+from importlib.resources import files
 
 from extractor.errors import ConfigError
-from extractor.segment import sentences
-from schemas import EVENT_TYPES, DocumentExtraction
+from extractor.schemas import EVENT_TYPES, DocumentExtraction
+from extractor.text.segment import sentences
 
-PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
 DEFAULT_PROMPT = "extract/v1"
 
 
@@ -44,7 +43,7 @@ class Prompt:
 @cache
 def load_prompt(version: str | None = None) -> Prompt:
     version = version or os.environ.get("EXTRACTOR_PROMPT") or DEFAULT_PROMPT
-    folder = PROMPTS_DIR / version
+    folder = files("extractor") / "prompts" / version
     try:
         system = (folder / "system.md").read_text(encoding="utf-8")
         user = (folder / "user.md").read_text(encoding="utf-8")

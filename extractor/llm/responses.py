@@ -27,8 +27,8 @@ from pydantic import (
 )
 from pydantic_core import from_json
 
-from extractor.ground import locate, normalise
-from schemas import AUTHOR, MAX_ACTORS, EventType
+from extractor.align import locate, normalise
+from extractor.schemas import AUTHOR, MAX_ACTORS, EventType
 
 MAX_PER_CHUNK = 8
 # String bounds reach the grammar of constrained decoding (JSON Schema maxLength), so a

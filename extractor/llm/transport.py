@@ -30,8 +30,8 @@ from tenacity import (
 )
 from tenacity.stop import stop_base
 
-from extractor.engines.base import CallRecord
 from extractor.llm.ratelimit import RateLimiter
+from extractor.records import CallRecord
 
 RETRY_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504})
 #: 0.5 s, 1 s, 2 s ... up to 20 s, each plus up to 1 s of jitter.

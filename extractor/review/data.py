@@ -9,8 +9,8 @@ from typing import Any
 import duckdb
 
 from extractor.errors import InputError
+from extractor.schemas import DocumentExtraction
 from extractor.store.db import load_extraction
-from schemas import DocumentExtraction
 
 #: The latest successful extraction of a document, even when it found nothing: a newer
 #: empty result is not hidden behind an older one.

@@ -8,7 +8,7 @@ from html import escape
 from extractor.review.data import DocumentRecord
 from extractor.review.page import page
 from extractor.review.spans import Mark, highlight
-from schemas import Claim, Event, Quote
+from extractor.schemas import Claim, Event, Quote
 
 KINDS = (("quote", "Quotes"), ("claim", "Claims"), ("event", "Events"))
 ASSETS = ["base.css", "review.css", "review.js"]

@@ -15,12 +15,12 @@ from datetime import date
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from extractor.articles import Article, parse_article
 from extractor.engines.base import EngineOutput
 from extractor.errors import ExtractorError, InputError
+from extractor.schemas import Claim, Event, Quote
 from extractor.service.auth import require_token
 from extractor.service.state import ServiceState
-from schemas import Claim, Event, Quote
+from extractor.text.articles import Article, parse_article
 
 router = APIRouter(prefix="/v1", tags=["extract"], dependencies=[Depends(require_token)])
 REQUEST_PATH = "<request>"

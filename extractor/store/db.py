@@ -21,11 +21,12 @@ from typing import Any
 import duckdb
 
 from extractor import __version__
-from extractor.articles import Article
-from extractor.engines.base import CallRecord, EngineOutput
+from extractor.engines.base import EngineOutput
 from extractor.errors import ConfigError, ExtractorError
+from extractor.records import CallRecord
+from extractor.schemas import SCHEMA_VERSION, DocumentExtraction
 from extractor.store.migrations import migrate
-from schemas import SCHEMA_VERSION, DocumentExtraction
+from extractor.text.articles import Article
 
 ITEM_TABLES = ("quotes", "claims", "events")
 

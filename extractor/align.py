@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from schemas import Alignment
+from extractor.schemas import Alignment
 
 FUZZY_THRESHOLD = 0.85
 # Bounds on the fuzzy step's work, whatever the document's length:

@@ -4,7 +4,7 @@ An article file may start with a small header of `key: value` lines (`title`, `p
 `source`, `url`, `license`, ...) ended by a blank line. The body after it is the document
 text: decoded as UTF-8 (a BOM is dropped), line ends normalised to `\\n`, surrounding
 whitespace stripped. Nothing else is changed, so offsets into `Article.text` are offsets
-into what the author wrote. HTML is converted to text (see `extractor.html`).
+into what the author wrote. HTML is converted to text (see `extractor.text.html`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from extractor.errors import InputError
-from extractor.html import html_to_text, looks_like_html
+from extractor.text.html import html_to_text, looks_like_html
 
 HEADER_KEYS = frozenset({"title", "published", "source", "url", "license", "author", "language"})
 ARTICLE_SUFFIXES = frozenset({".txt", ".text", ".md", ".html", ".htm", ""})

@@ -31,9 +31,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from extractor.articles import Article
-from extractor.dates import DateMention, find_dates
-from extractor.engines.attribution import (
+from extractor.engines.base import EngineOutput
+from extractor.rules.attribution import (
     CAPITALISED_RUN,
     CLAIM_CUE,
     HEDGES,
@@ -50,9 +49,10 @@ from extractor.engines.attribution import (
     speaker_before,
     subject_of,
 )
-from extractor.engines.base import EngineOutput
-from extractor.segment import Segment, sentences
-from schemas import AUTHOR, MAX_ACTORS, Claim, DocumentExtraction, Event, EventType, Quote
+from extractor.schemas import AUTHOR, MAX_ACTORS, Claim, DocumentExtraction, Event, EventType, Quote
+from extractor.text.articles import Article
+from extractor.text.dates import DateMention, find_dates
+from extractor.text.segment import Segment, sentences
 
 #: start, end, claimant, cue, hedged of a claim before it becomes a `Claim`.
 _Found = tuple[int, int, str | None, str, bool]
