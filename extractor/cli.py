@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import duckdb
 
 from extractor import __version__
-from extractor.errors import ConfigError, ExtractorError
+from extractor.errors import ConfigError, ExtractorError, one_line
 
 #: Each module has `add_parser(subparsers)` and `run(args) -> int`.
 COMMANDS = ("extract", "sql", "export", "runs", "evaluate", "serve", "view")
@@ -49,8 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"extractor: error: {exc}", file=sys.stderr)
         return 1
     except duckdb.Error as exc:  # e.g. the file is locked by another process
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        print(f"extractor: database error: {first}", file=sys.stderr)
+        print(f"extractor: database error: {one_line(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("extractor: interrupted; finished documents are stored", file=sys.stderr)

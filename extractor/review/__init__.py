@@ -2,7 +2,7 @@
 report. Shared by the service (`GET /documents/{id}`), `extractor view` and `extractor eval`.
 """
 
-from extractor.review.data import DocumentRecord, NotFound, load_document
+from extractor.review.data import DocumentRecord, load_document
 from extractor.review.document import render_document_page
 from extractor.review.eval_report import render_eval_report
 from extractor.review.page import STATIC_DIR
@@ -10,7 +10,6 @@ from extractor.review.page import STATIC_DIR
 __all__ = [
     "STATIC_DIR",
     "DocumentRecord",
-    "NotFound",
     "load_document",
     "render_document_page",
     "render_eval_report",

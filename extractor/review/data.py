@@ -8,7 +8,7 @@ from typing import Any
 
 import duckdb
 
-from extractor.errors import InputError
+from extractor.errors import NotFound
 from extractor.schemas import DocumentExtraction
 from extractor.store.db import load_extraction
 
@@ -19,10 +19,6 @@ SELECT rd.run_id FROM run_documents rd
 WHERE rd.document_id = ? AND rd.status = 'ok'
 ORDER BY rd.finished_at DESC LIMIT 1
 """
-
-
-class NotFound(InputError):
-    """No such document (or no such run of it)."""
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import duckdb
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
-from extractor.errors import InputError
+from extractor.errors import InputError, one_line
 from extractor.review import load_document
 from extractor.service.auth import require_token
 from extractor.service.state import ServiceState
@@ -123,7 +123,7 @@ def sql(body: SqlRequest, request: Request) -> dict[str, Any]:
             columns = [d[0] for d in result.description or []]
             rows = result.fetchmany(body.limit + 1)
         except duckdb.Error as exc:
-            raise InputError(f"SQL error: {str(exc).strip().splitlines()[0]}") from exc
+            raise InputError(f"SQL error: {one_line(exc)}") from exc
         finally:
             db.execute("ROLLBACK")
     return {

@@ -18,8 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from extractor.errors import ExtractorError, InputError, ProviderError
-from extractor.review import NotFound
+from extractor.errors import ExtractorError, InputError, NotFound, ProviderError
 from extractor.service.auth import Unauthorized
 from extractor.service.limits import Saturated
 

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from extractor.engines import Engine
+from extractor.errors import one_line
 from extractor.service.state import ServiceState
 
 router = APIRouter(tags=["health"])
@@ -41,7 +42,7 @@ def _database(state: ServiceState) -> str:
         with state.reader() as db:
             db.execute("SELECT count(*) FROM documents").fetchone()
     except duckdb.Error as exc:
-        return f"error: {str(exc).strip().splitlines()[0]}"
+        return f"error: {one_line(exc)}"
     return "ok"
 
 

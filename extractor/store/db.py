@@ -22,7 +22,7 @@ import duckdb
 
 from extractor import __version__
 from extractor.engines.base import EngineOutput
-from extractor.errors import ConfigError, ExtractorError
+from extractor.errors import ConfigError, ExtractorError, one_line
 from extractor.records import CallRecord
 from extractor.schemas import SCHEMA_VERSION, DocumentExtraction
 from extractor.store.migrations import migrate
@@ -61,7 +61,7 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
             path.parent.mkdir(parents=True, exist_ok=True)
         return duckdb.connect(str(path), read_only=read_only, config=config)
     except duckdb.Error as exc:
-        raise ConfigError(f"{path}: cannot open database: {_first_line(exc)}") from exc
+        raise ConfigError(f"{path}: cannot open database: {one_line(exc)}") from exc
 
 
 class Store:
@@ -323,7 +323,3 @@ def _check_grounded(text: str, extraction: DocumentExtraction) -> None:
                     f"{kind}[{index}] is not grounded: text[{item.char_start}:{item.char_end}]"
                     f" != {item.text[:40]!r}"
                 )
-
-
-def _first_line(exc: BaseException) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

@@ -14,7 +14,7 @@ from typing import Any
 
 import duckdb
 
-from extractor.errors import InputError
+from extractor.errors import InputError, one_line
 
 _EXPLAIN = re.compile(r"^\s*EXPLAIN\s+(ANALY[SZ]E\s+)?", re.IGNORECASE)
 _ALLOWED = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
@@ -31,7 +31,7 @@ def check_read_only(sql: str) -> None:
     try:
         statements = duckdb.extract_statements(sql)
     except duckdb.Error as exc:
-        raise InputError(f"SQL error: {str(exc).strip().splitlines()[0]}") from exc
+        raise InputError(f"SQL error: {one_line(exc)}") from exc
     if not statements:
         raise InputError("no SQL statement given")
     for statement in statements:
@@ -52,5 +52,5 @@ def run_read_only(db: duckdb.DuckDBPyConnection, sql: str, limit: int | None = N
         rows = result.fetchmany(limit) if limit is not None else result.fetchall()
         columns = [d[0] for d in result.description or []]
     except duckdb.Error as exc:
-        raise InputError(f"SQL error: {str(exc).strip().splitlines()[0]}") from exc
+        raise InputError(f"SQL error: {one_line(exc)}") from exc
     return QueryResult(columns=columns, rows=rows)

@@ -1,0 +1,167 @@
+"""Quotation marks: the one definition every stage uses, and the one scanner.
+
+The pairs: straight and curly double (`"…"`, `“…”`), straight and curly single (`'…'`,
+`‘…’`), guillemets (`«…»`, `‹…›`), low-9 (`„…“`, `„…”`, `‚…‘`, `‚…’`) and CJK corner
+brackets (`「…」`, `『…』`). `quotations` finds them in one linear pass:
+
+- a straight double mark opens after whitespace, an opening bracket or a dash, and closes
+  before whitespace or punctuation; otherwise it toggles;
+- a single mark (`'`, `’`, `‘`, `‚`, `‹`, `›`) between two letters or digits is an
+  apostrophe ("don't", "’90s" after a space is an opener only when a closer follows on
+  the line), and single marks are not looked at inside an open double quotation (they
+  are quotes within the quote);
+- a quotation left open when the next opening mark or the end of the text comes is
+  reported with `close=None` (a multi-paragraph quotation leaves its paragraphs open).
+
+Everything here is about marks; what counts as a quote (length, attribution) is the
+business of the engines and of the grounding stage.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+#: Each opening mark and the marks that close it.
+PAIRS: dict[str, str] = {
+    '"': '"”',
+    "“": '”"',
+    "„": "“”",
+    "«": "»",
+    "「": "」",
+    "『": "』",
+    "'": "'’",
+    "‘": "’'",
+    "‚": "‘’",
+    "‹": "›",
+}
+#: Marks of the double family (a quotation proper) and of the single family (also
+#: apostrophes, and quotes within quotes).
+DOUBLE = '"“”„‟«»「」『』'
+SINGLE = "'‘’‚‛‹›"
+MARKS = DOUBLE + SINGLE
+OPENERS = "“„«「『‘‚‹"
+CLOSERS = "”»」』’›"
+_MARK = re.compile(f"[{re.escape(MARKS)}]")
+#: How far a single-family opener looks for its closing mark.
+SINGLE_REACH = 3000
+_OPEN_AFTER = "([{—–-/ \t"
+
+
+@dataclass(frozen=True)
+class Quotation:
+    """An opening `mark` at `open`, closed at `close` (None: never closed before the next
+    opening mark or the end of the text)."""
+
+    open: int
+    close: int | None
+    mark: str
+
+    @property
+    def start(self) -> int:
+        """First quoted character (just after the opening mark)."""
+        return self.open + 1
+
+    @property
+    def double(self) -> bool:
+        return self.mark in DOUBLE
+
+
+def quotations(text: str) -> list[Quotation]:
+    """Every quotation in `text`, in order, outermost only. Linear in the text length."""
+    found: list[Quotation] = []
+    open_at: int | None = None
+    opener = ""
+    for match in _MARK.finditer(text):
+        index, mark = match.start(), match.group()
+        inside = open_at is not None
+        if open_at is not None and mark in PAIRS[opener] and _closes(text, index, mark):
+            found.append(Quotation(open_at, index, opener))
+            open_at = None
+            continue
+        if mark in SINGLE and (_apostrophe(text, index) or (inside and opener in DOUBLE)):
+            continue
+        if mark in PAIRS and _opens(text, index, mark, inside):
+            if open_at is not None:  # a new quotation starts: the open one never closed
+                found.append(Quotation(open_at, None, opener))
+            open_at, opener = index, mark
+    if open_at is not None:
+        found.append(Quotation(open_at, None, opener))
+    return found
+
+
+def line_end(text: str, index: int) -> int:
+    """The end of the line holding `index`."""
+    end = text.find("\n", index)
+    return len(text) if end == -1 else end
+
+
+def is_quotation_mark(char: str) -> bool:
+    return len(char) == 1 and char in MARKS
+
+
+def strip_enclosing(text: str) -> str:
+    """`text` without quotation marks that enclose all of it (models often add them): a
+    pair of one family with none of that family inside (apostrophes within words aside)."""
+    while len(text) >= 2:
+        family = DOUBLE if text[0] in DOUBLE else SINGLE if text[0] in SINGLE else ""
+        if not family or text[-1] not in family:
+            break
+        inner = text[1:-1]
+        if any(c in family and not _apostrophe(inner, i) for i, c in enumerate(inner)):
+            break
+        text = inner.strip()
+    return "" if all(c in MARKS for c in text) else text
+
+
+class QuotedRegions:
+    """Answers "is [start, end) inside a quotation?" for one document, in O(log n)."""
+
+    def __init__(self, text: str) -> None:
+        spans = [
+            (q.open, q.close if q.close is not None else line_end(text, q.open))
+            for q in quotations(text)
+        ]
+        self._starts = [s for s, _ in spans]
+        self._ends = [e for _, e in spans]
+
+    def contains(self, start: int, end: int) -> bool:
+        """Whether `[start, end)` lies between an opening mark and its close (or the end
+        of the line, for a quotation never closed)."""
+        index = bisect_right(self._starts, start - 1) - 1
+        return index >= 0 and self._starts[index] < start and end <= self._ends[index]
+
+
+def _opens(text: str, index: int, mark: str, inside: bool) -> bool:
+    before = text[index - 1] if index else " "
+    after = text[index + 1] if index + 1 < len(text) else " "
+    if mark in ('"', "'"):
+        if (before.isspace() or before in _OPEN_AFTER) and not after.isspace():
+            return mark == '"' or _closer_on_line(text, index, mark)
+        if after.isspace() or after in ".,;:!?)]}—–-":
+            return False
+        return mark == '"' and not inside
+    if mark in SINGLE:
+        return not after.isspace() and _closer_on_line(text, index, mark)
+    return True
+
+
+def _closes(text: str, index: int, mark: str) -> bool:
+    """A closing mark of the open quotation ends it, unless it is an apostrophe."""
+    return mark in DOUBLE or not _apostrophe(text, index)
+
+
+def _apostrophe(text: str, index: int) -> bool:
+    """A single mark between two letters or digits ("don't", "rock’n’roll")."""
+    return 0 < index < len(text) - 1 and text[index - 1].isalnum() and text[index + 1].isalnum()
+
+
+def _closer_on_line(text: str, index: int, mark: str) -> bool:
+    """Whether a single-family opener has a closing mark later on its line that is not an
+    apostrophe (so "’90s" and "'Tis" open nothing)."""
+    end = min(line_end(text, index), index + SINGLE_REACH)
+    return any(
+        text[position] in PAIRS[mark] and not _apostrophe(text, position)
+        for position in range(index + 1, end)
+    )
