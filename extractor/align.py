@@ -23,6 +23,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from extractor.schemas import Alignment
+from extractor.text.quotation import DOUBLE, SINGLE, strip_enclosing
 
 FUZZY_THRESHOLD = 0.85
 # Bounds on the fuzzy step's work, whatever the document's length:
@@ -37,13 +38,11 @@ REFINED = 2
 
 _FOLD = str.maketrans(
     {
-        **dict.fromkeys("“”„‟«»″", '"'),
-        **dict.fromkeys("‘’‚‛′`", "'"),
+        **dict.fromkeys(DOUBLE + "″", '"'),
+        **dict.fromkeys(SINGLE + "′`", "'"),
         **dict.fromkeys("–—‐‑‒−―", "-"),
     }
 )
-_DOUBLE = '"“”„‟«»'
-_SINGLE = "'‘’‚‛"
 # What folding changes besides single characters: whitespace runs other than one plain
 # space, invisible characters, and a character with its combining marks.
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u3099\u309a"
@@ -77,7 +76,7 @@ def locate(
     """Where `needle` is in `document`, or None. Prefers the occurrence nearest `near`,
     else the first; `within=(a, b)` searches only `document[a:b]` (offsets stay document
     offsets). Surrounding whitespace and enclosing quotation marks of `needle` are ignored."""
-    needle = _unquote(needle.strip())
+    needle = strip_enclosing(needle.strip())
     if not needle:
         return None
     lo, hi = within if within is not None else (0, len(document))
@@ -101,24 +100,6 @@ def locate(
         return None
     start, end, score = found
     return _back(document, starts, ends, start, end, Alignment.fuzzy, score)
-
-
-def _unquote(needle: str) -> str:
-    """Drop quotation marks enclosing the whole needle (models often add them): a pair of
-    the same family with none of that family inside (apostrophes within words aside)."""
-    while len(needle) >= 2:
-        family = _DOUBLE if needle[0] in _DOUBLE else _SINGLE if needle[0] in _SINGLE else ""
-        if not family or needle[-1] not in family:
-            break
-        inner = needle[1:-1]
-        if any(c in family and not _apostrophe(inner, i) for i, c in enumerate(inner)):
-            break
-        needle = inner.strip()
-    return "" if all(c in _DOUBLE or c in _SINGLE for c in needle) else needle
-
-
-def _apostrophe(text: str, i: int) -> bool:
-    return 0 < i < len(text) - 1 and text[i - 1].isalpha() and text[i + 1].isalpha()
 
 
 def _occurrences(haystack: str, needle: str, lo: int, hi: int) -> list[int]:

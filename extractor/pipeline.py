@@ -1,8 +1,13 @@
-"""Composes the stages: read -> engine -> store, for one article or a batch.
+"""Composes the stages: read -> candidates -> engine -> ground -> merge -> store, for one
+article or a batch. The CLI and the service call these same functions.
 
-Engines run in a bounded thread pool (model calls wait on the network, not the CPU); the
-calling thread is the only writer, committing one document per transaction as results
-arrive. A bad document is recorded as failed and the batch goes on.
+- `extract_article`: one article in memory to its grounded result (no store).
+- `extract_one`: read a source and extract it; every failure becomes one line.
+- `save`: store a result, or record the failure (with the calls it spent).
+- `run_batch`: many sources, engines in a bounded thread pool (model calls wait on the
+  network, not the CPU); the calling thread is the only writer, committing one document
+  per transaction as results arrive. A bad document is recorded as failed and the batch
+  goes on.
 """
 
 from __future__ import annotations
@@ -12,9 +17,11 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
-from extractor.engines.base import Engine, EngineOutput
-from extractor.errors import ExtractorError
-from extractor.records import CallRecord
+from extractor.engines.base import Engine
+from extractor.engines.rules import rules_items
+from extractor.errors import ExtractorError, ProviderError, one_line
+from extractor.grounding import Document, Grounded, ground_all, merge
+from extractor.records import CallRecord, Recorder, Rejection
 from extractor.schemas import DocumentExtraction
 from extractor.store import RunInfo, Store
 from extractor.text.articles import Article
@@ -29,12 +36,30 @@ class Source:
 
 
 @dataclass
+class DocumentResult:
+    """One article's grounded items, the calls they cost, and every rejection."""
+
+    extraction: DocumentExtraction
+    calls: list[CallRecord] = field(default_factory=list)
+    rejections: list[Rejection] = field(default_factory=list)
+
+    @property
+    def dropped(self) -> int:
+        """Items refused whole by the grounding stage (field-level rejections aside)."""
+        return sum(r.drops_item for r in self.rejections)
+
+
+@dataclass
 class Outcome:
     name: str
     article: Article | None = None
-    output: EngineOutput | None = None
+    output: DocumentResult | None = None
     error: str | None = None
     latency_ms: float = 0.0
+    #: The error itself (the service maps its type to a status code).
+    exception: BaseException | None = None
+    #: Calls spent before a failure (they cost money all the same).
+    calls: list[CallRecord] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -61,20 +86,65 @@ def run_info(engine: Engine) -> RunInfo:
     )
 
 
+def extract_article(
+    engine: Engine, article: Article, recorder: Recorder | None = None
+) -> DocumentResult:
+    """The article's grounded items. The candidates (the rules engine's items, when the
+    engine uses them) and the engine's raw items each pass the grounding stage; the
+    candidates are kept whole, and each engine item is added unless it is one already
+    kept. The `rules` engine is exactly this with no model step. Model calls go to
+    `recorder`."""
+    recorder = recorder or Recorder(model=engine.model or engine.name)
+    document = Document(article.text)
+    candidates: Grounded | None = None
+    if engine.uses_candidates:
+        candidates = ground_all(rules_items(article), document)
+    proposal = engine.propose(article, candidates.extraction if candidates else None, recorder)
+    grounded = ground_all(proposal.items, document)
+    extraction = merge(candidates.extraction if candidates else None, [grounded.extraction])
+    rejections = [
+        *(candidates.rejections if candidates else []),
+        *proposal.rejections,
+        *grounded.rejections,
+    ]
+    return DocumentResult(extraction, recorder.calls, rejections)
+
+
 def extract_one(engine: Engine, source: Source) -> Outcome:
     """Read and extract one source; every failure becomes `Outcome.error`, one line."""
     started = time.perf_counter()
     article: Article | None = None
+    recorder = Recorder(model=engine.model or engine.name)
     try:
         article = source.read()
-        output = engine.extract(article)
+        output = extract_article(engine, article, recorder)
     except ExtractorError as exc:
-        return Outcome(source.name, article, _partial_output(exc), _one_line(exc))
+        return Outcome(source.name, article, None, one_line(exc), 0.0, exc, recorder.calls)
     except Exception as exc:  # a bug must not sink the batch: record it and go on
-        message = f"internal error: {type(exc).__name__}: {_one_line(exc)}"
-        return Outcome(source.name, article, _partial_output(exc), message)
+        message = f"internal error: {type(exc).__name__}: {one_line(exc)}"
+        return Outcome(source.name, article, None, message, 0.0, exc, recorder.calls)
     latency_ms = (time.perf_counter() - started) * 1000
-    return Outcome(source.name, article, output, None, latency_ms)
+    return Outcome(source.name, article, output, None, latency_ms, None, recorder.calls)
+
+
+def save(store: Store, run_id: str, outcome: Outcome) -> None:
+    """Store the outcome's items, all or nothing, or record its failure."""
+    if outcome.ok and outcome.article is not None and outcome.output is not None:
+        output = outcome.output
+        try:
+            store.save_extraction(
+                run_id, outcome.article, output.extraction, output.calls, output.rejections,
+                outcome.latency_ms,
+            )  # fmt: skip
+            return
+        except ExtractorError as exc:
+            outcome.error, outcome.exception = one_line(exc), exc
+    calls = outcome.calls
+    if isinstance(outcome.exception, ProviderError) and not calls:
+        calls = outcome.exception.calls
+    store.save_failure(
+        run_id, outcome.name, outcome.error or "unknown error", outcome.article, calls
+    )
 
 
 def run_batch(
@@ -90,7 +160,7 @@ def run_batch(
     status = "interrupted"
     try:
         for outcome in _extract_all(sources, engine, concurrency):
-            _save(store, result.run_id, outcome)
+            save(store, result.run_id, outcome)
             result.outcomes.append(outcome)
             if on_done is not None:
                 on_done(result.run_id, outcome)
@@ -121,27 +191,14 @@ def _extract_all(sources: Iterable[Source], engine: Engine, concurrency: int) ->
                 future.cancel()
 
 
-def _save(store: Store, run_id: str, outcome: Outcome) -> None:
-    if outcome.ok and outcome.article is not None and outcome.output is not None:
-        try:
-            store.save_extraction(run_id, outcome.article, outcome.output, outcome.latency_ms)
-            return
-        except ExtractorError as exc:
-            outcome.error = _one_line(exc)
-    calls = outcome.output.calls if outcome.output is not None else []
-    store.save_failure(
-        run_id, outcome.name, outcome.error or "unknown error", outcome.article, calls
-    )
-
-
-def _partial_output(exc: Exception) -> EngineOutput | None:
-    """Calls made before a provider failure still cost money: keep them for the record."""
-    calls: list[CallRecord] | None = getattr(exc, "calls", None)
-    if not calls:
-        return None
-    return EngineOutput(extraction=DocumentExtraction(), calls=list(calls))
-
-
-def _one_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
+__all__ = [
+    "BatchResult",
+    "DocumentResult",
+    "Outcome",
+    "Source",
+    "extract_article",
+    "extract_one",
+    "run_batch",
+    "run_info",
+    "save",
+]

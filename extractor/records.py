@@ -1,8 +1,11 @@
-"""Records of work done: what a model call cost, kept beside the extraction."""
+"""Records kept beside an extraction: what a model call cost, and what the grounding
+stage refused and why."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -17,3 +20,74 @@ class CallRecord:
     outcome: str  # "ok", "reask", "error", "cached"
     error: str | None = None
     chunk_index: int = 0
+
+
+@dataclass
+class Recorder:
+    """Collects the calls of one document's extraction (one per document: not shared)."""
+
+    model: str
+    calls: list[CallRecord] = field(default_factory=list)
+    chunk_index: int = 0
+
+
+class Reason(StrEnum):
+    """Why the grounding stage refused an item (or one of its fields). The same reasons
+    make the re-ask message and the `rejections` table."""
+
+    #: The text (or event sentence) is not in the article, even normalised or fuzzily.
+    not_in_text = "not_in_text"
+    #: A quote that the article does not put in quotation marks.
+    not_quoted = "not_quoted"
+    #: A claim with no claimant (nobody named, and not the article's own hedged claim).
+    no_claimant = "no_claimant"
+    #: A claimant named nowhere in the article (a claim without its claimant is nothing).
+    claimant_not_named = "claimant_not_named"
+    #: A claim too short to be an assertion ("16:15 UTC").
+    too_short = "too_short"
+    #: An `<author>` claim without a hedge: the article's own report of what happened is
+    #: an event, not a claim.
+    author_not_hedged = "author_not_hedged"
+    #: An item the engine could not read at all (cut in the middle, unknown event type,
+    #: a field over its bound, past a list's bound).
+    malformed = "malformed"
+    # Field-level: the item is kept, the field is cleared.
+    #: A quote's speaker named nowhere in the article (the quote stays, speaker unknown).
+    speaker_not_named = "speaker_not_named"
+    #: An event's actor or location named nowhere in the article.
+    actor_not_named = "actor_not_named"
+    location_not_named = "location_not_named"
+    #: An event time that is not an ISO date (kept as `time_text`).
+    time_not_iso = "time_not_iso"
+
+
+#: Reasons that cost the whole item; the others clear one field.
+ITEM_REASONS = frozenset(
+    {
+        Reason.not_in_text,
+        Reason.not_quoted,
+        Reason.no_claimant,
+        Reason.claimant_not_named,
+        Reason.too_short,
+        Reason.author_not_hedged,
+        Reason.malformed,
+    }
+)
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """An item (or a field of one) that an engine produced and the grounding stage
+    refused, with why. `item` is the raw item as the engine gave it (JSON-ready)."""
+
+    kind: str  # "quote", "claim" or "event"
+    item: dict[str, Any]
+    reason: Reason
+    message: str  # one line, as the re-ask tells it to the model
+    source: str = "model"  # "rules" or "model"
+    field: str | None = None  # the field cleared, for a field-level rejection
+    chunk_index: int = 0
+
+    @property
+    def drops_item(self) -> bool:
+        return self.reason in ITEM_REASONS

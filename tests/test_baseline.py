@@ -10,8 +10,9 @@ import json
 import sys
 from pathlib import Path
 
+from extractor.engines.rules import RulesEngine
 from extractor.eval import load_gold, score
-from extractor.rules.engine import RulesEngine
+from extractor.pipeline import extract_article
 from extractor.text.articles import Article
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,7 +24,7 @@ def rules_counts() -> dict[str, dict[str, list[int]]]:
     gold = load_gold(GOLD)
     engine = RulesEngine()
     predictions = {
-        doc.id: engine.extract(Article(text=doc.text, published=doc.published)).extraction
+        doc.id: extract_article(engine, Article(text=doc.text, published=doc.published)).extraction
         for doc in gold
     }
     metrics = score(gold, predictions).metrics_json({})

@@ -12,6 +12,7 @@ import pytest
 import vcr
 
 from extractor.engines.llm import LLMEngine
+from extractor.pipeline import extract_article
 from extractor.settings import Settings
 from extractor.text.articles import read_article
 from tests.conftest import SEED
@@ -56,7 +57,7 @@ def _engine(base_url: str, tmp_path: Path) -> LLMEngine:
 def test_seed_article_through_the_real_http_path(base_url: str, tmp_path: Path) -> None:
     article = read_article(SEED)
     with recorder.use_cassette("seed_local.yaml"):
-        output = _engine(base_url, tmp_path).extract(article)
+        output = extract_article(_engine(base_url, tmp_path), article)
     for kind in ("quotes", "claims", "events"):
         for item in getattr(output.extraction, kind):
             assert article.text[item.char_start : item.char_end] == item.text

@@ -11,8 +11,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from extractor.engines.llm import LLMEngine, LLMProviderError
-from extractor.errors import ConfigError
+from extractor.engines.llm import LLMEngine
+from extractor.errors import ConfigError, ProviderError
+from extractor.pipeline import extract_article
 from extractor.settings import DEFAULT_LLM_MODEL, Settings
 from extractor.text.articles import Article
 from tests.fake_llm import FakeServer, completion
@@ -41,7 +42,7 @@ def _engine(tmp_path: Path, server: httpx.BaseTransport, **changes: object) -> L
 
 def test_grounded_answer_is_stored_with_offsets_from_the_text(tmp_path: Path) -> None:
     server = FakeServer(completion(GOOD, prompt=120, completion=30))
-    output = _engine(tmp_path, server).extract(Article(text=TEXT))
+    output = extract_article(_engine(tmp_path, server), Article(text=TEXT))
     (quote,) = output.extraction.quotes
     assert TEXT[quote.char_start : quote.char_end] == quote.text == "We will not stop"
     assert quote.speaker == "Maria Silva"
@@ -56,7 +57,7 @@ def test_grounded_answer_is_stored_with_offsets_from_the_text(tmp_path: Path) ->
 
 def test_invented_span_is_re_asked_with_the_error_then_accepted(tmp_path: Path) -> None:
     server = FakeServer(completion(INVENTED), completion(GOOD))
-    output = _engine(tmp_path, server, max_reasks=2).extract(Article(text=TEXT))
+    output = extract_article(_engine(tmp_path, server, max_reasks=2), Article(text=TEXT))
     assert [q.text for q in output.extraction.quotes] == ["We will not stop"]
     assert [c.outcome for c in output.calls] == ["reask", "ok"]
     reask_messages = server.requests[1]["messages"]
@@ -78,7 +79,7 @@ def test_each_kind_of_invalid_answer_is_fed_back(
     tmp_path: Path, bad: dict[str, object], feedback: str
 ) -> None:
     server = FakeServer(completion(bad), completion(GOOD))
-    output = _engine(tmp_path, server, max_reasks=1).extract(Article(text=TEXT))
+    output = extract_article(_engine(tmp_path, server, max_reasks=1), Article(text=TEXT))
     assert feedback in server.requests[1]["messages"][-1]["content"]
     assert [c.outcome for c in output.calls] == ["reask", "ok"]
     assert [q.speaker for q in output.extraction.quotes] == ["Maria Silva"]
@@ -86,7 +87,7 @@ def test_each_kind_of_invalid_answer_is_fed_back(
 
 def test_still_invented_after_the_last_attempt_is_dropped_and_counted(tmp_path: Path) -> None:
     server = FakeServer(completion(INVENTED), completion(INVENTED))
-    output = _engine(tmp_path, server, max_reasks=1).extract(Article(text=TEXT))
+    output = extract_article(_engine(tmp_path, server, max_reasks=1), Article(text=TEXT))
     assert output.extraction.quotes == []
     assert output.dropped == 1
     assert len(server.requests) == 2  # max_reasks=1: one answer and one re-ask, no more
@@ -102,7 +103,7 @@ def test_last_answer_keeps_its_good_items_and_counts_the_bad_ones(tmp_path: Path
                    {"sentence": "Workers met managers.", "event_type": "picnic"}],
     }  # fmt: skip
     server = FakeServer(completion(mixed))
-    output = _engine(tmp_path, server, max_reasks=0).extract(Article(text=TEXT))
+    output = extract_article(_engine(tmp_path, server, max_reasks=0), Article(text=TEXT))
     assert [q.text for q in output.extraction.quotes] == ["We will not stop"]
     assert [e.event_type for e in output.extraction.events] == ["meeting"]
     assert output.dropped == 2  # the invented quote and the event of an unknown type
@@ -118,7 +119,7 @@ def test_truncated_answer_is_not_re_asked_and_its_complete_items_are_kept(
     body = json.loads(cut.content)
     body["choices"][0]["finish_reason"] = "length"
     server = FakeServer(httpx.Response(200, json=body))
-    output = _engine(tmp_path, server, max_reasks=2).extract(Article(text=TEXT))
+    output = extract_article(_engine(tmp_path, server, max_reasks=2), Article(text=TEXT))
     assert [q.text for q in output.extraction.quotes] == ["We will not stop"]
     assert output.dropped == 1  # the item cut in the middle
     assert [(c.outcome, c.completion_tokens) for c in output.calls] == [("truncated", 700)]
@@ -136,7 +137,7 @@ def test_long_article_is_chunked_and_a_span_in_the_overlap_is_stored_once(
     engine = _engine(
         tmp_path, server, chunk_chars=len(first) + len(quote) + 1, chunk_overlap=len(quote) + 1
     )
-    output = engine.extract(Article(text=text))
+    output = extract_article(engine, Article(text=text))
     assert len(server.requests) == 2
     assert all(quote in r["messages"][-1]["content"] for r in server.requests)
     (found,) = output.extraction.quotes
@@ -149,7 +150,7 @@ def test_rules_quotes_are_kept_and_model_adds_a_speaker_or_new_items(tmp_path: P
     text = "“Prices will rise,” she said on Monday. “We are ready,” said Ana Costa."
     answer = {"quotes": [{"text": "We are ready", "speaker": "Ana Costa"}]}
     server = FakeServer(completion(answer))
-    output = _engine(tmp_path, server, use_candidates=True).extract(Article(text=text))
+    output = extract_article(_engine(tmp_path, server, use_candidates=True), Article(text=text))
     quotes = [(q.text, q.speaker) for q in output.extraction.quotes]
     assert ("We are ready", "Ana Costa") in quotes
     assert [t for t, _ in quotes].count("We are ready") == 1
@@ -159,16 +160,16 @@ def test_rules_quotes_are_kept_and_model_adds_a_speaker_or_new_items(tmp_path: P
 
 def test_second_run_is_served_from_the_cache(tmp_path: Path) -> None:
     server = FakeServer(completion(GOOD))
-    first = _engine(tmp_path, server).extract(Article(text=TEXT))
-    second = _engine(tmp_path, server).extract(Article(text=TEXT))  # queue is empty now
+    first = extract_article(_engine(tmp_path, server), Article(text=TEXT))
+    second = extract_article(_engine(tmp_path, server), Article(text=TEXT))  # queue is empty now
     assert second.extraction == first.extraction
     assert [(c.outcome, c.latency_ms) for c in second.calls] == [("cached", 0.0)]
     assert second.dropped == first.dropped
     bypass = FakeServer(completion(GOOD))
-    _engine(tmp_path, bypass, use_cache=False).extract(Article(text=TEXT))
+    extract_article(_engine(tmp_path, bypass, use_cache=False), Article(text=TEXT))
     assert len(bypass.requests) == 1
     changed = FakeServer(completion(GOOD))
-    _engine(tmp_path, changed, temperature=0.7).extract(Article(text=TEXT))
+    extract_article(_engine(tmp_path, changed, temperature=0.7), Article(text=TEXT))
     assert len(changed.requests) == 1  # other parameters: another cache entry
 
 
@@ -176,7 +177,7 @@ def test_threads_sharing_one_engine_each_get_their_own_calls(tmp_path: Path) -> 
     server = FakeServer(*[completion(GOOD, prompt=100 + n) for n in range(8)])
     engine = _engine(tmp_path, server, use_cache=False)
     with ThreadPoolExecutor(max_workers=4) as pool:
-        outputs = list(pool.map(lambda _: engine.extract(Article(text=TEXT)), range(8)))
+        outputs = list(pool.map(lambda _: extract_article(engine, Article(text=TEXT)), range(8)))
     assert [len(o.calls) for o in outputs] == [1] * 8
     assert sorted(o.calls[0].prompt_tokens or 0 for o in outputs) == list(range(100, 108))
     assert all(len(o.extraction.quotes) == 1 for o in outputs)
@@ -196,8 +197,8 @@ def test_server_that_cannot_name_its_model_leaves_the_default_name(tmp_path: Pat
     assert _engine(tmp_path, FakeServer(models=()), model=None).model == DEFAULT_LLM_MODEL
     engine = _engine(tmp_path, _Refused(), model=None, max_retries=0)  # starts all the same
     assert engine.model == DEFAULT_LLM_MODEL
-    with pytest.raises(LLMProviderError, match="unreachable after retries") as info:
-        engine.extract(Article(text=TEXT))  # the failure is the document's, in one line
+    with pytest.raises(ProviderError, match="unreachable after retries") as info:
+        extract_article(engine, Article(text=TEXT))  # the failure is the document's, in one line
     assert "\n" not in str(info.value)
 
 

@@ -11,7 +11,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from extractor.engines.llm import LLMEngine, LLMProviderError
+from extractor.engines.llm import LLMEngine
+from extractor.errors import ProviderError
+from extractor.pipeline import extract_article
 from extractor.settings import Settings
 from extractor.text.articles import Article
 from tests.fake_llm import FakeServer, completion
@@ -27,7 +29,7 @@ def _engine(
                         use_candidates=False, use_cache=False, cache_dir=tmp_path,
                         max_retries=max_retries, max_retry_wait_s=30.0)  # fmt: skip
     engine = LLMEngine(settings, transport=server)
-    engine.transport.sleep = waits.append
+    engine.client.transport.sleep = waits.append
     return engine
 
 
@@ -38,7 +40,7 @@ def _too_many(retry_after: str) -> httpx.Response:
 def test_429_waits_the_seconds_retry_after_asks_then_succeeds(tmp_path: Path) -> None:
     waits: list[float] = []
     server = FakeServer(_too_many("7"), completion(GOOD))
-    output = _engine(tmp_path, server, waits).extract(Article(text=TEXT))
+    output = extract_article(_engine(tmp_path, server, waits), Article(text=TEXT))
     assert waits == [7.0]
     assert [(c.attempt, c.outcome, c.error) for c in output.calls] == [
         (1, "error", "HTTP 429"), (2, "ok", None)
@@ -49,22 +51,24 @@ def test_429_waits_the_seconds_retry_after_asks_then_succeeds(tmp_path: Path) ->
 def test_retry_after_as_an_http_date_is_honoured(tmp_path: Path) -> None:
     waits: list[float] = []
     server = FakeServer(_too_many(formatdate(time.time() + 12, usegmt=True)), completion(GOOD))
-    _engine(tmp_path, server, waits).extract(Article(text=TEXT))
+    extract_article(_engine(tmp_path, server, waits), Article(text=TEXT))
     assert len(waits) == 1 and 10.0 <= waits[0] <= 12.0
 
 
 def test_retry_after_ms_takes_precedence(tmp_path: Path) -> None:
     waits: list[float] = []
     slow = httpx.Response(429, headers={"retry-after-ms": "250", "Retry-After": "9"}, json={})
-    _engine(tmp_path, FakeServer(slow, completion(GOOD)), waits).extract(Article(text=TEXT))
+    extract_article(
+        _engine(tmp_path, FakeServer(slow, completion(GOOD)), waits), Article(text=TEXT)
+    )
     assert waits == [0.25]
 
 
 def test_a_wait_past_the_total_budget_is_not_started(tmp_path: Path) -> None:
     waits: list[float] = []
     server = FakeServer(_too_many("3600"), completion(GOOD))
-    with pytest.raises(LLMProviderError, match="HTTP 429") as info:
-        _engine(tmp_path, server, waits).extract(Article(text=TEXT))
+    with pytest.raises(ProviderError, match="HTTP 429") as info:
+        extract_article(_engine(tmp_path, server, waits), Article(text=TEXT))
     assert waits == []
     assert [c.error for c in info.value.calls] == ["HTTP 429"]
     assert len(server.queue) == 1  # the second answer was never asked for
@@ -74,7 +78,7 @@ def test_5xx_twice_then_success_backs_off_exponentially_with_jitter(tmp_path: Pa
     waits: list[float] = []
     server = FakeServer(httpx.Response(500, json={}), httpx.Response(502, json={}),
                         completion(GOOD))  # fmt: skip
-    output = _engine(tmp_path, server, waits).extract(Article(text=TEXT))
+    output = extract_article(_engine(tmp_path, server, waits), Article(text=TEXT))
     assert [c.outcome for c in output.calls] == ["error", "error", "ok"]
     assert [c.attempt for c in output.calls] == [1, 2, 3]
     assert 0.5 <= waits[0] <= 1.5 and 1.0 <= waits[1] <= 2.0
@@ -83,15 +87,15 @@ def test_5xx_twice_then_success_backs_off_exponentially_with_jitter(tmp_path: Pa
 def test_the_wait_budget_counts_the_time_slept(tmp_path: Path) -> None:
     waits: list[float] = []
     server = FakeServer(_too_many("20"), _too_many("20"), completion(GOOD))
-    with pytest.raises(LLMProviderError, match="HTTP 429"):
-        _engine(tmp_path, server, waits).extract(Article(text=TEXT))
+    with pytest.raises(ProviderError, match="HTTP 429"):
+        extract_article(_engine(tmp_path, server, waits), Article(text=TEXT))
     assert waits == [20.0]  # a second wait of 20 s would make 40 s > the 30 s budget
 
 
 def test_timeouts_are_named_as_such(tmp_path: Path) -> None:
     server = FakeServer(httpx.ReadTimeout("slow"), httpx.ReadTimeout("slow"))
-    with pytest.raises(LLMProviderError, match="did not answer in time"):
-        _engine(tmp_path, server, [], max_retries=1).extract(Article(text=TEXT))
+    with pytest.raises(ProviderError, match="did not answer in time"):
+        extract_article(_engine(tmp_path, server, [], max_retries=1), Article(text=TEXT))
 
 
 def test_5xx_and_timeouts_are_retried_then_give_a_provider_error(tmp_path: Path) -> None:
@@ -99,8 +103,8 @@ def test_5xx_and_timeouts_are_retried_then_give_a_provider_error(tmp_path: Path)
     server = FakeServer(
         httpx.Response(500, json={}), httpx.ReadTimeout("slow"), httpx.Response(503, json={}),
     )  # fmt: skip
-    with pytest.raises(LLMProviderError, match="HTTP 503") as info:
-        _engine(tmp_path, server, waits, max_retries=2).extract(Article(text=TEXT))
+    with pytest.raises(ProviderError, match="HTTP 503") as info:
+        extract_article(_engine(tmp_path, server, waits, max_retries=2), Article(text=TEXT))
     assert [c.error for c in info.value.calls] == ["HTTP 500", "ReadTimeout: slow", "HTTP 503"]
     assert len(waits) == 2
     assert "\n" not in str(info.value)
@@ -108,8 +112,8 @@ def test_5xx_and_timeouts_are_retried_then_give_a_provider_error(tmp_path: Path)
 
 def test_unreachable_endpoint_is_one_clear_error(tmp_path: Path) -> None:
     server = FakeServer(*[httpx.ConnectError("refused")] * 3)
-    with pytest.raises(LLMProviderError, match="unreachable after retries") as info:
-        _engine(tmp_path, server, [], max_retries=2).extract(Article(text=TEXT))
+    with pytest.raises(ProviderError, match="unreachable after retries") as info:
+        extract_article(_engine(tmp_path, server, [], max_retries=2), Article(text=TEXT))
     assert [c.outcome for c in info.value.calls] == ["error"] * 3
     assert isinstance(info.value.__cause__, Exception)  # chained from the SDK's error
 
@@ -121,8 +125,8 @@ def test_client_errors_are_not_retried_and_the_key_is_not_echoed(tmp_path: Path)
                         api_key="sk-live-abcdef0123456789", use_cache=False,
                         cache_dir=tmp_path)  # fmt: skip
     engine = LLMEngine(settings, transport=server)
-    engine.transport.sleep = waits.append
-    with pytest.raises(LLMProviderError, match="refused the API key") as info:
-        engine.extract(Article(text=TEXT))
+    engine.client.transport.sleep = waits.append
+    with pytest.raises(ProviderError, match="refused the API key") as info:
+        extract_article(engine, Article(text=TEXT))
     assert waits == [] and len(info.value.calls) == 1
     assert "sk-live" not in str(info.value) + repr(info.value.calls)

@@ -15,7 +15,7 @@ import pytest
 from extractor.cli import main
 from extractor.engines.llm import LLMEngine
 from extractor.llm.local_server import LocalServer
-from extractor.pipeline import Source, run_batch
+from extractor.pipeline import Source, extract_article, run_batch
 from extractor.settings import Settings
 from extractor.store import Store
 from extractor.text.articles import read_article
@@ -99,7 +99,7 @@ def test_standalone_server_serves_the_generic_llm_path(tmp_path: Path) -> None:
                             use_cache=False, cache_dir=tmp_path)  # fmt: skip
         engine = LLMEngine(settings)
         article = read_article(SEED)
-        output = engine.extract(article)
+        output = extract_article(engine, article)
         engine.close()
         assert engine.model.endswith("SmolLM2-135M-Instruct.Q4_1.gguf")
         speakers = [q.speaker for q in output.extraction.quotes]

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from extractor.cli import main
-from extractor.engines.base import EngineOutput
 from extractor.review import load_document, render_document_page
 from extractor.review.spans import Mark, highlight
 from extractor.schemas import DocumentExtraction
@@ -112,7 +111,7 @@ def _store_seed(db_path: Path, article: Article) -> str:
     )
     with Store(db_path) as store:
         run_id = store.start_run(RunInfo("hand", None, None, None, {}))
-        store.save_extraction(run_id, article, EngineOutput(extraction), 1.0)
+        store.save_extraction(run_id, article, extraction, latency_ms=1.0)
         store.finish_run(run_id)
     return run_id
 

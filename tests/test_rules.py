@@ -7,14 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from extractor.rules.engine import RulesEngine
+from extractor.engines.rules import RulesEngine
+from extractor.pipeline import extract_article
 from extractor.schemas import AUTHOR, DocumentExtraction, EventType, Quote
 from extractor.text.articles import Article, read_article
 from tests.conftest import ARTICLES, SEED
 
 
 def _extract(text: str, published: date | None = None) -> DocumentExtraction:
-    return RulesEngine().extract(Article(text=text, published=published)).extraction
+    return extract_article(RulesEngine(), Article(text=text, published=published)).extraction
 
 
 def _quotes(text: str) -> list[tuple[str, str | None]]:
@@ -23,7 +24,7 @@ def _quotes(text: str) -> list[tuple[str, str | None]]:
 
 @pytest.fixture(scope="module")
 def seed() -> DocumentExtraction:
-    return RulesEngine().extract(read_article(SEED)).extraction
+    return extract_article(RulesEngine(), read_article(SEED)).extraction
 
 
 def _quote(extraction: DocumentExtraction, start: str) -> Quote:
@@ -196,8 +197,8 @@ def test_offsets_are_right_after_non_ascii_text() -> None:
          "it will hire 500 workers this year", False),
         ("Jane Doe warned that prices could rise sharply.", "Jane Doe",
          "prices could rise sharply", True),
-        ("South Korean intelligence agencies have stated that the troops left.",
-         "South Korean intelligence agencies", "the troops left", False),
+        ("South Korean intelligence agencies have stated that the troops left the area.",
+         "South Korean intelligence agencies", "the troops left the area", False),
         ("According to Reuters, the deal collapsed on Monday.", "Reuters",
          "the deal collapsed on Monday", False),
         ("The deal collapsed on Monday, according to the Reuters news agency.",
@@ -310,7 +311,7 @@ def test_engine_identity() -> None:
 @pytest.mark.parametrize("path", ARTICLES, ids=lambda p: p.stem)
 def test_every_item_is_grounded_on_every_fixture_article(path: Path) -> None:
     article = read_article(path)
-    output = RulesEngine().extract(article)
+    output = extract_article(RulesEngine(), article)
     items = [*output.extraction.quotes, *output.extraction.claims, *output.extraction.events]
     assert items, f"nothing found in {path.name}"
     for item in items:
@@ -323,5 +324,5 @@ def test_all_seventeen_fixture_articles_are_covered() -> None:
 
 def test_a_time_after_the_speaker_is_not_the_speaker() -> None:
     text = "“We are ready,” said Ana Costa on Monday. “Go,” said Li Wei last Friday."
-    quotes = RulesEngine().extract(Article(text=text)).extraction.quotes
+    quotes = extract_article(RulesEngine(), Article(text=text)).extraction.quotes
     assert [q.speaker for q in quotes] == ["Ana Costa", "Li Wei"]

@@ -7,9 +7,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from extractor.engines.base import EngineOutput
 from extractor.errors import ExtractorError, InputError
-from extractor.records import CallRecord
+from extractor.records import CallRecord, Reason, Rejection
 from extractor.schemas import Claim, DocumentExtraction, Event, Quote
 from extractor.store import RunInfo, Store, check_read_only, connect, run_read_only
 from extractor.store.migrations import MIGRATIONS
@@ -19,7 +18,7 @@ TEXT = "Ana Lima said “we will win” on Monday in São Paulo 🙂. Prices may
 INFO = RunInfo(engine="fake", model="m", prompt_version="v1", prompt_hash="h", parameters={})
 
 
-def _output(text: str = TEXT) -> EngineOutput:
+def _output(text: str = TEXT) -> tuple[DocumentExtraction, list[CallRecord]]:
     start = text.index("we will")
     quote = Quote(text="we will win", char_start=start, char_end=start + 11, speaker="Ana Lima")
     c_start = text.index("Prices")
@@ -49,7 +48,7 @@ def _output(text: str = TEXT) -> EngineOutput:
             outcome="ok",
         )
     ]
-    return EngineOutput(extraction=extraction, calls=calls, dropped=1)
+    return extraction, calls
 
 
 def test_blank_database_migrates_to_the_expected_schema(db_path: Path) -> None:
@@ -85,7 +84,13 @@ def test_extraction_round_trips_with_exact_offsets(db_path: Path) -> None:
     article = parse_article(TEXT.encode(), name="a.txt")
     with Store(db_path) as store:
         run_id = store.start_run(INFO)
-        store.save_extraction(run_id, article, _output(), latency_ms=5.0)
+        invented = Rejection(
+            "quote",
+            {"text": "we shall win"},
+            Reason.not_in_text,
+            "quotes[1].text is not in the article",
+        )
+        store.save_extraction(run_id, article, *_output(), [invented], latency_ms=5.0)
         rows = store.query(
             "SELECT d.text, q.text, q.char_start, q.char_end FROM quotes q "
             "JOIN documents d ON d.id = q.document_id"
@@ -95,6 +100,9 @@ def test_extraction_round_trips_with_exact_offsets(db_path: Path) -> None:
         assert store.query("SELECT actors FROM events") == [(["Ana Lima"],)]
         assert store.query("SELECT prompt_tokens, outcome FROM llm_calls") == [(10, "ok")]
         assert store.query("SELECT status, dropped FROM run_documents") == [("ok", 1)]
+        assert store.query("SELECT kind, item ->> 'text', reason, drops_item FROM rejections") == [
+            ("quote", "we shall win", "not_in_text", True)
+        ]
 
 
 def test_same_text_twice_is_one_document_and_rerun_supersedes(db_path: Path) -> None:
@@ -102,37 +110,37 @@ def test_same_text_twice_is_one_document_and_rerun_supersedes(db_path: Path) -> 
     with Store(db_path) as store:
         for _ in range(2):
             run_id = store.start_run(INFO)
-            store.save_extraction(run_id, article, _output(), latency_ms=1.0)
+            store.save_extraction(run_id, article, *_output(), latency_ms=1.0)
         assert store.query("SELECT count(*) FROM documents") == [(1,)]
         assert store.query("SELECT count(*) FROM quotes") == [(1,)]
         other = RunInfo(
             engine="other", model=None, prompt_version=None, prompt_hash=None, parameters={}
         )
-        store.save_extraction(store.start_run(other), article, _output(), latency_ms=1.0)
+        store.save_extraction(store.start_run(other), article, *_output(), latency_ms=1.0)
         assert store.query("SELECT count(*) FROM quotes") == [(2,)]
 
 
 def test_ungrounded_item_is_refused_and_nothing_is_half_written(db_path: Path) -> None:
     article = parse_article(TEXT.encode(), name="a.txt")
-    bad = _output()
-    quote = bad.extraction.quotes[0]
-    bad.extraction.quotes.append(quote.model_copy(update={"char_start": 0, "char_end": 11}))
+    bad, calls = _output()
+    quote = bad.quotes[0]
+    bad.quotes.append(quote.model_copy(update={"char_start": 0, "char_end": 11}))
     with Store(db_path) as store:
         run_id = store.start_run(INFO)
         with pytest.raises(ExtractorError, match="not grounded"):
-            store.save_extraction(run_id, article, bad, latency_ms=1.0)
+            store.save_extraction(run_id, article, bad, calls, latency_ms=1.0)
         for table in ("documents", "quotes", "claims", "events", "llm_calls"):
             assert store.query(f"SELECT count(*) FROM {table}") == [(0,)]
 
 
 def test_crash_inside_the_transaction_rolls_back_everything(db_path: Path) -> None:
     article = parse_article(TEXT.encode(), name="a.txt")
-    output = _output()
-    output.calls.append("not a call record")  # type: ignore[arg-type]  # fails mid-write
+    extraction, calls = _output()
+    calls.append("not a call record")  # type: ignore[arg-type]  # fails mid-write
     with Store(db_path) as store:
         run_id = store.start_run(INFO)
         with pytest.raises(AttributeError):
-            store.save_extraction(run_id, article, output, latency_ms=1.0)
+            store.save_extraction(run_id, article, extraction, calls, latency_ms=1.0)
         for table in ("documents", "quotes", "claims", "events", "llm_calls", "run_documents"):
             assert store.query(f"SELECT count(*) FROM {table}") == [(0,)]
 
@@ -180,6 +188,6 @@ def test_stored_extraction_loads_back_identical(db_path: Path) -> None:
     article = parse_article(TEXT.encode(), name="a.txt")
     with Store(db_path) as store:
         run_id = store.start_run(INFO)
-        store.save_extraction(run_id, article, _output(), latency_ms=1.0)
-        assert store.load_extraction(run_id, article.id) == _output().extraction
+        store.save_extraction(run_id, article, *_output(), latency_ms=1.0)
+        assert store.load_extraction(run_id, article.id) == _output()[0]
         assert store.load_extraction("other-run", article.id) == DocumentExtraction()

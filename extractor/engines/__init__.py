@@ -1,25 +1,22 @@
-"""Engines: `rules` (deterministic), `llm` (any OpenAI-compatible endpoint), `local`
-(embedded llama.cpp serving the same endpoint in-process, then the `llm` path)."""
+"""Engines: `rules` (deterministic), `llm` (any OpenAI-compatible endpoint) and `local`
+(the `llm` engine behind the embedded llama.cpp server)."""
 
 from __future__ import annotations
 
-from extractor.engines.base import Engine, EngineOutput
-from extractor.records import CallRecord
+from extractor.engines.base import Engine, Proposal
 from extractor.settings import Settings
 
-__all__ = ["CallRecord", "Engine", "EngineOutput", "create_engine"]
+__all__ = ["Engine", "Proposal", "create_engine"]
 
 
 def create_engine(settings: Settings) -> Engine:
     """Build the engine `settings.engine` names. The caller must `close()` it."""
     if settings.engine == "rules":
-        from extractor.rules.engine import RulesEngine
+        from extractor.engines.rules import RulesEngine
 
         return RulesEngine()
+    from extractor.engines.llm import LLMEngine
+
     if settings.engine == "llm":
-        from extractor.engines.llm import LLMEngine
-
         return LLMEngine(settings)
-    from extractor.engines.local import LocalEngine
-
-    return LocalEngine(settings)
+    return LLMEngine.local(settings)

@@ -1,29 +1,36 @@
-"""The one interface every engine implements, and what an engine hands back."""
+"""The one interface every engine implements, and what an engine hands back.
+
+An engine proposes raw items (`extractor.grounding.Placed`); it never decides what is
+real. The pipeline grounds them, merges them with the candidates and stores them.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from extractor.records import CallRecord
+from extractor.grounding import Placed
+from extractor.records import Recorder, Rejection
 from extractor.schemas import DocumentExtraction
 from extractor.text.articles import Article
 
 
 @dataclass
-class EngineOutput:
-    """An engine's grounded result for one article, with the calls it cost."""
+class Proposal:
+    """An engine's raw items for one article, and the items it could not even read
+    (malformed answers) as rejections."""
 
-    extraction: DocumentExtraction
-    calls: list[CallRecord] = field(default_factory=list)
-    #: Items the engine produced but could not ground or validate, dropped and counted.
-    dropped: int = 0
+    items: list[Placed] = field(default_factory=list)
+    rejections: list[Rejection] = field(default_factory=list)
 
 
 class Engine(Protocol):
-    """Turns one article into grounded items. Offsets index `article.text`."""
+    """Turns one article into raw items. Model calls go to `recorder`."""
 
     name: str
+    #: Whether the pipeline gives this engine the rules engine's grounded items as hints
+    #: and merges them into its result.
+    uses_candidates: bool
 
     @property
     def model(self) -> str | None: ...
@@ -37,6 +44,13 @@ class Engine(Protocol):
     @property
     def parameters(self) -> dict[str, object]: ...
 
-    def extract(self, article: Article) -> EngineOutput: ...
+    @property
+    def endpoint(self) -> str | None:
+        """The model endpoint's base URL, once known (None: no model, or not started)."""
+        ...
+
+    def propose(
+        self, article: Article, hints: DocumentExtraction | None, recorder: Recorder
+    ) -> Proposal: ...
 
     def close(self) -> None: ...

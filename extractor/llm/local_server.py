@@ -38,8 +38,14 @@ def default_model_path() -> Path:
     return path
 
 
+def local_model_name(model_path: Path | None) -> str:
+    """The name runs and the cache know the model by (no model is loaded for it)."""
+    return f"local:{(model_path or default_model_path()).name}"
+
+
 class LocalServer:
-    """Starts on construction; `stop()` (or process exit) shuts it down."""
+    """Serves a GGUF once `start()` is called (idempotent); `stop()` (or process exit)
+    shuts it down. Constructing one loads nothing."""
 
     def __init__(
         self,
@@ -50,26 +56,13 @@ class LocalServer:
         ctx_size: int = 8192,
         parallel: int = 1,
     ) -> None:
-        import xllamacpp
-
         self.model_path = model_path or default_model_path()
         self.port = port or _free_port()
-        params = xllamacpp.CommonParams()
-        params.model.path = str(self.model_path)
-        params.n_ctx = ctx_size * parallel
-        params.n_parallel = parallel
-        params.hostnames = ["127.0.0.1"]
-        params.port = self.port
-        params.verbosity = -1
-        params.cpuparams.n_threads = threads or os.cpu_count() or 2
-        params.cpuparams_batch.n_threads = threads or os.cpu_count() or 2
+        self.threads = threads or os.cpu_count() or 2
+        self.ctx_size = ctx_size
+        self.parallel = parallel
         self._lock = threading.Lock()
-        try:
-            self._server: object | None = xllamacpp.Server(params)
-        except Exception as exc:
-            raise ProviderError(f"{self.model_path}: llama.cpp could not load it: {exc}") from exc
-        atexit.register(self.stop)
-        self._wait_ready()
+        self._server: object | None = None
 
     @property
     def base_url(self) -> str:
@@ -77,13 +70,47 @@ class LocalServer:
 
     @property
     def model_name(self) -> str:
-        return f"local:{self.model_path.name}"
+        return local_model_name(self.model_path)
+
+    @property
+    def running(self) -> bool:
+        return self._server is not None
+
+    def start(self) -> str:
+        """Load the model and serve it (once); the endpoint's base URL."""
+        with self._lock:
+            if self._server is None:
+                self._server = self._load()
+                atexit.register(self.stop)
+                try:
+                    self._wait_ready()
+                except BaseException:
+                    self._server = None
+                    raise
+        return self.base_url
 
     def stop(self) -> None:
         with self._lock:
             server, self._server = self._server, None
         if server is not None:
             del server  # the server's destructor stops its loop and frees the model
+
+    def _load(self) -> object:
+        import xllamacpp
+
+        params = xllamacpp.CommonParams()
+        params.model.path = str(self.model_path)
+        params.n_ctx = self.ctx_size * self.parallel
+        params.n_parallel = self.parallel
+        params.hostnames = ["127.0.0.1"]
+        params.port = self.port
+        params.verbosity = -1
+        params.cpuparams.n_threads = self.threads
+        params.cpuparams_batch.n_threads = self.threads
+        try:
+            return xllamacpp.Server(params)
+        except Exception as exc:
+            raise ProviderError(f"{self.model_path}: llama.cpp could not load it: {exc}") from exc
 
     def _wait_ready(self, timeout_s: float = 60.0) -> None:
         deadline = time.monotonic() + timeout_s
@@ -94,7 +121,6 @@ class LocalServer:
             except httpx.HTTPError:
                 pass
             time.sleep(0.1)
-        self.stop()
         raise ProviderError(f"local model server did not answer within {timeout_s:.0f} s")
 
 
@@ -114,6 +140,7 @@ def main() -> None:
     server = LocalServer(
         args.model_path, port=args.port, threads=args.threads, ctx_size=args.ctx_size
     )
+    server.start()
     print(f"serving {server.model_path.name} at {server.base_url} (Ctrl-C to stop)", flush=True)
     try:
         while True:

@@ -1,13 +1,14 @@
 """What the model fills in: small, flat, bounded models, validated against the chunk.
 
-Validation runs with `context={"document": chunk_text}`. A span that cannot be found in
-the chunk, or a speaker or claimant named nowhere in it, is a validation error listing every
-bad item, which instructor feeds back to the model (re-ask). Repeated items are dropped
-before the bound is checked: small models repeat one item until the token cap.
+Validation runs with `context={"document": chunk_text}`: the answer's items go through the
+grounding stage (`extractor.grounding.problems`), and every rule that would drop an item
+(or clear a speaker) becomes one line of a validation error, which instructor feeds back to
+the model (re-ask). Repeated items are dropped before the bound is checked: small models
+repeat one item until the token cap.
 
 When the last attempt still fails (or the answer was cut at max_tokens), `salvage` keeps
-the items of that answer that are well-formed one by one, and counts the others as dropped;
-the grounding step then keeps or drops each of them.
+the items of that answer that are well-formed one by one, and returns the others as
+`malformed` rejections; the grounding stage then keeps or rejects each kept item.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from pydantic import (
 )
 from pydantic_core import from_json
 
-from extractor.align import locate, normalise
+from extractor.grounding import Placed, RawClaim, RawEvent, RawItem, RawQuote, problems
+from extractor.records import Reason, Rejection
 from extractor.schemas import AUTHOR, MAX_ACTORS, EventType
 
 MAX_PER_CHUNK = 8
@@ -79,87 +81,84 @@ class ChunkResponse(BaseModel):
         document = (info.context or {}).get("document")
         if not isinstance(document, str):
             return self
-        problems = item_problems(self, document)
-        if problems:
+        found = problems(placed_items(self), document)
+        if found:
             raise ValueError(
-                "copy text exactly from the article; these items are wrong: " + "; ".join(problems)
+                "copy text exactly from the article; these items are wrong: "
+                + "; ".join(r.message for r in found)
             )
         return self
 
 
-def salvage(content: str) -> tuple[ChunkResponse, int]:
-    """The well-formed items of a rejected or truncated answer, and how many were not.
+def salvage(content: str, chunk_index: int = 0) -> tuple[ChunkResponse, list[Rejection]]:
+    """The well-formed items of a rejected or truncated answer, and a `malformed` rejection
+    for each of the others.
 
     Truncated JSON is read up to its last complete value; an item cut in the middle, an
-    unknown event type, a field over its bound, or items past a list's bound are counted.
+    unknown event type, a field over its bound, or items past a list's bound are rejected.
     """
     try:
         raw = from_json(content or "{}", allow_partial=True)
     except ValueError:
-        return ChunkResponse(), 0
+        return ChunkResponse(), []
     if not isinstance(raw, dict):
-        return ChunkResponse(), 0
+        return ChunkResponse(), []
     kept: dict[str, list[BaseModel]] = {}
-    bad = 0
+    bad: list[Rejection] = []
     for name, model in (("quotes", QuoteOut), ("claims", ClaimOut), ("events", EventOut)):
         items = raw.get(name)
         good: list[BaseModel] = []
-        for item in _unique(items if isinstance(items, list) else []):
+        for n, item in enumerate(_unique(items if isinstance(items, list) else [])):
             try:
                 good.append(model.model_validate(item))
-            except ValidationError:
-                bad += 1
-        bad += max(0, len(good) - MAX_PER_CHUNK)
+            except ValidationError as exc:
+                errors = exc.errors()
+                bad.append(
+                    _malformed(name, n, item, errors[0]["msg"] if errors else "", chunk_index)
+                )
+                continue
+            if len(good) > MAX_PER_CHUNK:
+                bound = f"past the bound of {MAX_PER_CHUNK} per answer"
+                bad.append(_malformed(name, n, item, bound, chunk_index))
         kept[name] = good[:MAX_PER_CHUNK]
     return ChunkResponse.model_validate(kept), bad
 
 
-def item_problems(response: ChunkResponse, document: str) -> list[str]:
-    """One message per item that is not grounded in `document`."""
-    problems = []
-    for index, quote in enumerate(response.quotes):
-        problems += _span_problem(f"quotes[{index}].text", quote.text, document)
-        match = locate(quote.text, document)
-        if match is not None and not inside_quotation(document, match.start, match.end):
-            problems.append(
-                f"quotes[{index}].text {quote.text[:60]!r} is not inside quotation marks: "
-                "a quote is only words the article puts in quotation marks"
-            )
-        problems += _name_problem(f"quotes[{index}].speaker", quote.speaker, document)
-    for index, claim in enumerate(response.claims):
-        problems += _span_problem(f"claims[{index}].text", claim.text, document)
-        problems += _name_problem(f"claims[{index}].claimant", claim.claimant, document)
-    for index, event in enumerate(response.events):
-        problems += _span_problem(f"events[{index}].sentence", event.sentence, document)
-    return problems
+def placed_items(
+    response: ChunkResponse, within: tuple[int, int] | None = None, chunk_index: int = 0
+) -> list[Placed]:
+    """The answer's items as raw items for the grounding stage, searched `within` the
+    chunk they were found in."""
+    placed: list[Placed] = []
 
+    def add(item: RawItem, where: str) -> None:
+        placed.append(Placed(item, "model", within, None, where, chunk_index))
 
-MAX_NAME_WORDS = 8
-
-
-_QUOTED = re.compile(r"“[^”]*”|\"[^\"\n]*\"")
-
-
-def inside_quotation(document: str, start: int, end: int) -> bool:
-    """`document[start:end]` lies between a pair of quotation marks."""
-    return any(m.start() < start and end < m.end() for m in _quoted_regions(document))
-
-
-def _quoted_regions(document: str) -> list[re.Match[str]]:
-    return list(_QUOTED.finditer(document))
-
-
-def name_in_text(name: str, document: str) -> bool:
-    """`name` is a name-sized phrase that the document contains (case-insensitive)."""
-    phrase = normalise(name).casefold().strip(" .,;:")
-    if not phrase or len(phrase.split()) > MAX_NAME_WORDS:
-        return False
-    return phrase in normalise(document).casefold()
+    for n, q in enumerate(response.quotes):
+        add(RawQuote(q.text, q.speaker), f"quotes[{n}]")
+    for n, c in enumerate(response.claims):
+        add(RawClaim(c.text, c.claimant), f"claims[{n}]")
+    for n, e in enumerate(response.events):
+        actors = tuple(e.actors)
+        add(RawEvent(e.sentence, e.event_type.value, None, actors, e.location, e.time, e.time),
+            f"events[{n}]")  # fmt: skip
+    return placed
 
 
 def schema_hash() -> str:
     canonical = json.dumps(ChunkResponse.model_json_schema(), sort_keys=True)
     return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+def _malformed(name: str, n: int, item: Any, reason: str, chunk_index: int) -> Rejection:
+    return Rejection(
+        kind=name.rstrip("s"),
+        item=item if isinstance(item, dict) else {"value": item},
+        reason=Reason.malformed,
+        message=f"{name}[{n}] is not well-formed: {reason or 'unreadable'}",
+        source="model",
+        chunk_index=chunk_index,
+    )
 
 
 def _unique(items: list[Any]) -> list[Any]:
@@ -171,15 +170,3 @@ def _unique(items: list[Any]) -> list[Any]:
             seen.add(key)
             unique.append(item)
     return unique
-
-
-def _span_problem(where: str, text: str, document: str) -> list[str]:
-    if locate(text, document) is None:
-        return [f"{where} {text[:80]!r} is not in the article"]
-    return []
-
-
-def _name_problem(where: str, name: str | None, document: str) -> list[str]:
-    if name is None or name == AUTHOR or name_in_text(name, document):
-        return []
-    return [f"{where} {name!r} is named nowhere in the article"]

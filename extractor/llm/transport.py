@@ -17,7 +17,6 @@ import json
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 
 import httpx
@@ -31,7 +30,7 @@ from tenacity import (
 from tenacity.stop import stop_base
 
 from extractor.llm.ratelimit import RateLimiter
-from extractor.records import CallRecord
+from extractor.records import CallRecord, Recorder
 
 RETRY_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504})
 #: 0.5 s, 1 s, 2 s ... up to 20 s, each plus up to 1 s of jitter.
@@ -48,15 +47,6 @@ class _Retryable(Exception):
         super().__init__(message)
         self.retry_after = retry_after
         self.response = response
-
-
-@dataclass
-class Recorder:
-    """Collects the calls of one extraction (one per thread: not shared)."""
-
-    model: str
-    calls: list[CallRecord] = field(default_factory=list)
-    chunk_index: int = 0
 
 
 class RecordingTransport(httpx.BaseTransport):

@@ -31,7 +31,6 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from extractor.engines.base import EngineOutput
 from extractor.rules.attribution import (
     CAPITALISED_RUN,
     CLAIM_CUE,
@@ -154,39 +153,16 @@ _FUNCTION_WORDS = frozenset(
 )
 
 
-class RulesEngine:
-    """Deterministic extraction: the offline baseline and the LLM engines' candidates."""
-
-    name = "rules"
-
-    @property
-    def model(self) -> str | None:
-        return None
-
-    @property
-    def prompt_version(self) -> str | None:
-        return None
-
-    @property
-    def prompt_hash(self) -> str | None:
-        return None
-
-    @property
-    def parameters(self) -> dict[str, object]:
-        return {}
-
-    def extract(self, article: Article) -> EngineOutput:
-        text = article.text
-        sents = sentences(text)
-        people = scan_people(text)
-        quotes = _quotes(text, sents, people)
-        quoted = [(q.char_start, q.char_end) for q in quotes]
-        claims = _claims(text, sents, people, quoted)
-        events = _events(text, sents, quoted, claims, find_dates(text, article.published))
-        return EngineOutput(DocumentExtraction(quotes=quotes, claims=claims, events=events))
-
-    def close(self) -> None:
-        """Nothing to release."""
+def find_items(article: Article) -> DocumentExtraction:
+    """The rules engine's quotes, claims and events, at their native offsets."""
+    text = article.text
+    sents = sentences(text)
+    people = scan_people(text)
+    quotes = _quotes(text, sents, people)
+    quoted = [(q.char_start, q.char_end) for q in quotes]
+    claims = _claims(text, sents, people, quoted)
+    events = _events(text, sents, quoted, claims, find_dates(text, article.published))
+    return DocumentExtraction(quotes=quotes, claims=claims, events=events)
 
 
 @dataclass(frozen=True)

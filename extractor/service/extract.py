@@ -11,12 +11,13 @@ import asyncio
 import time
 from dataclasses import replace
 from datetime import date
+from functools import partial
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from extractor.engines.base import EngineOutput
-from extractor.errors import ExtractorError, InputError
+from extractor.errors import InputError
+from extractor.pipeline import Outcome, Source, extract_one, save
 from extractor.schemas import Claim, Event, Quote
 from extractor.service.auth import require_token
 from extractor.service.state import ServiceState
@@ -65,9 +66,11 @@ async def extract(body: ExtractRequest, request: Request) -> ExtractResponse:
     started = time.perf_counter()
     try:
         loop = asyncio.get_running_loop()
-        article, output, latency_ms = await loop.run_in_executor(state.pool, _run, state, body)
+        outcome = await loop.run_in_executor(state.pool, _run, state, body)
     finally:
         state.admission.leave(time.perf_counter() - started)
+    article, output = outcome.article, outcome.output
+    assert article is not None and output is not None  # a failure was raised
     extraction = output.extraction
     return ExtractResponse(
         document_id=article.id,
@@ -80,7 +83,7 @@ async def extract(body: ExtractRequest, request: Request) -> ExtractResponse:
         claims=extraction.claims,
         events=extraction.events,
         dropped=output.dropped,
-        latency_ms=round(latency_ms, 1),
+        latency_ms=round(outcome.latency_ms, 1),
     )
 
 
@@ -109,24 +112,11 @@ def _article(body: ExtractRequest) -> Article:
     )
 
 
-def _run(state: ServiceState, body: ExtractRequest) -> tuple[Article, EngineOutput, float]:
-    """In a worker thread: read, extract, store (or record the failure), all or nothing."""
-    article = _article(body)
-    started = time.perf_counter()
-    try:
-        output = state.engine.extract(article)
-        latency_ms = (time.perf_counter() - started) * 1000
-        state.store.save_extraction(state.run_id, article, output, latency_ms)
-    except ExtractorError as exc:
-        _record_failure(state, article, str(exc), exc)
-        raise
-    except Exception as exc:
-        _record_failure(state, article, f"internal error: {type(exc).__name__}: {exc}", exc)
-        raise
-    return article, output, latency_ms
-
-
-def _record_failure(state: ServiceState, article: Article, message: str, exc: Exception) -> None:
-    first_line = message.strip().splitlines()[0] if message.strip() else type(exc).__name__
-    calls = getattr(exc, "calls", None) or []
-    state.store.save_failure(state.run_id, REQUEST_PATH, first_line, article, calls)
+def _run(state: ServiceState, body: ExtractRequest) -> Outcome:
+    """In a worker thread: the pipeline's read, extract and store (or record the failure),
+    all or nothing; a failure is raised again for its status code."""
+    outcome = extract_one(state.engine, Source(REQUEST_PATH, partial(_article, body)))
+    save(state.store, state.run_id, outcome)
+    if outcome.exception is not None:
+        raise outcome.exception
+    return outcome

@@ -9,7 +9,6 @@ import httpx
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from extractor.engines import Engine
 from extractor.errors import one_line
 from extractor.service.state import ServiceState
 
@@ -23,7 +22,7 @@ def healthz(request: Request) -> JSONResponse:
     state: ServiceState = request.app.state.service
     database = _database(state)
     model = _model(state)
-    healthy = database == "ok" and model in ("ok", "not used")
+    healthy = database == "ok" and model.startswith(("ok", "not used", "not started"))
     body: dict[str, Any] = {
         "status": "ok" if healthy else "degraded",
         "database": database,
@@ -49,9 +48,9 @@ def _database(state: ServiceState) -> str:
 def _model(state: ServiceState) -> str:
     if state.engine.name == "rules":
         return "not used"
-    base_url = _base_url(state.engine)
-    if base_url is None:
-        return "unknown (the engine names no endpoint)"
+    base_url = state.engine.endpoint
+    if base_url is None:  # `local` before its first model call
+        return "not started (the embedded model starts on the first model call)"
     key = state.settings.api_key if state.engine.name == "llm" else None
     headers = {"Authorization": f"Bearer {key}"} if key else {}
     try:
@@ -62,10 +61,3 @@ def _model(state: ServiceState) -> str:
         return f"unreachable: {base_url} answered HTTP {response.status_code}"
     # 401/404 still prove the endpoint is up; a wrong key shows on the first extraction.
     return "ok" if response.status_code == 200 else f"ok (HTTP {response.status_code})"
-
-
-def _base_url(engine: Engine) -> str | None:
-    # `llm` keeps its endpoint; `local` wraps an `llm` engine pointed at its own server.
-    inner = getattr(engine, "llm", engine)
-    base_url = getattr(inner, "base_url", None)
-    return str(base_url).rstrip("/") if base_url else None

@@ -21,14 +21,15 @@ from typing import Any
 import duckdb
 
 from extractor import __version__
-from extractor.engines.base import EngineOutput
-from extractor.errors import ConfigError, ExtractorError, one_line
-from extractor.records import CallRecord
+from extractor.errors import ConfigError, NotFound, StoreError, one_line
+from extractor.records import CallRecord, Rejection
 from extractor.schemas import SCHEMA_VERSION, DocumentExtraction
 from extractor.store.migrations import migrate
 from extractor.text.articles import Article
 
 ITEM_TABLES = ("quotes", "claims", "events")
+#: What a re-run of the same configuration on a document replaces.
+SUPERSEDED = (*ITEM_TABLES, "rejections")
 
 
 @dataclass(frozen=True)
@@ -121,14 +122,19 @@ class Store:
 
     # --- documents --------------------------------------------------------------------
     def save_extraction(
-        self, run_id: str, article: Article, output: EngineOutput, latency_ms: float
+        self,
+        run_id: str,
+        article: Article,
+        extraction: DocumentExtraction,
+        calls: Sequence[CallRecord] = (),
+        rejections: Sequence[Rejection] = (),
+        latency_ms: float = 0.0,
     ) -> None:
-        """Write one document's extraction, all or nothing."""
-        extraction = output.extraction
+        """Write one document's extraction, its calls and its rejections, all or nothing."""
         _check_grounded(article.text, extraction)
         with self.transaction() as db:
             _upsert_document(db, article)
-            for table in ITEM_TABLES:  # supersede this configuration's earlier items
+            for table in SUPERSEDED:  # supersede this configuration's earlier items
                 db.execute(
                     f"""DELETE FROM {table} WHERE document_id = $doc AND run_id IN
                          (SELECT id FROM runs WHERE config_hash =
@@ -136,7 +142,8 @@ class Store:
                     {"doc": article.id, "run": run_id},
                 )
             _insert_items(db, run_id, article.id, extraction)
-            _insert_calls(db, run_id, article.id, output.calls)
+            _insert_calls(db, run_id, article.id, calls)
+            _insert_rejections(db, run_id, article.id, rejections)
             db.execute(
                 """INSERT INTO run_documents (run_id, document_id, path, status, quotes,
                        claims, events, dropped, latency_ms)
@@ -148,7 +155,7 @@ class Store:
                     len(extraction.quotes),
                     len(extraction.claims),
                     len(extraction.events),
-                    output.dropped,
+                    sum(r.drops_item for r in rejections),
                     latency_ms,
                 ],
             )
@@ -188,7 +195,7 @@ def load_extraction(
 ) -> DocumentExtraction:
     found = db.execute("SELECT text FROM documents WHERE id = ?", [document_id]).fetchone()
     if found is None:
-        raise ExtractorError(f"no document {document_id!r} in the database")
+        raise NotFound(f"no document {document_id!r} in the database")
     params = [run_id, document_id]
     items: dict[str, list[dict[str, Any]]] = {}
     for table in ITEM_TABLES:
@@ -314,12 +321,31 @@ def _insert_calls(
         )
 
 
+def _insert_rejections(
+    db: duckdb.DuckDBPyConnection, run_id: str, doc_id: str, rejections: Sequence[Rejection]
+) -> None:
+    if rejections:
+        db.executemany(
+            """INSERT INTO rejections (run_id, document_id, kind, item, reason, field,
+                   drops_item, message, source, chunk_index)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [
+                [
+                    run_id, doc_id, r.kind, json.dumps(r.item, ensure_ascii=False, default=str),
+                    r.reason.value, r.field, r.drops_item, r.message, r.source, r.chunk_index,
+                ]
+                for r in rejections
+            ],
+        )  # fmt: skip
+
+
 def _check_grounded(text: str, extraction: DocumentExtraction) -> None:
-    """Last line of defence: nothing reaches the database unless it is in the source."""
+    """The store's invariant, not a rule of what is real (that is the grounding stage's):
+    a span that is not its document's slice never reaches the database."""
     for kind in ITEM_TABLES:
         for index, item in enumerate(getattr(extraction, kind)):
             if text[item.char_start : item.char_end] != item.text:
-                raise ExtractorError(
+                raise StoreError(
                     f"{kind}[{index}] is not grounded: text[{item.char_start}:{item.char_end}]"
                     f" != {item.text[:40]!r}"
                 )

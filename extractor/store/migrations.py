@@ -145,9 +145,31 @@ def m002_evals(db: duckdb.DuckDBPyConnection) -> None:
         )""")
 
 
+def m003_rejections(db: duckdb.DuckDBPyConnection) -> None:
+    """What an engine produced and the grounding stage refused, with why."""
+    db.execute("CREATE SEQUENCE rejections_id START 1")
+    db.execute("""
+        CREATE TABLE rejections (
+            id          BIGINT PRIMARY KEY DEFAULT nextval('rejections_id'),
+            run_id      VARCHAR NOT NULL,
+            document_id VARCHAR NOT NULL,
+            kind        VARCHAR NOT NULL,       -- quote | claim | event
+            item        JSON NOT NULL,          -- the raw item as the engine gave it
+            reason      VARCHAR NOT NULL,       -- not_in_text | not_quoted | too_short | ...
+            field       VARCHAR,                -- set when only this field was cleared
+            drops_item  BOOLEAN NOT NULL,       -- the item was refused whole
+            message     VARCHAR NOT NULL,       -- what a re-ask tells the model
+            source      VARCHAR NOT NULL,       -- rules | model
+            chunk_index INTEGER NOT NULL,
+            created_at  TIMESTAMPTZ NOT NULL DEFAULT now()
+        )""")
+    db.execute("CREATE INDEX rejections_document ON rejections(document_id)")
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial", m001_initial),
     (2, "evals", m002_evals),
+    (3, "rejections", m003_rejections),
 ]
 
 

@@ -1,0 +1,277 @@
+"""The grounding stage: the one place that decides whether an item is real.
+
+Every raw item from any source passes through `ground`, which locates it in the document
+(`extractor.align.locate`: exact, normalised, fuzzy; offsets always into the original
+text, never taken from the source) and applies every rule, returning the grounded item
+and the rejections it earned. An item-level rejection (`Rejection.drops_item`) costs the
+item; a field-level one clears that field and keeps the item. The rules:
+
+- quote: in the text, inside quotation marks (`extractor.text.quotation`); a speaker
+  named nowhere in the article is cleared;
+- claim: in the text; a claimant named in the article, or `<author>`; at least
+  `MIN_CLAIM_WORDS` words; an `<author>` claim must be hedged (else it is the article's
+  own report of what happened: an event);
+- event: its sentence in the text, grounded to the whole sentence that holds it; actors
+  and a location named nowhere are cleared, and a time that is not ISO.
+
+The model's re-ask is built from the same rejections (`problems`), so a model is told of
+every rule that would drop its item.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from extractor.align import Match, locate, normalise
+from extractor.grounding.items import Placed, RawClaim, RawEvent, RawQuote
+from extractor.records import Reason, Rejection
+from extractor.schemas import AUTHOR, Alignment, Claim, DocumentExtraction, Event, Quote, Span
+from extractor.text.lexicon import HEDGES
+from extractor.text.quotation import QuotedRegions
+from extractor.text.segment import Segment, sentences
+
+MIN_CLAIM_WORDS = 4
+#: A name longer than this is a phrase, not a name.
+MAX_NAME_WORDS = 8
+_ISO = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_POSSESSIVE = re.compile(r"(?<=\w)'s\b")
+#: The field a model answer calls each kind's text (for messages).
+_TEXT_FIELD = {"quote": "text", "claim": "text", "event": "sentence"}
+
+
+class Document:
+    """One document's text and what grounding needs of it, computed once."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._sentences: dict[tuple[int, int], tuple[list[Segment], list[int]]] = {}
+
+    @cached_property
+    def regions(self) -> QuotedRegions:
+        return QuotedRegions(self.text)
+
+    @cached_property
+    def folded(self) -> str:
+        return _fold_name(self.text)
+
+    def names(self, name: str) -> bool:
+        """`name` is a name-sized phrase that the document contains (case, quotes,
+        dashes, whitespace and possessive 's aside)."""
+        phrase = _fold_name(name).strip(" .,;:")
+        if not phrase or len(phrase.split()) > MAX_NAME_WORDS:
+            return False
+        return phrase in self.folded
+
+    def sentence_around(self, m: Match, within: tuple[int, int]) -> tuple[int, int]:
+        """The sentence of `text[within]` sharing the most characters with the match
+        (the match itself when none does)."""
+        if within not in self._sentences:
+            start, end = within
+            sents = [Segment(s.start + start, s.end + start, s.text)
+                     for s in sentences(self.text[start:end])]  # fmt: skip
+            self._sentences[within] = (sents, [s.start for s in sents])
+        sents, starts = self._sentences[within]
+        best, best_overlap = (m.start, m.end), 0
+        for s in sents[max(0, bisect_right(starts, m.start) - 1) :]:
+            if s.start >= m.end:
+                break
+            overlap = min(m.end, s.end) - max(m.start, s.start)
+            if overlap > best_overlap:
+                best, best_overlap = (s.start, s.end), overlap
+        return best
+
+
+@dataclass
+class Grounded:
+    """The grounded items of some raw items, and every rejection they earned."""
+
+    extraction: DocumentExtraction = field(default_factory=DocumentExtraction)
+    rejections: list[Rejection] = field(default_factory=list)
+
+    @property
+    def dropped(self) -> int:
+        return sum(r.drops_item for r in self.rejections)
+
+
+def ground_all(items: Iterable[Placed], document: str | Document) -> Grounded:
+    """Ground every item, in order."""
+    doc = document if isinstance(document, Document) else Document(document)
+    result = Grounded()
+    for placed in items:
+        item, rejections = ground(placed, doc)
+        result.rejections.extend(rejections)
+        if isinstance(item, Quote):
+            result.extraction.quotes.append(item)
+        elif isinstance(item, Claim):
+            result.extraction.claims.append(item)
+        elif isinstance(item, Event):
+            result.extraction.events.append(item)
+    return result
+
+
+def problems(items: Iterable[Placed], document: str) -> list[Rejection]:
+    """The rejections the items would earn in `document` that a model should hear of in a
+    re-ask: every one that drops an item, and a speaker named nowhere. (A cleared actor,
+    location or non-ISO time costs nothing worth another call.)"""
+    return [
+        r
+        for r in ground_all(items, document).rejections
+        if r.drops_item or r.reason == Reason.speaker_not_named
+    ]
+
+
+def ground(placed: Placed, doc: Document) -> tuple[Span | None, list[Rejection]]:
+    """The grounded item (None when an item-level rule refused it) and its rejections."""
+    check = _Check(placed, doc)
+    raw = placed.item
+    if isinstance(raw, RawQuote):
+        return _quote(raw, check), check.rejections
+    if isinstance(raw, RawClaim):
+        return _claim(raw, check), check.rejections
+    return _event(raw, check), check.rejections
+
+
+class _Check:
+    """Collects one item's rejections."""
+
+    def __init__(self, placed: Placed, doc: Document) -> None:
+        self.placed, self.doc = placed, doc
+        self.where = placed.where or placed.kind
+        self.rejections: list[Rejection] = []
+
+    def reject(self, reason: Reason, message: str, field: str | None = None) -> None:
+        p = self.placed
+        self.rejections.append(
+            Rejection(p.kind, p.as_json(), reason, message, p.source, field, p.chunk_index)
+        )
+
+    def locate(self, text: str) -> Match | None:
+        near = self.placed.near
+        if near is not None and text and self.doc.text.startswith(text, near):
+            return Match(near, near + len(text), Alignment.exact, 1.0)  # a native offset
+        match = locate(text, self.doc.text, near=near, within=self.placed.within)
+        if match is None:
+            name = _TEXT_FIELD[self.placed.kind]
+            self.reject(
+                Reason.not_in_text, f"{self.where}.{name} {text[:80]!r} is not in the article"
+            )
+        return match
+
+    def named(self, name: str | None, field: str, reason: Reason) -> str | None:
+        """`name` if the article names it, else None (and a rejection)."""
+        if name is None or self.doc.names(name):
+            return name
+        self.reject(reason, f"{self.where}.{field} {name!r} is named nowhere in the article", field)
+        return None
+
+
+def _span(doc: Document, m: Match) -> dict[str, object]:
+    return {
+        "text": doc.text[m.start : m.end],
+        "char_start": m.start,
+        "char_end": m.end,
+        "alignment": m.alignment,
+    }
+
+
+def _quote(raw: RawQuote, check: _Check) -> Quote | None:
+    doc = check.doc
+    match = check.locate(raw.text)
+    if match is not None and not doc.regions.contains(match.start, match.end):
+        check.reject(
+            Reason.not_quoted,
+            f"{check.where}.text {raw.text[:60]!r} is not inside quotation marks: "
+            "a quote is only words the article puts in quotation marks",
+        )
+        match = None
+    speaker = check.named(raw.speaker, "speaker", Reason.speaker_not_named)
+    if match is None:
+        return None
+    return Quote.model_validate(
+        {
+            **_span(doc, match),
+            "speaker": speaker,
+            "speaker_title": raw.speaker_title,
+            "cue": raw.cue,
+            "kind": raw.kind,
+        },
+        context={"document": doc.text},
+    )
+
+
+def _claim(raw: RawClaim, check: _Check) -> Claim | None:
+    doc = check.doc
+    match = check.locate(raw.text)
+    claimant = raw.claimant
+    if claimant != AUTHOR:
+        claimant = check.named(claimant, "claimant", Reason.claimant_not_named)
+    if match is None or (raw.claimant is not None and claimant is None):
+        return None
+    text = doc.text[match.start : match.end]
+    hedged = raw.hedged or bool(HEDGES.search(text))
+    where = check.where
+    if claimant is None:
+        check.reject(
+            Reason.no_claimant,
+            f"{where}.claimant is missing: give who makes the claim, as the article names "
+            f"them, or {AUTHOR} for the article's own hedged claim",
+        )
+    elif len(text.split()) < MIN_CLAIM_WORDS:
+        check.reject(
+            Reason.too_short,
+            f"{where}.text {text[:60]!r} is not a claim: a claim is an assertion of at "
+            f"least {MIN_CLAIM_WORDS} words",
+        )
+    elif claimant == AUTHOR and not hedged:
+        check.reject(
+            Reason.author_not_hedged,
+            f"{where} by {AUTHOR} states what happened without a hedge: that is an event, "
+            "not a claim",
+        )
+    else:
+        return Claim.model_validate(
+            {**_span(doc, match), "claimant": claimant, "cue": raw.cue, "hedged": hedged},
+            context={"document": doc.text},
+        )
+    return None
+
+
+def _event(raw: RawEvent, check: _Check) -> Event | None:
+    doc = check.doc
+    match = check.locate(raw.text)
+    if match is None:
+        return None
+    start, end = doc.sentence_around(match, check.placed.within or (0, len(doc.text)))
+    actors = [a for a in raw.actors if check.named(a, "actors", Reason.actor_not_named)]
+    location = check.named(raw.location, "location", Reason.location_not_named)
+    time = raw.time
+    if time is not None and not _ISO.match(time):
+        check.reject(
+            Reason.time_not_iso,
+            f"{check.where}.time {time!r} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)",
+            "time",
+        )
+        time = None
+    return Event.model_validate(
+        {
+            "text": doc.text[start:end],
+            "char_start": start,
+            "char_end": end,
+            "alignment": match.alignment,
+            "event_type": raw.event_type,
+            "trigger": raw.trigger,
+            "actors": actors,
+            "location": location,
+            "time_text": raw.time_text,
+            "time": time,
+        },
+        context={"document": doc.text},
+    )
+
+
+def _fold_name(text: str) -> str:
+    return _POSSESSIVE.sub("", normalise(text).casefold())

@@ -1,0 +1,245 @@
+"""The model client: one chunk's answer from an OpenAI-compatible endpoint, through
+`openai` + `instructor`, with the response cache, the re-ask loop and salvage.
+
+The answer is validated against the chunk (`ChunkResponse`, whose validator is the
+grounding stage): instructor re-asks with the list of bad items, `max_reasks` times. If the
+last answer still fails, or was cut at max_tokens, its well-formed items are salvaged one by
+one and the others returned as rejections. The endpoint's address may be given late (a
+callable): the embedded llama.cpp server starts on the first call that the cache cannot
+answer, so a fully cached run starts no model.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import asdict
+from typing import Any
+from urllib.parse import urlparse
+
+import httpx
+import instructor
+import openai
+from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+from tenacity import Retrying, retry_if_not_exception_type, stop_after_attempt
+
+from extractor.errors import ConfigError, ProviderError, one_line
+from extractor.llm.cache import ResponseCache, cache_key
+from extractor.llm.ratelimit import RateLimiter
+from extractor.llm.responses import ChunkResponse, salvage, schema_hash
+from extractor.llm.transport import RecordingTransport
+from extractor.records import CallRecord, Reason, Recorder, Rejection
+from extractor.settings import Settings
+
+MODES = {
+    "json_schema": instructor.Mode.JSON_SCHEMA,
+    "tools": instructor.Mode.TOOLS,
+    "tools_strict": instructor.Mode.TOOLS_STRICT,
+    "json": instructor.Mode.JSON,
+    "md_json": instructor.Mode.MD_JSON,
+}
+HOSTED_URL = "https://api.openai.com/v1"
+#: Bump when the cached entry's layout changes (older entries are then misses).
+CACHE_FORMAT = 2
+
+
+class ModelClient:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        base_url: str | Callable[[], str],
+        model: str,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        """`base_url` is the endpoint, or a callable giving it on the first model call;
+        `transport` replaces the HTTP transport (tests pass a fake server here)."""
+        self.settings = settings
+        self.model = model
+        self._base_url = base_url
+        hosted = isinstance(base_url, str) and urlparse(base_url).hostname == "api.openai.com"
+        if hosted and not settings.api_key:
+            raise ConfigError(
+                "no API key: set OPENAI_API_KEY (or EXTRACTOR_API_KEY), or point "
+                "--base-url/OPENAI_BASE_URL at a local OpenAI-compatible server"
+            )
+        mode_name = settings.mode or ("tools" if hosted else "json_schema")
+        if mode_name not in MODES:
+            raise ConfigError(f"unknown mode {mode_name!r}: choose one of {', '.join(MODES)}")
+        self.mode = MODES[mode_name]
+        self.schema_hash = schema_hash()
+        self.cache = ResponseCache(settings.cache_dir) if settings.use_cache else None
+        self.transport = RecordingTransport(
+            transport or httpx.HTTPTransport(),
+            max_retries=settings.max_retries,
+            max_wait_s=settings.max_retry_wait_s,
+            limiter=RateLimiter(settings.rpm) if settings.rpm else None,
+        )
+        self._client: openai.OpenAI | None = None
+        self._instructor: instructor.Instructor | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def base_url(self) -> str | None:
+        """The endpoint, once known (a late one is known after the first model call)."""
+        return self._base_url if isinstance(self._base_url, str) else None
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+
+    def ask(
+        self,
+        messages: list[dict[str, str]],
+        chunk: str,
+        recorder: Recorder,
+        *,
+        prompt_hash: str,
+        parameters: dict[str, object],
+    ) -> tuple[ChunkResponse, list[Rejection]]:
+        """The answer for one chunk, and the items of it that could not be read. The cache
+        key holds the model, `prompt_hash`, the schema, the messages and `parameters`."""
+        text = json.dumps(messages, ensure_ascii=False)
+        key = cache_key(self.model, prompt_hash, self.schema_hash, text, parameters)
+        if self.cache is not None and (hit := _from_cache(self.cache.get(key))) is not None:
+            recorder.calls.append(_cached_call(self.model, recorder.chunk_index))
+            return hit
+        first_call = len(recorder.calls)
+        malformed: list[Rejection] = []
+        client = self._instructor_client()
+        self.transport.recorder = recorder
+        try:
+            response = client.chat.completions.create(
+                model=self.model,
+                response_model=ChunkResponse,
+                messages=messages,  # type: ignore[arg-type]
+                max_retries=_reask_policy(self.settings.max_reasks),
+                context={"document": chunk},
+                temperature=self.settings.temperature,
+                max_tokens=self.settings.max_tokens,
+            )
+        except InstructorRetryException as exc:
+            if isinstance(exc.__cause__, openai.APIError):
+                raise self._provider_error(exc.__cause__, recorder) from exc.__cause__
+            # Every attempt failed validation: keep what the last answer got right; the
+            # rest is rejected (here if malformed, by the grounding stage if not grounded).
+            response, malformed = salvage(_content(exc.last_completion), recorder.chunk_index)
+        except IncompleteOutputException as exc:
+            # The answer hit max_tokens (a small model repeating itself): keep its complete
+            # items, without a re-ask.
+            response, malformed = salvage(_content(exc.last_completion), recorder.chunk_index)
+        except openai.APIError as exc:
+            raise self._provider_error(exc, recorder) from exc
+        finally:
+            self.transport.recorder = None
+        _mark_reasks(recorder.calls, first_call)
+        if self.cache is not None:
+            usage = [[c.prompt_tokens, c.completion_tokens] for c in recorder.calls[first_call:]]
+            self.cache.put(key, _to_cache(response, malformed, usage))
+        return response, malformed
+
+    def _instructor_client(self) -> instructor.Instructor:
+        """The SDK client, built on the first model call (so a late endpoint starts then)."""
+        with self._lock:
+            if self._instructor is None:
+                base_url = self._base_url if isinstance(self._base_url, str) else self._base_url()
+                self._base_url = base_url
+                self._client = openai.OpenAI(
+                    base_url=base_url,
+                    api_key=self.settings.api_key or "not-needed",
+                    max_retries=0,  # transport retries are ours (RecordingTransport)
+                    timeout=self.settings.timeout_s,
+                    http_client=httpx.Client(  # type: ignore[arg-type]  # the SDK's alias
+                        transport=self.transport, timeout=self.settings.timeout_s
+                    ),
+                )
+                self._instructor = instructor.from_openai(self._client, mode=self.mode)
+            return self._instructor
+
+    def _provider_error(self, exc: openai.APIError, recorder: Recorder) -> ProviderError:
+        return ProviderError(_provider_message(exc, self.base_url or "?"), recorder.calls)
+
+
+def served_model(
+    base_url: str, api_key: str | None, transport: httpx.BaseTransport | None = None
+) -> str | None:
+    """The first model a self-hosted server lists (llama.cpp, vLLM, Ollama...), or None if
+    it lists none or does not answer at once: one quick try, no retries, so a server that is
+    down fails each document later with a clear error instead of failing the startup."""
+    http = httpx.Client(transport=transport or httpx.HTTPTransport(), timeout=5.0)
+    client = openai.OpenAI(
+        base_url=base_url, api_key=api_key or "not-needed", max_retries=0,
+        http_client=http,  # type: ignore[arg-type]  # the SDK's httpx alias
+    )  # fmt: skip
+    try:
+        served = client.models.list().data
+    except openai.APIError:
+        return None
+    finally:
+        client.close()
+    return served[0].id if served else None
+
+
+def _reask_policy(max_reasks: int) -> Retrying:
+    """Re-ask on validation errors only (`max_reasks` times after the first answer);
+    transport faults were already retried below, so an API error ends the loop at once."""
+    return Retrying(
+        stop=stop_after_attempt(max_reasks + 1),
+        # A truncated answer (max_tokens) is not re-asked either: at temperature 0 a small
+        # model that looped once loops again, and each try costs the whole token budget.
+        retry=retry_if_not_exception_type((openai.APIError, IncompleteOutputException)),
+        reraise=False,
+    )
+
+
+def _to_cache(
+    response: ChunkResponse, malformed: list[Rejection], usage: list[list[int | None]]
+) -> dict[str, Any]:
+    return {
+        "format": CACHE_FORMAT,
+        "response": response.model_dump(mode="json"),
+        "malformed": [asdict(r) for r in malformed],
+        "usage": usage,
+    }
+
+
+def _from_cache(hit: dict[str, Any] | None) -> tuple[ChunkResponse, list[Rejection]] | None:
+    if hit is None or hit.get("format") != CACHE_FORMAT:
+        return None
+    rejections = [Rejection(**{**r, "reason": Reason(r["reason"])}) for r in hit["malformed"]]
+    return ChunkResponse.model_validate(hit["response"]), rejections
+
+
+def _content(completion: Any) -> str:
+    """The text of a chat completion's first choice ("" when there is none)."""
+    try:
+        return str(completion.choices[0].message.content or "")
+    except (AttributeError, IndexError):
+        return ""
+
+
+def _mark_reasks(calls: list[CallRecord], first: int) -> None:
+    """Answers that were followed by another call were rejected and re-asked."""
+    answered = [i for i in range(first, len(calls)) if calls[i].outcome in ("ok", "truncated")]
+    for i in answered[:-1]:
+        call = calls[i]
+        calls[i] = CallRecord(
+            call.model, call.prompt_tokens, call.completion_tokens, call.latency_ms,
+            call.attempt, "reask", "validation failed", call.chunk_index,
+        )  # fmt: skip
+
+
+def _cached_call(model: str, chunk_index: int) -> CallRecord:
+    return CallRecord(model, None, None, 0.0, 1, "cached", None, chunk_index)
+
+
+def _provider_message(exc: openai.APIError, base_url: str) -> str:
+    if isinstance(exc, openai.APITimeoutError):
+        return f"model endpoint {base_url} did not answer in time, after retries (timeout)"
+    if isinstance(exc, openai.APIConnectionError):
+        return f"model endpoint {base_url} unreachable after retries ({type(exc).__name__})"
+    if isinstance(exc, openai.AuthenticationError):
+        return f"model endpoint {base_url} refused the API key (HTTP 401)"
+    status = getattr(exc, "status_code", None)
+    return f"model endpoint {base_url} failed (HTTP {status}): {one_line(exc)[:160]}"
