@@ -10,8 +10,8 @@ import json
 import sys
 from pathlib import Path
 
+from extractor.engines.rules import RulesEngine
 from extractor.eval import load_gold, score
-from extractor.rules.engine import RulesEngine
 from extractor.text.articles import Article
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from extractor.rules.engine import RulesEngine
+from extractor.engines.rules import RulesEngine
+from extractor.rules import find_items
 from extractor.schemas import AUTHOR, DocumentExtraction, EventType, Quote
 from extractor.text.articles import Article, read_article
 from tests.conftest import ARTICLES, SEED
@@ -325,3 +326,14 @@ def test_a_time_after_the_speaker_is_not_the_speaker() -> None:
     text = "“We are ready,” said Ana Costa on Monday. “Go,” said Li Wei last Friday."
     quotes = RulesEngine().extract(Article(text=text)).extraction.quotes
     assert [q.speaker for q in quotes] == ["Ana Costa", "Li Wei"]
+
+
+def test_find_items_is_what_the_engine_returns() -> None:
+    article = read_article(SEED)
+    assert find_items(article) == RulesEngine().extract(article).extraction
+
+
+def test_the_rules_package_imports_no_engine() -> None:
+    package = Path(__file__).resolve().parent.parent / "extractor" / "rules"
+    for module in package.glob("*.py"):
+        assert "extractor.engines" not in module.read_text(), module.name

@@ -13,7 +13,7 @@ __all__ = ["CallRecord", "Engine", "EngineOutput", "create_engine"]
 def create_engine(settings: Settings) -> Engine:
     """Build the engine `settings.engine` names. The caller must `close()` it."""
     if settings.engine == "rules":
-        from extractor.rules.engine import RulesEngine
+        from extractor.engines.rules import RulesEngine
 
         return RulesEngine()
     if settings.engine == "llm":

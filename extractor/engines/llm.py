@@ -245,7 +245,7 @@ def _reask_policy(max_reasks: int) -> Retrying:
 
 
 def _candidates(article: Article) -> DocumentExtraction:
-    from extractor.rules.engine import RulesEngine
+    from extractor.engines.rules import RulesEngine
 
     return RulesEngine().extract(article).extraction
 

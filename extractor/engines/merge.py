@@ -14,8 +14,8 @@ from typing import TypeVar
 
 from extractor.align import Match, locate
 from extractor.llm.responses import ChunkResponse, inside_quotation, name_in_text
-from extractor.rules.attribution import HEDGES
 from extractor.schemas import AUTHOR, Claim, DocumentExtraction, Event, Quote, Span, overlap_ratio
+from extractor.text.lexicon import HEDGES
 from extractor.text.segment import Segment, sentences
 
 SAME_ITEM = 0.5
