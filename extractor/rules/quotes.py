@@ -1,7 +1,8 @@
-"""Quotes: quotations in “…” or "…", filtered and attributed.
+"""Quotes: the quotations `text.quotation` finds, filtered and attributed.
 
-- A quotation is kept when it spans at most `MAX_QUOTE_LINES` line breaks and
-  `MAX_QUOTE_CHARS` characters; its text is trimmed of whitespace and a trailing comma.
+- A quotation (in any pair of marks but straight single ones) is kept when it spans at
+  most `MAX_QUOTE_LINES` line breaks and `MAX_QUOTE_CHARS` characters; its text is
+  trimmed of whitespace and a trailing comma.
   One never closed before the next opening mark is kept up to the last line end before
   that mark when that line ends a sentence (a multi-paragraph quotation); one still open
   at the end of the text is dropped.
@@ -31,6 +32,7 @@ from extractor.rules.speakers import (
     speaker_before,
 )
 from extractor.schemas import Quote
+from extractor.text.quotation import DOUBLE, PAIRS, quotations
 from extractor.text.segment import Segment
 
 MAX_QUOTE_LINES = 8
@@ -42,7 +44,7 @@ CUE_WINDOW_WORDS = 10
 FINAL = re.compile(r"[.!?][\"'”’)\]]*$")
 _ENDS_WITH_CUE = re.compile(rf"{QUOTE_CUE.pattern}[,:]?$")
 #: The next double-family opening mark: the attribution after a quote stops there.
-_NEXT_OPENING = re.compile(r"[“\"]")
+_NEXT_OPENING = re.compile(f"[{re.escape(''.join(m for m in PAIRS if m in DOUBLE))}]")
 #: Words that may follow a short partial quote in the reporter's sentence.
 _CONTINUATIONS = frozenset(
     "and or but nor to was is were are be been as in on at for of from with by that which "
@@ -117,36 +119,21 @@ def find_quotes(text: str, sents: list[Segment], people: People) -> list[Quote]:
 
 
 def _quotations(text: str) -> list[_Marks]:
+    """The quotations that may be quotes, trimmed (see the module's docstring)."""
     found: list[_Marks] = []
-    open_at: int | None = None
-    for match in re.finditer(r"[“”\"]", text):
-        index = match.start()
-        if _opens(text, index, open_at is not None):
-            if open_at is not None:  # never closed: keep it if its line ends a sentence
-                line_end = text.rfind("\n", open_at, index)
-                if line_end > 0 and FINAL.search(text[open_at:line_end].rstrip()):
-                    found.extend(_trimmed(text, open_at, line_end, line_end))
-            open_at = index
-        elif open_at is not None:
-            if text.count("\n", open_at, index) <= MAX_QUOTE_LINES and (
-                index - open_at <= MAX_QUOTE_CHARS
-            ):
-                found.extend(_trimmed(text, open_at, index, index + 1))
-            open_at = None
+    # Straight single marks are not read as quotes: English copy uses them for terms
+    # ("This 'switch', he said", "the events of 'Black Monday.'"), not for speech.
+    spans = [q for q in quotations(text) if q.mark != "'"]
+    for index, quotation in enumerate(spans):
+        if quotation.close is not None:
+            lines = text.count("\n", quotation.open, quotation.close)
+            if lines <= MAX_QUOTE_LINES and quotation.close - quotation.open <= MAX_QUOTE_CHARS:
+                found.extend(_trimmed(text, quotation.open, quotation.close, quotation.close + 1))
+        elif index + 1 < len(spans):  # never closed: keep it if its line ends a sentence
+            line_end = text.rfind("\n", quotation.open, spans[index + 1].open)
+            if line_end > 0 and FINAL.search(text[quotation.open : line_end].rstrip()):
+                found.extend(_trimmed(text, quotation.open, line_end, line_end))
     return found
-
-
-def _opens(text: str, index: int, inside: bool) -> bool:
-    mark = text[index]
-    if mark != '"':
-        return mark == "“"
-    before = text[index - 1] if index else " "
-    after = text[index + 1] if index + 1 < len(text) else " "
-    if (before.isspace() or before in "([{—–-/") and not after.isspace():
-        return True
-    if after.isspace() or after in ".,;:!?)]}—–-":
-        return False
-    return not inside
 
 
 def _trimmed(text: str, open_at: int, end: int, after: int) -> list[_Marks]:
