@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from extractor.schemas import AUTHOR, overlap_ratio
+from extractor.text.lexicon import NAME_MATCH_TITLES
 
 LENIENT = 0.5
 STRICT = 0.9
@@ -29,20 +30,6 @@ _TOKEN = re.compile(r"[^\W_]+")
 _POSSESSIVE = re.compile(r"['’]s\b")
 #: Function words ignored in names ("the South Korean military" ~ "South Korean military").
 _STOP = frozenset({"the", "of", "a", "an", "and", "for"})
-#: Honorifics, ranks and offices dropped from the front of a name before comparing, so
-#: "President Trump" ~ "Donald Trump" and "Gen. Caine" ~ "Dan Caine". Only leading words
-#: go, and never the last one ("Mr King" keeps "king", so it still ~ "Martin Luther King").
-#: Kept short on purpose: words that also open organisation names ("General Assembly",
-#: "Justice Department", "State Department", "King's College") are not in it, or the
-#: leftovers would match each other ("Assembly" ~ "National Assembly").
-TITLES = frozenset(
-    "mr mrs ms miss mx dr prof professor sir dame lord lady rev reverend fr "
-    "gen lt col maj capt cmdr adm sgt cpl brig lieutenant colonel major captain commander "
-    "admiral sergeant corporal brigadier president vice prime minister secretary chancellor "
-    "premier governor mayor senator sen rep representative congressman congresswoman ceo "
-    "spokesman spokeswoman spokesperson ambassador envoy deputy former"
-    .split()
-)  # fmt: skip
 
 
 def overlap_score(gold: Interval, pred: Interval) -> float:
@@ -113,7 +100,7 @@ def names_match(gold: str | None, pred: str | None) -> bool:
     - both null (unknown) is a match; one null and not the other is not;
     - `<author>` (the article's own voice) matches only `<author>`;
     - otherwise the token set of one is a subset of the other's ("Caine" ~ "General Dan
-      Caine"), as written or after dropping leading `TITLES` from both ("Gen. Caine" ~
+      Caine"), as written or after dropping leading `NAME_MATCH_TITLES` from both ("Gen. Caine" ~
       "Dan Caine").
     """
     if gold is None or pred is None:
@@ -132,7 +119,7 @@ def _subset(a: set[str], b: set[str]) -> bool:
 
 def _drop_titles(tokens: tuple[str, ...]) -> tuple[str, ...]:
     start = 0
-    while start < len(tokens) - 1 and tokens[start] in TITLES:
+    while start < len(tokens) - 1 and tokens[start] in NAME_MATCH_TITLES:
         start += 1
     return tokens[start:]
 

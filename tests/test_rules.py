@@ -9,6 +9,7 @@ import pytest
 
 from extractor.engines.rules import RulesEngine
 from extractor.pipeline import extract_article
+from extractor.rules import find_items
 from extractor.schemas import AUTHOR, DocumentExtraction, EventType, Quote
 from extractor.text.articles import Article, read_article
 from tests.conftest import ARTICLES, SEED
@@ -326,3 +327,39 @@ def test_a_time_after_the_speaker_is_not_the_speaker() -> None:
     text = "“We are ready,” said Ana Costa on Monday. “Go,” said Li Wei last Friday."
     quotes = extract_article(RulesEngine(), Article(text=text)).extraction.quotes
     assert [q.speaker for q in quotes] == ["Ana Costa", "Li Wei"]
+
+
+def test_find_items_is_what_the_engine_returns() -> None:
+    article = read_article(SEED)
+    assert find_items(article) == extract_article(RulesEngine(), article).extraction
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted"),
+    [
+        ("Der Minister sagte: «Wir werden nicht nachgeben.»", "Wir werden nicht nachgeben."),
+        ("Der Minister sagte: „Wir werden nicht nachgeben.“", "Wir werden nicht nachgeben."),
+        ("‘We will not give in,’ she said.", "We will not give in"),
+        ("“We will not give in,” she said.", "We will not give in"),
+    ],
+)
+def test_quotes_in_every_pair_of_marks(text: str, quoted: str) -> None:
+    [quote] = _extract(text).quotes
+    assert (quote.text, text[quote.char_start : quote.char_end]) == (quoted, quoted)
+
+
+def test_british_single_quotes_are_attributed_and_keep_their_apostrophes() -> None:
+    assert _quotes("‘We don’t give in,’ said Ana Costa.") == [("We don’t give in", "Ana Costa")]
+
+
+def test_apostrophes_are_not_quotes() -> None:
+    text = "The workers’ union said it would strike. Its leader said they don’t agree."
+    assert _extract(text).quotes == []
+    text = "The workers’ union said: “We don’t accept this.” Ana Costa’s firm disagreed."
+    assert [q.text for q in _extract(text).quotes] == ["We don’t accept this."]
+
+
+def test_the_rules_package_imports_no_engine() -> None:
+    package = Path(__file__).resolve().parent.parent / "extractor" / "rules"
+    for module in package.glob("*.py"):
+        assert "extractor.engines" not in module.read_text(), module.name

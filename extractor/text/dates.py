@@ -23,11 +23,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
-    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
-}  # fmt: skip
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+from extractor.text.lexicon import MONTH_ABBREVIATIONS, MONTH_NAMES, MONTHS, WEEKDAYS
+
 #: Words shortly before a weekday (same sentence) that put it after publication.
 _FUTURE_CUES = re.compile(
     r"\b(?:will|would|until|till|next|shall|scheduled|due|coming|upcoming|going to)\b[^.;]*$"
@@ -35,8 +32,8 @@ _FUTURE_CUES = re.compile(
 _LOOKBEHIND = 60
 
 _MONTH = (
-    r"(?P<month>January|February|March|April|May|June|July|August|September|October"
-    r"|November|December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)"
+    rf"(?P<month>{'|'.join(m.capitalize() for m in MONTH_NAMES)}"
+    rf"|(?:{'|'.join(a.capitalize() for a in MONTH_ABBREVIATIONS)})\.?)"
 )
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>1[6-9]\d\d|20\d\d)"

@@ -1,9 +1,189 @@
-"""Word lists shared by the stages (one home for each list)."""
+"""Every word list, in one place: calendar words, titles, nationalities, places,
+organisation words, reporting verbs and hedges.
+
+Lists that look alike but differ on purpose are kept apart under their own names, with
+the reason: `ABBREVIATED_TITLES` (case-sensitive abbreviations for the sentence splitter)
+vs. `TITLE_WORDS` (lower-case words of a person's title, for attribution) vs.
+`NAME_MATCH_TITLES` (what name matching may drop). Modules build their patterns from
+these lists; none writes a list of its own that is also here.
+"""
 
 from __future__ import annotations
 
 import re
 
+
+def words(text: str) -> frozenset[str]:
+    """A word list written as whitespace-separated words."""
+    return frozenset(text.split())
+
+
+# --- Calendar -------------------------------------------------------------------------
+
+#: Month names, lower case, in calendar order.
+MONTH_NAMES = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)  # fmt: skip
+#: Month number by the first three letters of its name.
+MONTHS = {name[:3]: number for number, name in enumerate(MONTH_NAMES, 1)}
+#: Month names that are never also ordinary words or names: "May" is a modal and a name.
+UNAMBIGUOUS_MONTHS = frozenset(MONTH_NAMES) - {"may"}
+#: Weekday names, capitalised, Monday first (`date.weekday()` order).
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+WEEKDAY_NAMES = frozenset(day.lower() for day in WEEKDAYS)
+#: Abbreviated month names as news writes them ("Sept." before "Sep.": longest first).
+MONTH_ABBREVIATIONS = ("jan", "feb", "mar", "apr", "jun", "jul", "aug", "sept", "sep", "oct",
+                       "nov", "dec")  # fmt: skip
+WEEKDAY_ABBREVIATIONS = ("mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun")
+CALENDAR_ABBREVIATIONS = frozenset(MONTH_ABBREVIATIONS + WEEKDAY_ABBREVIATIONS)
+
+# --- Titles ---------------------------------------------------------------------------
+
+#: Abbreviated titles before a name, case-sensitive as written ("Gen.", "Mr"): a full stop
+#: after one never ends a sentence. Separate from `TITLE_WORDS` because the splitter must
+#: not treat every title word ("Chairman.", "King.") as an abbreviation.
+ABBREVIATED_TITLES = words(
+    """
+    Mr Mrs Ms Messrs Mme Mlle Dr Prof Gen Gens Lt Col Maj Capt Cpt Cdr Cmdr Adm Brig Sgt Cpl
+    Pvt Pte Gov Sen Sens Rep Reps Rev Hon Pres Supt Insp Det Fr Atty Amb Mt Ft Rt
+    """
+)
+#: Honorifics, lower case: a single name after one is still a person ("Mr MacFarlane").
+HONORIFICS = words("mr mr. mrs mrs. ms ms. dr dr. prof prof. sir dame")
+#: Words that are part of a person's title, never of their name (lower case, with and
+#: without a full stop), for attribution: ranks, offices, jobs and their modifiers
+#: ("former", "acting", "foreign"), and group nouns ("officials").
+TITLE_WORDS = HONORIFICS | words(
+    """
+    general gen gen. lt lt. lieutenant colonel col col. admiral adm adm. captain capt capt.
+    major maj sergeant sgt commander cmdr marshal president vice prime minister secretary
+    chairman chairwoman chairperson chair chief director ceo cfo coo cto executive officer
+    spokesman spokeswoman spokesperson senator sen sen. representative rep rep. congressman
+    congresswoman governor gov gov. mayor premier chancellor king queen prince princess
+    pope judge justice professor lord
+    analyst economist strategist leader head founder ambassador envoy deputy acting former
+    foreign defence defense finance economy interior trade transport industry state staff
+    managing editor correspondent spokesmen officials official member members
+    """
+)
+#: Titles dropped from the front of a name before two names are compared ("President
+#: Trump" ~ "Donald Trump", "Gen. Caine" ~ "Dan Caine"; only leading words go, and never
+#: the last one: "Mr King" keeps "king"). Shorter than `TITLE_WORDS` on
+#: purpose: words that also open organisation names ("General Assembly", "Justice
+#: Department", "State Department", "King's College") are left out, or the leftovers
+#: would match each other ("Assembly" ~ "National Assembly").
+NAME_MATCH_TITLES = words(
+    """
+    mr mrs ms miss mx dr prof professor sir dame lord lady rev reverend fr
+    gen lt col maj capt cmdr adm sgt cpl brig lieutenant colonel major captain commander
+    admiral sergeant corporal brigadier president vice prime minister secretary chancellor
+    premier governor mayor senator sen rep representative congressman congresswoman ceo
+    spokesman spokeswoman spokesperson ambassador envoy deputy former
+    """
+)
+
+# --- Nationalities, places, organisations ---------------------------------------------
+
+#: Adjectives of nationality or region ("Russian", "South Korean" is two words).
+NATIONALITIES = words(
+    """
+    american british russian chinese japanese korean german french indonesian european
+    australian canadian italian indian israeli iranian ukrainian asian african arab
+    """
+)
+COMPASS = words("south north east west")
+#: Countries, regions, cities and states (single words: "hong", "kong").
+PLACES = words(
+    """
+    korea japan china russia america europe asia africa india
+    australia canada germany france britain england scotland ireland italy spain portugal
+    brazil mexico argentina indonesia singapore malaysia thailand vietnam philippines
+    pakistan iran iraq israel egypt turkey ukraine kuwait qatar arabia taiwan hong kong
+    london paris berlin tokyo beijing moscow seoul brussels geneva sydney melbourne
+    california texas florida ohio michigan detroit chicago virginia delaware
+    """
+)
+#: Words that mark a capitalised run as an organisation ("the company" may refer to it).
+ORGANISATION_WORDS = words(
+    """
+    bank motors motor company corp corp. inc inc. ltd group airlines airways corps
+    agency council commission university institute association party exchange
+    nasdaq airbus boeing apple fiat reuters corporation industries holdings partners
+    workers union
+    """
+)
+#: Words of institutions, places and bodies that are not organisations one can refer back
+#: to ("the Senate", "United States", "Wall Street Journal", "Federal Reserve").
+INSTITUTION_WORDS = words(
+    """
+    states kingdom senate congress government ministry department agencies news times post
+    capital exchanges market markets treasury court parliament army navy force forces house
+    office administration centre center fund federal national international street journal
+    press network central united joint republican democratic
+    """
+)
+#: Generic nouns that refer back to the organisation named last ("the company said").
+GENERIC_ORGANISATIONS = words(
+    "company firm carrier airline automaker carmaker manufacturer maker group bank"
+)
+#: Words that make a capitalised run an organisation, a place or a date, not a person.
+#: Every organisation word but "corps", as the rules engine has always had it.
+NON_PERSON = (
+    (ORGANISATION_WORDS - {"corps"})
+    | INSTITUTION_WORDS
+    | PLACES
+    | NATIONALITIES
+    | COMPASS
+    | WEEKDAY_NAMES
+    | UNAMBIGUOUS_MONTHS
+)
+
+# --- Function words shared by several heuristics --------------------------------------
+
+PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i"})
+DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "its"})
+PREPOSITIONS = frozenset({"of", "in", "at", "for", "from", "with", "by", "on", "to"})
+
+# --- Reporting verbs and hedges -------------------------------------------------------
+
+
+def _forms(*lemmas: str) -> set[str]:
+    """Inflections of regular reporting verbs: state -> states, stated, stating."""
+    forms: set[str] = set()
+    for lemma in lemmas:
+        if lemma.endswith("e"):
+            forms |= {lemma, lemma + "s", lemma + "d", lemma[:-1] + "ing"}
+        elif lemma.endswith("y") and lemma[-2] not in "aeiou":
+            forms |= {lemma, lemma[:-1] + "ies", lemma[:-1] + "ied", lemma + "ing"}
+        else:
+            forms |= {lemma, lemma + "s", lemma + "ed", lemma + "ing"}
+    return forms
+
+
+_SPEAK = {"speak", "speaks", "spoke", "speaking"}
+_IRREGULAR = _SPEAK | {
+    "say", "says", "said", "saying", "tell", "tells", "told", "telling",
+    "write", "writes", "wrote", "writing",
+    "admit", "admits", "admitted", "admitting",
+}  # fmt: skip
+_REPORTING = _forms(
+    "add", "state", "warn", "caution", "claim", "announce", "explain", "note", "argue",
+    "insist", "ask", "reply", "comment", "remark", "emphasize", "emphasise", "stress",
+    "mention", "observe", "acknowledge", "declare", "conclude", "confirm", "deny",
+    "respond", "continue", "assert", "reveal", "concede", "indicate", "report",
+)  # fmt: skip
+_BELIEF = _forms(
+    "believe", "expect", "predict", "estimate", "suggest", "envision", "forecast", "fear", "hope"
+) | {"concerned", "worried", "convinced", "confident"}
+#: Verbs that introduce a quotation.
+QUOTE_CUES = frozenset(_IRREGULAR | _REPORTING | _forms("describe", "call", "dub", "quote"))
+#: Verbs that introduce reported speech or a belief (a claim); "speak" introduces no content.
+CLAIM_CUES = frozenset((_IRREGULAR - _SPEAK) | _REPORTING | _BELIEF)
+#: Cues that make whatever they introduce hedged.
+HEDGING_CUES = frozenset(_BELIEF)
+#: Cues of an announcement: a hedged claim they introduce is still news, not an opinion.
+ANNOUNCING_CUES = frozenset({"announced", "announces", "announce", "confirmed", "revealed"})
 #: Words that make a claim hedged; used for the rules engine's and the model's claims alike.
 HEDGES = re.compile(
     r"\b(?:may|might|could|would|likely|unlikely|possibly|probably|perhaps|expected|"

@@ -43,6 +43,10 @@ SINGLE = "'‘’‚‛‹›"
 MARKS = DOUBLE + SINGLE
 OPENERS = "“„«「『‘‚‹"
 CLOSERS = "”»」』’›"
+#: Double-family marks that only ever open or only ever close, for a nesting count ("„"
+#: is left out: its closer "“" is an opener too, so counting cannot pair them).
+DOUBLE_OPENERS = "“«「『"
+DOUBLE_CLOSERS = "”»」』"
 _MARK = re.compile(f"[{re.escape(MARKS)}]")
 #: How far a single-family opener looks for its closing mark.
 SINGLE_REACH = 3000
@@ -134,10 +138,9 @@ class QuotedRegions:
 
 
 def _opens(text: str, index: int, mark: str, inside: bool) -> bool:
-    before = text[index - 1] if index else " "
     after = text[index + 1] if index + 1 < len(text) else " "
     if mark in ('"', "'"):
-        if (before.isspace() or before in _OPEN_AFTER) and not after.isspace():
+        if _opens_after_space(text, index):
             return mark == '"' or _closer_on_line(text, index, mark)
         if after.isspace() or after in ".,;:!?)]}—–-":
             return False
@@ -148,8 +151,19 @@ def _opens(text: str, index: int, mark: str, inside: bool) -> bool:
 
 
 def _closes(text: str, index: int, mark: str) -> bool:
-    """A closing mark of the open quotation ends it, unless it is an apostrophe."""
+    """A closing mark of the open quotation ends it, unless it is an apostrophe or a
+    straight double mark placed as an opener (after whitespace, before a word: a new
+    quotation starts and the open one never closed)."""
+    if mark == '"':
+        return not _opens_after_space(text, index)
     return mark in DOUBLE or not _apostrophe(text, index)
+
+
+def _opens_after_space(text: str, index: int) -> bool:
+    """A straight mark after whitespace, an opening bracket or a dash, before a non-space."""
+    before = text[index - 1] if index else " "
+    after = text[index + 1] if index + 1 < len(text) else " "
+    return (before.isspace() or before in _OPEN_AFTER) and not after.isspace()
 
 
 def _apostrophe(text: str, index: int) -> bool:

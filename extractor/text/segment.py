@@ -18,6 +18,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from extractor.text.lexicon import ABBREVIATED_TITLES, CALENDAR_ABBREVIATIONS
+from extractor.text.quotation import CLOSERS, DOUBLE_CLOSERS, DOUBLE_OPENERS, OPENERS
+
 
 @dataclass(frozen=True)
 class Segment:
@@ -26,13 +29,6 @@ class Segment:
     text: str
 
 
-#: Titles before a name: a full stop after them never ends a sentence (case-sensitive).
-TITLES = frozenset(
-    """
-    Mr Mrs Ms Messrs Mme Mlle Dr Prof Gen Gens Lt Col Maj Capt Cpt Cdr Cmdr Adm Brig Sgt Cpl
-    Pvt Pte Gov Sen Sens Rep Reps Rev Hon Pres Supt Insp Det Fr Atty Amb Mt Ft Rt
-    """.split()
-)
 #: Abbreviations that never end a sentence, whatever the case.
 NEVER_FINAL = frozenset({"vs", "cf", "approx", "viz", "ca"})
 #: Abbreviations before a number ("No. 2", "Fig. 3"): they end nothing when a digit follows.
@@ -41,12 +37,6 @@ NUMBER_PREFIXES = frozenset({"no", "nos", "vol", "vols", "fig", "figs", "pp", "p
 MAYBE_FINAL = frozenset(
     """
     inc corp co ltd llc plc bros jr sr st etc al dept univ assn esq
-    """.split()
-)
-#: Month and weekday abbreviations: like `MAYBE_FINAL`, when capitalised ("Jan.", "Sat.").
-CALENDAR = frozenset(
-    """
-    jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun
     """.split()
 )
 #: Words that start a new sentence after an ambiguous full stop ("U.S. The ..."), lower-cased.
@@ -58,17 +48,20 @@ SENTENCE_STARTERS = frozenset(
     according both each some many most all one several officials police
     """.split()
 )
-#: Characters that open or close a quotation (straight double quotes toggle).
-_OPENERS = "“«「『"
-_CLOSERS = "”»」』"
 _PARAGRAPH = re.compile(r"[^\n]+")
+#: Quotation marks (from `extractor.text.quotation`) and brackets that may close a
+#: sentence after its final punctuation, or open the next one.
+_STRAIGHT = "\"'"
+_CLOSING = re.escape(_STRAIGHT + CLOSERS + ")]")
 # A candidate boundary: terminal punctuation, closing quotes/brackets, whitespace; the
 # lookahead captures the next character.
-_BOUNDARY = re.compile(r"(\.{3,}|…|[.!?]+)([\"'”’»)\]]*)\s+(?=(\S))")
-_CJK_BOUNDARY = re.compile(r"[。！？]+(?![。！？」』）)”’])")
-_QUOTE_MARK = re.compile(r"[\"“”«»「」『』]")
-_NEXT_WORD = re.compile(r"[\"'“‘«(\[]?(\w+)")
-_OPENING = "\"'“‘«([「『"
+_BOUNDARY = re.compile(rf"(\.{{3,}}|…|[.!?]+)([{_CLOSING}]*)\s+(?=(\S))")
+_CJK_BOUNDARY = re.compile(rf"[。！？]+(?![。！？）){re.escape(CLOSERS)}])")
+#: Marks that open or close a quotation, for the nesting count (straight double quotes
+#: toggle).
+_QUOTE_MARK = re.compile(f"[{re.escape(_STRAIGHT[0] + DOUBLE_OPENERS + DOUBLE_CLOSERS)}]")
+_OPENING = _STRAIGHT + OPENERS + "(["
+_NEXT_WORD = re.compile(rf"[{re.escape(_OPENING)}]?(\w+)")
 
 
 def paragraphs(text: str) -> list[Segment]:
@@ -150,9 +143,9 @@ class _Quotation:
             mark = self._pending.group()
             if mark == '"':
                 self._straight_open = not self._straight_open
-            elif mark in _OPENERS:
+            elif mark in DOUBLE_OPENERS:
                 self._depth += 1
-            elif mark in _CLOSERS:
+            elif mark in DOUBLE_CLOSERS:
                 self._depth = max(0, self._depth - 1)
             self._pending = next(self._marks, None)
         return self._depth > 0 or self._straight_open
@@ -176,11 +169,12 @@ def _ends_sentence(para: str, match: re.Match[str]) -> bool:
     if "." in bare or (len(bare) == 1 and bare.isupper()):
         return starter  # U.S., e.g., a.m.; an initial ("John F. Kennedy")
     lower = bare.lower()
-    if bare in TITLES or lower in NEVER_FINAL:
+    if bare in ABBREVIATED_TITLES or lower in NEVER_FINAL:
         return False
     if lower in NUMBER_PREFIXES:
         return not nxt.isdigit()
-    if lower in MAYBE_FINAL or (lower in CALENDAR and bare[0].isupper()):
+    # month and weekday abbreviations count when capitalised ("Jan.", "Sat.")
+    if lower in MAYBE_FINAL or (lower in CALENDAR_ABBREVIATIONS and bare[0].isupper()):
         return starter
     return True
 

@@ -1,0 +1,171 @@
+"""Claims: reported speech and beliefs, found by cue verbs.
+
+- The clause after a cue verb and "that" (or directly after say/state/believe-type
+  verbs), up to a following ", saying…", "and that", a new speaker ("…, Jobs said
+  that", "…; it noted that") or the end of the sentence. Claimant "it"/"they" is the
+  claimant of the previous claim in the same sentence.
+- "According to X, A." and "A, according to X."
+- As `<author>` claims, unattributed sentences with "is expected to", "is likely to",
+  "will likely".
+A clause that is itself a quote is not a claim; a claim nested in a wider one is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extractor.rules.people import People, expand_acronym
+from extractor.rules.quotes import FINAL, inside, quoted_share
+from extractor.rules.speakers import CLAIM_CUE, parse_speaker, subject_of
+from extractor.schemas import AUTHOR, Claim
+from extractor.text.lexicon import HEDGES, HEDGING_CUES
+from extractor.text.segment import Segment
+
+#: start, end, claimant, cue, hedged of a claim before it becomes a `Claim`.
+_Found = tuple[int, int, str | None, str, bool]
+
+_AFTER_QUOTE = re.compile(r"[”\"]\s*,?\s*$")
+#: "that" opening the clause after a cue, at most four words after it.
+THAT = re.compile(
+    rf"^(?P<mid>(?:\s+(?!that\b|{CLAIM_CUE.pattern})[\w’'.$-]+){{0,4}}?)\s+that\b[\s,]*"
+)
+_DIRECT = re.compile(
+    r"^\s+(?=(?:the|a|an|it|he|she|they|this|there|its|his|her|their|we|nearly|about"
+    r"|around|almost|more|over|only|some|most|many|several|all)\b|[A-Z0-9$])"
+)
+#: Cues whose clause may follow without "that" ("said the plan failed").
+_DIRECT_CUES = frozenset(
+    "say says said state states stated believe believes believed expect expects claim claims "
+    "claimed predicted predicts estimated estimates".split()
+)
+_CLAIM_END = re.compile(
+    r",\s+(?:and\s+)?(?:saying|stating|adding|noting|claiming|arguing|warning|explaining)\b"
+    r"|,?\s+and\s+that\b|,\s+(?:although|but|while|whereas)\b"
+    # a new speaker takes over: "…; it noted that", "…, Jobs said that"
+    rf"|(?:;|,(?=\s+(?:[A-Z][\w'’.-]*\s+){{1,3}}(?:{CLAIM_CUE.pattern})))\s+"
+    rf"(?=(?:\S+\s+){{0,3}}(?:{CLAIM_CUE.pattern}))"
+)
+_NOUN_BEFORE = re.compile(r"(?:[A-Z][\w'’-]*\s+)*[\w'’-]+(?=\s*$)")
+_ACCORDING = re.compile(r"\b[Aa]ccording to\s+(?P<who>[^,.;]{2,80}?)(?=[,.;]|$)")
+_AUTHOR = re.compile(
+    r"\b(?:is|are|was|were)\s+(?:also\s+)?(?:expected|likely|projected|forecast)\s+to\b"
+    r"|\bwill\s+likely\b"
+)
+
+
+def find_claims(
+    text: str, sents: list[Segment], people: People, quoted: list[tuple[int, int]]
+) -> list[Claim]:
+    """Every claim of the article; `quoted` are the quotes' spans (a quote is no claim)."""
+    found: list[_Found] = []
+    for sent in sents:
+        body = sent.text
+        previous: str | None = None  # "it"/"they" refer to the sentence's last claimant
+        for cue in CLAIM_CUE.finditer(body):
+            if not inside(sent.start + cue.start(), quoted):
+                reported = _cue_claims(sent, cue, people, quoted, previous)
+                previous = reported[-1][2] if reported else previous
+                found.extend(reported)
+        for match in _ACCORDING.finditer(body):
+            found.extend(_according_claim(sent, match, people))
+        attributed = any(sent.start <= f[0] < sent.end for f in found)
+        if (
+            _AUTHOR.search(body)
+            and not attributed
+            and not re.search('["“]', body)
+            and FINAL.search(body)
+        ):
+            end = sent.start + len(body.rstrip(".!?\"'”’ "))
+            found.append((sent.start, end, AUTHOR, "", True))
+    claims: list[Claim] = []
+    for start, end, claimant, verb, hedged in found:
+        if any(s <= start and end <= e and (s, e) != (start, end) for s, e, *_ in found):
+            continue  # nested in a wider claim
+        if any(c.char_start == start for c in claims) or quoted_share(start, end, quoted) > 0.5:
+            continue  # a quotation is a quote, not also a claim
+        claim_text = text[start:end]
+        claims.append(
+            Claim.model_validate(
+                {
+                    "text": claim_text,
+                    "char_start": start,
+                    "char_end": end,
+                    "claimant": expand_acronym(claimant, text) if claimant else None,
+                    "cue": verb or None,
+                    "hedged": hedged or bool(HEDGES.search(claim_text)),
+                },
+                context={"document": text},
+            )
+        )
+    return claims
+
+
+def _cue_claims(
+    sent: Segment,
+    cue: re.Match[str],
+    people: People,
+    quoted: list[tuple[int, int]],
+    previous: str | None,
+) -> list[_Found]:
+    """Claims introduced by one cue verb: "X stated that A, and that B"."""
+    body, verb = sent.text, cue.group(0)
+    tail = body[cue.end() :]
+    opener = THAT.match(tail)
+    if opener is None and verb in _DIRECT_CUES and not re.match(r"^\s+to\b", tail):
+        opener = _DIRECT.match(tail)
+    before = body[: cue.start()]
+    if opener is None or (_AFTER_QUOTE.search(before) and not verb.endswith("ing")):
+        return []  # no clause, or the "…," said X of a quotation
+    # "…, saying that" has the sentence's subject; "critics saying that" its own
+    if verb.endswith("ing") and not re.search(r",[”\"’']?$", before.rstrip()):
+        noun = _NOUN_BEFORE.search(before)
+        subject = noun.group(0) if noun else None
+    else:
+        subject = subject_of(before, participle=verb.endswith("ing"))
+    who = parse_speaker(subject, people, sent.start + cue.start()) if subject else None
+    if who is None:
+        return []
+    claimant = who.name if who.is_person else (who.name or who.title)
+    if claimant is None and subject and subject.lower() in ("it", "they"):
+        claimant = previous
+    if claimant is None:
+        return []
+    claims: list[_Found] = []
+    position = cue.end() + opener.end()
+    while position < len(body):
+        ending = _CLAIM_END.search(body, position)
+        stop = ending.start() if ending else len(body)
+        clause = body[position:stop].rstrip(" .!?,;:")
+        start = sent.start + position
+        words = len(clause.split())
+        # a quoted sentence opening the clause is a quote; a quoted phrase is not
+        opens_quote = re.match(r"[“\"]\s*[A-Z]", clause) is not None
+        if words >= 3 and not opens_quote and not inside(start, quoted):
+            claims.append((start, start + len(clause), claimant, verb, verb in HEDGING_CUES))
+        if ending is None or not ending.group(0).rstrip().endswith("that"):
+            break
+        position = ending.end() + len(body[ending.end() :]) - len(body[ending.end() :].lstrip())
+    return claims
+
+
+def _according_claim(sent: Segment, match: re.Match[str], people: People) -> list[_Found]:
+    """ "According to X, A." or "A, according to X." """
+    body = sent.text
+    who = parse_speaker(match.group("who"), people, sent.start + match.start())
+    if who is None or len(match.group("who").split()) > 8:
+        return []
+    claimant = who.name if who.is_person else (who.name or who.title)
+    if body[match.end() :].startswith(","):
+        start = match.end() + 1
+        clause_end = len(body)
+    elif not body[match.end() :].strip(' .!?"”'):
+        start, clause_end = 0, match.start()
+    else:
+        return []
+    clause = body[start:clause_end]
+    lead = len(clause) - len(clause.lstrip())
+    clause = clause.strip().rstrip(" .!?,;:")
+    if len(clause.split()) < 3:
+        return []
+    begin = sent.start + start + lead
+    return [(begin, begin + len(clause), claimant, "according to", False)]

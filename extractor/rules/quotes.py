@@ -1,0 +1,181 @@
+"""Quotes: the quotations `text.quotation` finds, filtered and attributed.
+
+- A quotation (in any pair of marks but straight single ones) is kept when it spans at
+  most `MAX_QUOTE_LINES` line breaks and `MAX_QUOTE_CHARS` characters; its text is
+  trimmed of whitespace and a trailing comma.
+  One never closed before the next opening mark is kept up to the last line end before
+  that mark when that line ends a sentence (a multi-paragraph quotation); one still open
+  at the end of the text is dropped.
+- Attribution, first that applies: a cue after the closing mark ("…," said X / "…," X
+  said); the subject of the last cue verb before the opening mark in its sentence (X
+  said, "…" / X, the Y of Z, said: "…" / "…, stating, "…" -> the sentence subject); for
+  a quote opening a line with no cue, the speaker of a quote that ended on the line
+  before. Cue verbs are English: elsewhere a quote may have no speaker.
+- A quoted span of at most three words that is a fragment (scare quotes, names, titles
+  of works) is kept only when a cue verb comes at most ten words before it or an
+  attribution ("…," he said) follows it, and not when it is all capitalised ("New GM")
+  or qualifies the noun after it (a "deferred termination" package).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from extractor.rules.people import People, expand_acronym
+from extractor.rules.speakers import (
+    CLAIM_CUE,
+    QUOTE_CUE,
+    Attribution,
+    speaker_after,
+    speaker_before,
+)
+from extractor.schemas import Quote
+from extractor.text.quotation import DOUBLE, PAIRS, quotations
+from extractor.text.segment import Segment
+
+MAX_QUOTE_LINES = 8
+MAX_QUOTE_CHARS = 3000
+#: A partial quote this short needs a cue verb this close before it.
+SHORT_QUOTE_WORDS = 3
+CUE_WINDOW_WORDS = 10
+#: Sentence-final punctuation, with any closing quotes or brackets.
+FINAL = re.compile(r"[.!?][\"'”’)\]]*$")
+_ENDS_WITH_CUE = re.compile(rf"{QUOTE_CUE.pattern}[,:]?$")
+#: The next double-family opening mark: the attribution after a quote stops there.
+_NEXT_OPENING = re.compile(f"[{re.escape(''.join(m for m in PAIRS if m in DOUBLE))}]")
+#: Words that may follow a short partial quote in the reporter's sentence.
+_CONTINUATIONS = frozenset(
+    "and or but nor to was is were are be been as in on at for of from with by that which "
+    "when while who than because during after before about into over under until if so "
+    "said says he she they it".split()
+)
+
+
+@dataclass(frozen=True)
+class _Marks:
+    """A quotation: its opening mark, the quoted text [start, end), and the index just
+    after its closing mark (or the line end when the quotation is never closed)."""
+
+    open: int
+    start: int
+    end: int
+    after: int
+
+
+def find_quotes(text: str, sents: list[Segment], people: People) -> list[Quote]:
+    """Every quote of the article, attributed where a cue says who; `people` learns the
+    speakers named."""
+    starts = [s.start for s in sents]
+    quotes: list[Quote] = []
+    previous: tuple[_Marks, Quote] | None = None
+    titles: dict[str, str] = {}
+    for marks in _quotations(text):
+        first = sents[max(0, bisect_right(starts, marks.open) - 1)]
+        last = sents[max(0, bisect_right(starts, max(marks.after - 1, marks.open)) - 1)]
+        same_sentence = previous is not None and previous[0].after > first.start
+        ctx_start = previous[0].after if previous and same_sentence else first.start
+        prefix = text[ctx_start : marks.open]
+        after = text[marks.after : max(last.end, marks.after)]
+        after = _NEXT_OPENING.split(after, maxsplit=1)[0]
+        quoted = text[marks.start : marks.end]
+        kind = _kind(quoted, prefix, text[marks.end : marks.after])
+        who, cue = speaker_after(after, people, marks.open)
+        if who is None and len(quoted.split()) <= SHORT_QUOTE_WORDS:
+            window = " ".join(prefix.split()[-CUE_WINDOW_WORDS:])
+            if not QUOTE_CUE.search(window) and not CLAIM_CUE.search(window):
+                continue  # scare quotes, names, titles of works
+            if _name_like(quoted) or _modifier(text[marks.after :]):
+                continue  # "New GM", a "deferred termination" package
+        if who is None:
+            who, cue = speaker_before(text, first.start, ctx_start, marks.open, people)
+        if previous and (who is None or not (who.name or who.title)):
+            line_start = not prefix.strip() and text.count("\n", previous[0].after, marks.open) <= 1
+            if same_sentence or line_start:
+                who = Attribution(previous[1].speaker, previous[1].speaker_title)
+                cue = cue or previous[1].cue
+        speaker = expand_acronym(who.name, text) if who and who.name else None
+        title = who.title if who else None
+        if who is not None and who.is_person and speaker:
+            people.add(speaker, marks.open)
+        if speaker and title:
+            titles.setdefault(speaker, title)
+        quote = Quote.model_validate(
+            {
+                "text": quoted,
+                "char_start": marks.start,
+                "char_end": marks.end,
+                "speaker": speaker,
+                "speaker_title": title or titles.get(speaker or ""),
+                "cue": cue,
+                "kind": kind,
+            },
+            context={"document": text},
+        )
+        quotes.append(quote)
+        previous = (marks, quote)
+    return quotes
+
+
+def _quotations(text: str) -> list[_Marks]:
+    """The quotations that may be quotes, trimmed (see the module's docstring)."""
+    found: list[_Marks] = []
+    # Straight single marks are not read as quotes: English copy uses them for terms
+    # ("This 'switch', he said", "the events of 'Black Monday.'"), not for speech.
+    spans = [q for q in quotations(text) if q.mark != "'"]
+    for index, quotation in enumerate(spans):
+        if quotation.close is not None:
+            lines = text.count("\n", quotation.open, quotation.close)
+            if lines <= MAX_QUOTE_LINES and quotation.close - quotation.open <= MAX_QUOTE_CHARS:
+                found.extend(_trimmed(text, quotation.open, quotation.close, quotation.close + 1))
+        elif index + 1 < len(spans):  # never closed: keep it if its line ends a sentence
+            line_end = text.rfind("\n", quotation.open, spans[index + 1].open)
+            if line_end > 0 and FINAL.search(text[quotation.open : line_end].rstrip()):
+                found.extend(_trimmed(text, quotation.open, line_end, line_end))
+    return found
+
+
+def _trimmed(text: str, open_at: int, end: int, after: int) -> list[_Marks]:
+    start = open_at + 1
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] == ","):
+        end -= 1
+    return [_Marks(open_at, start, end, after)] if end > start else []
+
+
+def _name_like(quoted: str) -> bool:
+    """Every word capitalised and no final punctuation: a name or a title of a work."""
+    return not FINAL.search(quoted) and all(w[:1].isupper() for w in quoted.split())
+
+
+def _modifier(after: str) -> bool:
+    """The quotation is followed by a word that is neither punctuation nor a word that
+    carries the sentence on ("and", "to", "was", ...): it qualifies a noun."""
+    following = re.match(r"\s*([a-z]+)\b", after)
+    return following is not None and following.group(1) not in _CONTINUATIONS
+
+
+def _kind(quoted: str, prefix: str, closing: str) -> str:
+    """direct for a whole utterance, partial for a fragment of the reporter's sentence."""
+    if not quoted[:1].isupper() and not quoted[:1].isdigit():
+        return "partial"
+    if re.search(r"[.?!,]\s*$", quoted + closing[:1]):
+        return "direct"
+    if len(quoted.split()) <= SHORT_QUOTE_WORDS:
+        return "partial"
+    before = prefix.rstrip()
+    if not before or before.endswith((":", ",")) or _ENDS_WITH_CUE.search(before):
+        return "direct"
+    return "partial"
+
+
+def quoted_share(start: int, end: int, quoted: list[tuple[int, int]]) -> float:
+    """The share of [start, end) that lies inside the `quoted` spans."""
+    inside = sum(max(0, min(e, end) - max(s, start)) for s, e in quoted)
+    return inside / max(1, end - start)
+
+
+def inside(position: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= position < e for s, e in spans)
