@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from extractor.cli import main
 from extractor.service import create_app
-from extractor.settings import Settings
+from extractor.settings import EngineSettings, ServiceSettings, StoreSettings
 from extractor.store import Store
 from tests.conftest import SEED
 
@@ -24,7 +24,9 @@ SEED_TEXT = SEED.read_text(encoding="utf-8")
 
 @pytest.fixture
 def client(db_path: Path) -> Iterator[TestClient]:
-    app = create_app(Settings(engine="rules", db_path=db_path), api_token=TOKEN)
+    app = create_app(
+        EngineSettings(engine="rules"), StoreSettings(db_path), ServiceSettings(api_token=TOKEN)
+    )
     with TestClient(app, raise_server_exceptions=False) as test_client:
         yield test_client
 
@@ -169,7 +171,9 @@ def test_sql_is_read_only(client: TestClient) -> None:
 
 
 def test_sql_can_be_switched_off(db_path: Path) -> None:
-    app = create_app(Settings(engine="rules", db_path=db_path), sql_enabled=False)
+    app = create_app(
+        EngineSettings(engine="rules"), StoreSettings(db_path), ServiceSettings(sql_enabled=False)
+    )
     with TestClient(app) as client:
         response = client.post("/v1/sql", json={"sql": "SELECT 1"})
     assert response.status_code == 403 and "--no-sql" in response.json()["error"]
@@ -206,16 +210,15 @@ def _closed_port() -> int:
 def test_model_endpoint_down_gives_503_and_records_the_failure(
     db_path: Path, tmp_path: Path
 ) -> None:
-    settings = Settings(
+    settings = EngineSettings(
         engine="llm",
-        db_path=db_path,
         base_url=f"http://127.0.0.1:{_closed_port()}/v1",
         max_retries=0,
         use_candidates=False,
         use_cache=False,
         cache_dir=tmp_path / "cache",
     )
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(settings, StoreSettings(db_path))) as client:
         response = client.post("/v1/extract", json={"text": "He said “no”.", "title": "Down"})
         health = client.get("/healthz")
     assert response.status_code == 503 and "unreachable" in response.json()["error"]

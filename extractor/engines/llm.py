@@ -75,7 +75,7 @@ class LLMEngine:
         if mode_name not in MODES:
             raise ConfigError(f"unknown mode {mode_name!r}: choose one of {', '.join(MODES)}")
         self.mode = MODES[mode_name]
-        self.prompt = load_prompt()
+        self.prompt = load_prompt(settings.prompt)
         self.schema_hash = schema_hash()
         self.cache = ResponseCache(settings.cache_dir) if settings.use_cache else None
         limiter = RateLimiter(settings.rpm) if settings.rpm else None
