@@ -12,6 +12,7 @@ from pathlib import Path
 
 from extractor.eval import load_gold, score
 from extractor.rules.engine import RulesEngine
+from extractor.schemas import KINDS
 from extractor.text.articles import Article
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,7 +31,7 @@ def rules_counts() -> dict[str, dict[str, list[int]]]:
     return {
         kind: {level: [metrics[kind][level][k] for k in ("tp", "fp", "fn")]
                for level in ("lenient", "strict")}
-        for kind in ("quotes", "claims", "events")
+        for kind in KINDS
     }  # fmt: skip
 
 

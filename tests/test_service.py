@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from extractor.cli import main
+from extractor.schemas import KINDS
 from extractor.service import create_app
 from extractor.settings import EngineSettings, ServiceSettings, StoreSettings
 from extractor.store import Store
@@ -42,7 +43,7 @@ def test_extract_returns_grounded_quotes_and_stores_them(client: TestClient) -> 
     assert body["title"].startswith("South Korea, Japan, and U.S. Conduct Joint Air Drills")
     assert body["engine"] == "rules" and body["run_id"]
     text = body["text"]
-    for kind in ("quotes", "claims", "events"):
+    for kind in KINDS:
         for item in body[kind]:
             assert text[item["char_start"] : item["char_end"]] == item["text"]
     caine = [q for q in body["quotes"] if "Caine" in (q["speaker"] or "")]
@@ -52,7 +53,7 @@ def test_extract_returns_grounded_quotes_and_stores_them(client: TestClient) -> 
     stored = client.get(f"/v1/documents/{body['document_id']}", headers=AUTH).json()
     assert stored["text"] == text
     assert stored["extraction"]["run_id"] == body["run_id"]
-    for kind in ("quotes", "claims", "events"):
+    for kind in KINDS:
         assert stored["extraction"][kind] == body[kind]
 
 

@@ -34,7 +34,7 @@ from extractor.eval import (
 )
 from extractor.pipeline import Source, run_batch
 from extractor.review import render_eval_report
-from extractor.schemas import DocumentExtraction
+from extractor.schemas import KINDS, DocumentExtraction
 from extractor.settings import EngineSettings, engine_from, store_from
 from extractor.store import Store
 from extractor.text.articles import Article, document_id
@@ -169,7 +169,7 @@ def _store_eval(store: Store, metrics: dict[str, Any], run_id: str, header: dict
                 json.dumps(metrics),
             ],
         )
-        for kind in ("quotes", "claims", "events"):
+        for kind in KINDS:
             for match in ("lenient", "strict"):
                 scores = metrics.get(kind, {}).get(match)
                 if scores:
