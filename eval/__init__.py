@@ -12,10 +12,11 @@ from extractor.eval.compare import (
     load_eval,
     render_comparison,
 )
-from extractor.eval.gold import KINDS, GoldDocument, load_gold
+from extractor.eval.gold import GoldDocument, load_gold
 from extractor.eval.match import LENIENT, STRICT, assign, match_names, names_match, overlap_score
 from extractor.eval.metrics import EvalResult, score
 from extractor.eval.report import render_markdown, render_table, write_samples
+from extractor.schemas import KINDS
 
 __all__ = [
     "KINDS",

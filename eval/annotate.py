@@ -23,9 +23,9 @@ from typing import Any
 
 from extractor.errors import GoldError
 from extractor.eval.gold import load_gold
+from extractor.schemas import KINDS
 from extractor.text.articles import read_article
 
-KINDS = ("quotes", "claims", "events")
 FIELDS = {
     "quotes": ("text", "char_start", "char_end", "speaker", "speaker_title", "kind"),
     "claims": ("text", "char_start", "char_end", "claimant", "hedged"),

@@ -25,8 +25,9 @@ from rich.table import Table
 from rich.text import Text
 
 from extractor.errors import ConfigError
-from extractor.eval.gold import KINDS
 from extractor.eval.metrics import EvalResult, f1
+from extractor.eval.report import SCORE_KEYS, score_rows
+from extractor.schemas import KINDS
 
 RESAMPLES = 1000
 SEED = 20251124
@@ -228,18 +229,20 @@ def _provenance(a: dict[str, Any], b: dict[str, Any]) -> list[tuple[str, Any, An
 
 
 def _deltas(a: dict[str, Any], b: dict[str, Any]) -> list[tuple[str, float | None, float | None]]:
-    rows = []
-    for kind in KINDS:
-        entry_a, entry_b = a.get(kind) or {}, b.get(kind) or {}
-        for section in {**entry_a, **entry_b}:
-            if not isinstance(entry_a.get(section, entry_b.get(section)), dict):
-                continue  # the per-kind document count
-            values_a, values_b = entry_a.get(section) or {}, entry_b.get(section) or {}
-            for metric in ("precision", "recall", "f1", "value"):
-                if metric in values_a or metric in values_b:
-                    name = f"{kind}.{section}.{metric}"
-                    rows.append((name, values_a.get(metric), values_b.get(metric)))
-    return rows
+    """(kind.section.metric, A, B) for every score either eval has, in `score_rows` order."""
+    rows_a = {(r.kind, r.key): r for r in score_rows(a)}
+    rows_b = {(r.kind, r.key): r for r in score_rows(b)}
+    union = [*rows_a, *(key for key in rows_b if key not in rows_a)]
+    keys = sorted(union, key=lambda key: KINDS.index(key[0]))  # stable: A's order first
+    out = []
+    for kind, section in keys:
+        scores_a = rows_a[kind, section].scores if (kind, section) in rows_a else {}
+        scores_b = rows_b[kind, section].scores if (kind, section) in rows_b else {}
+        for metric in SCORE_KEYS:
+            if metric in scores_a or metric in scores_b:
+                name = f"{kind}.{section}.{metric}"
+                out.append((name, scores_a.get(metric), scores_b.get(metric)))
+    return out
 
 
 def _by_item(samples: list[Row], side: str) -> dict[tuple[Any, ...], Row]:

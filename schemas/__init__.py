@@ -12,6 +12,7 @@ This package imports nothing from the pipeline; the pipeline imports it.
 from extractor.schemas.models import (
     AUTHOR,
     EVENT_TYPES,
+    KINDS,
     MAX_ACTORS,
     MAX_DOCUMENT_ITEMS,
     MAX_ITEMS,
@@ -31,6 +32,7 @@ SCHEMA_VERSION = "1"
 __all__ = [
     "AUTHOR",
     "EVENT_TYPES",
+    "KINDS",
     "MAX_ACTORS",
     "MAX_DOCUMENT_ITEMS",
     "MAX_ITEMS",

@@ -16,6 +16,8 @@ MAX_ITEMS = 50
 MAX_DOCUMENT_ITEMS = 20_000
 #: Bound on the actors of one event.
 MAX_ACTORS = 8
+#: The kinds of item, in order: the lists of a `DocumentExtraction` (and their tables).
+KINDS = ("quotes", "claims", "events")
 
 
 class Alignment(StrEnum):

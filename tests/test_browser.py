@@ -14,7 +14,7 @@ import pytest
 
 from extractor.review import render_eval_report
 from extractor.service import create_app
-from extractor.settings import Settings
+from extractor.settings import EngineSettings, StoreSettings
 from tests.conftest import ROOT, SEED
 from tests.test_review_eval import SAMPLES, TEXT, metrics
 from tests.test_service_concurrency import serving
@@ -72,7 +72,7 @@ def highlighted(driver: webdriver.Chrome) -> dict[str, tuple[str, int, int, str]
 
 
 def test_review_page_highlights_the_stored_spans(browser: webdriver.Chrome, db_path: Path) -> None:
-    app = create_app(Settings(engine="rules", db_path=db_path))
+    app = create_app(EngineSettings(engine="rules"), StoreSettings(db_path))
     with serving(app) as url, httpx.Client(base_url=url) as client:
         body = client.post("/v1/extract", json={"text": SEED.read_text(encoding="utf-8")}).json()
         doc = body["document_id"]
@@ -153,7 +153,7 @@ def test_eval_report_opens_with_table_chart_and_highlights(
 
 
 def test_docs_page_lists_every_endpoint_offline(browser: webdriver.Chrome, db_path: Path) -> None:
-    app = create_app(Settings(engine="rules", db_path=db_path))
+    app = create_app(EngineSettings(engine="rules"), StoreSettings(db_path))
     with serving(app) as url:
         browser.get(f"{url}/docs")
         WebDriverWait(browser, 10).until(

@@ -10,6 +10,7 @@ import duckdb
 import pytest
 
 from extractor.cli import main
+from extractor.schemas import KINDS
 from tests.conftest import ARTICLES, SEED
 
 
@@ -41,7 +42,7 @@ def test_seed_article_quotes_land_in_duckdb_grounded(
 
 def test_every_stored_span_is_its_document_slice(db_path: Path) -> None:
     assert _extract(db_path, *map(str, ARTICLES)) == 0
-    for table in ("quotes", "claims", "events"):
+    for table in KINDS:
         rows = _rows(
             db_path,
             f"select d.text, t.text, t.char_start, t.char_end from {table} t "

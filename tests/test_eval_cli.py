@@ -9,6 +9,7 @@ import duckdb
 import pytest
 
 from extractor.cli import main
+from extractor.schemas import KINDS
 from tests.conftest import FIXTURES
 
 GOLD = FIXTURES / "gold"
@@ -26,15 +27,13 @@ def test_eval_writes_metrics_samples_reports_and_stores_scores(
     metrics = json.loads((out / "metrics.json").read_text())
     header = metrics["header"]
     assert header["engine"] == "rules" and header["documents"] == len(_gold_ids())
-    for kind in ("quotes", "claims", "events"):
+    for kind in KINDS:
         for level, threshold in (("lenient", 0.5), ("strict", 0.9)):
             m = metrics[kind][level]
             assert m["threshold"] == threshold
             assert m["tp"] + m["fn"] == m["gold"] and m["tp"] + m["fp"] == m["predicted"]
     samples = [json.loads(line) for line in (out / "samples.jsonl").open()]
-    gold_items = sum(
-        m["gold"] for m in (metrics[k]["lenient"] for k in ("quotes", "claims", "events"))
-    )
+    gold_items = sum(m["gold"] for m in (metrics[k]["lenient"] for k in KINDS))
     assert sum(s["gold"] is not None for s in samples) == gold_items
     assert (out / "report.md").read_text().startswith("# Evaluation")
     con = duckdb.connect(str(db_path), read_only=True)
@@ -53,7 +52,7 @@ def test_eval_of_a_stored_run_gives_the_same_numbers(db_path: Path, tmp_path: Pa
                  "--out", str(tmp_path / "b")]) == 0  # fmt: skip
     a = json.loads((tmp_path / "a" / "metrics.json").read_text())
     b = json.loads((tmp_path / "b" / "metrics.json").read_text())
-    for kind in ("quotes", "claims", "events"):
+    for kind in KINDS:
         assert a[kind] == b[kind]
     assert main(["eval", "compare", str(tmp_path / "a"), str(tmp_path / "b")]) == 0
 

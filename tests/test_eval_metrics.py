@@ -241,7 +241,7 @@ def test_reports_show_every_scored_kind_and_nulls() -> None:
     assert markdown.startswith("# Evaluation\n\n- **engine**: rules\n- **model**: None\n")
     assert "| quotes | lenient (0.5) | 1.000 | 1.000 | 1.000 | 1 | 0 | 0 |" in markdown
     assert "| claims | strict (0.9) | — | — | — | 0 | 0 | 0 |" in markdown
-    assert "| quotes | speaker_accuracy | 1.000 | 1/1 |" in markdown
+    assert "| quotes | speaker accuracy | 1.000 | 1/1 |" in markdown
     table = render_table(result)
     assert table.row_count == 6  # 2 kinds x 2 thresholds + 2 accuracies
     console = Console(width=120, record=True)

@@ -13,6 +13,7 @@ import vcr
 
 from extractor.engines.llm import LLMEngine
 from extractor.pipeline import extract_article
+from extractor.schemas import KINDS
 from extractor.settings import Settings
 from extractor.text.articles import read_article
 from tests.conftest import SEED
@@ -58,7 +59,7 @@ def test_seed_article_through_the_real_http_path(base_url: str, tmp_path: Path) 
     article = read_article(SEED)
     with recorder.use_cassette("seed_local.yaml"):
         output = extract_article(_engine(base_url, tmp_path), article)
-    for kind in ("quotes", "claims", "events"):
+    for kind in KINDS:
         for item in getattr(output.extraction, kind):
             assert article.text[item.char_start : item.char_end] == item.text
     assert output.calls and all(c.prompt_tokens for c in output.calls if c.outcome != "error")

@@ -69,19 +69,61 @@ def test_cache_round_trip_is_atomic_under_concurrent_writers(tmp_path: Path) -> 
     assert files == [f"{key}.json"]  # no temporary file left behind
 
 
-def test_rate_limit_is_shared_by_threads() -> None:
-    limiter = RateLimiter(per_minute=6000)  # one request per 10 ms once the bucket is empty
-    for _ in range(6000):
+class FakeTime:
+    """A monotonic clock that only moves when someone sleeps (or the test advances it)."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleeps: list[float] = []
+        self.lock = threading.Lock()
+
+    def clock(self) -> float:
+        with self.lock:
+            return self.now
+
+    def sleep(self, seconds: float) -> None:
+        with self.lock:
+            self.sleeps.append(seconds)
+            self.now += seconds
+
+
+def test_rate_limit_lets_a_full_bucket_through_then_waits_one_interval() -> None:
+    fake = FakeTime()
+    limiter = RateLimiter(per_minute=60, clock=fake.clock, sleep=fake.sleep)
+    for _ in range(60):
         limiter.acquire()  # the full bucket: no wait
+    assert fake.sleeps == []
+    limiter.acquire()
+    assert fake.sleeps == [pytest.approx(1.0)]  # 60 per minute: one a second
+    fake.now += 30.0  # idle time refills the bucket, up to its capacity
+    for _ in range(30):
+        limiter.acquire()
+    assert len(fake.sleeps) == 1
+
+
+def test_rate_limit_is_shared_by_threads() -> None:
+    fake = FakeTime()
+    limiter = RateLimiter(per_minute=60, clock=fake.clock, sleep=fake.sleep)
+    for _ in range(60):
+        limiter.acquire()
+    granted: list[float] = []
+
+    def work() -> None:
+        for _ in range(5):
+            limiter.acquire()
+            granted.append(fake.clock())
+
     started = time.monotonic()
-    threads = [
-        threading.Thread(target=lambda: [limiter.acquire() for _ in range(5)]) for _ in range(4)
-    ]
+    threads = [threading.Thread(target=work) for _ in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert 0.18 <= time.monotonic() - started < 1.0  # 20 requests at 100 per second
+    assert time.monotonic() - started < 1.0  # nothing really slept
+    assert len(granted) == 20
+    # Never more grants than the empty bucket earns: one per simulated second.
+    for n, at in enumerate(sorted(granted), 1):
+        assert n <= at + 1e-9
 
 
 def test_cost_from_the_price_table(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from extractor.cli import main
 from extractor.engines.llm import LLMEngine
 from extractor.llm.local_server import LocalServer
 from extractor.pipeline import Source, extract_article, run_batch
+from extractor.schemas import KINDS
 from extractor.settings import Settings
 from extractor.store import Store
 from extractor.text.articles import read_article
@@ -28,7 +29,7 @@ def test_local_engine_extracts_the_seed_article_grounded(db_path: Path, tmp_path
     code = main(["extract", str(SEED), "--engine", "local", "--db", str(db_path), "--no-cache"])
     assert code == 0
     con = duckdb.connect(str(db_path), read_only=True)
-    for table in ("quotes", "claims", "events"):
+    for table in KINDS:
         for text, span, start, end in con.execute(
             f"select d.text, t.text, t.char_start, t.char_end from {table} t "
             "join documents d on d.id = t.document_id"
@@ -76,7 +77,7 @@ def test_stopping_the_server_mid_batch_fails_the_rest_cleanly(
                          "where status = 'ok'").fetchone()  # fmt: skip
     count = "select count(*) from {} where document_id = ?"
     counts = [con.execute(count.format(t), [ok_doc[0]]).fetchone()[0]
-              for t in ("quotes", "claims", "events")]  # fmt: skip
+              for t in KINDS]  # fmt: skip
     assert counts == list(ok_doc[1:])  # the finished document is whole
     failed_calls = con.execute("select count(*) from llm_calls where outcome = 'error'").fetchone()
     assert failed_calls[0] >= 2  # the failed attempts are on record too

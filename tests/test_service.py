@@ -12,8 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from extractor.cli import main
+from extractor.schemas import KINDS
 from extractor.service import create_app
-from extractor.settings import Settings
+from extractor.settings import EngineSettings, ServiceSettings, StoreSettings
 from extractor.store import Store
 from tests.conftest import SEED
 
@@ -24,7 +25,9 @@ SEED_TEXT = SEED.read_text(encoding="utf-8")
 
 @pytest.fixture
 def client(db_path: Path) -> Iterator[TestClient]:
-    app = create_app(Settings(engine="rules", db_path=db_path), api_token=TOKEN)
+    app = create_app(
+        EngineSettings(engine="rules"), StoreSettings(db_path), ServiceSettings(api_token=TOKEN)
+    )
     with TestClient(app, raise_server_exceptions=False) as test_client:
         yield test_client
 
@@ -40,7 +43,7 @@ def test_extract_returns_grounded_quotes_and_stores_them(client: TestClient) -> 
     assert body["title"].startswith("South Korea, Japan, and U.S. Conduct Joint Air Drills")
     assert body["engine"] == "rules" and body["run_id"]
     text = body["text"]
-    for kind in ("quotes", "claims", "events"):
+    for kind in KINDS:
         for item in body[kind]:
             assert text[item["char_start"] : item["char_end"]] == item["text"]
     caine = [q for q in body["quotes"] if "Caine" in (q["speaker"] or "")]
@@ -50,7 +53,7 @@ def test_extract_returns_grounded_quotes_and_stores_them(client: TestClient) -> 
     stored = client.get(f"/v1/documents/{body['document_id']}", headers=AUTH).json()
     assert stored["text"] == text
     assert stored["extraction"]["run_id"] == body["run_id"]
-    for kind in ("quotes", "claims", "events"):
+    for kind in KINDS:
         assert stored["extraction"][kind] == body[kind]
 
 
@@ -169,7 +172,9 @@ def test_sql_is_read_only(client: TestClient) -> None:
 
 
 def test_sql_can_be_switched_off(db_path: Path) -> None:
-    app = create_app(Settings(engine="rules", db_path=db_path), sql_enabled=False)
+    app = create_app(
+        EngineSettings(engine="rules"), StoreSettings(db_path), ServiceSettings(sql_enabled=False)
+    )
     with TestClient(app) as client:
         response = client.post("/v1/sql", json={"sql": "SELECT 1"})
     assert response.status_code == 403 and "--no-sql" in response.json()["error"]
@@ -206,16 +211,15 @@ def _closed_port() -> int:
 def test_model_endpoint_down_gives_503_and_records_the_failure(
     db_path: Path, tmp_path: Path
 ) -> None:
-    settings = Settings(
+    settings = EngineSettings(
         engine="llm",
-        db_path=db_path,
         base_url=f"http://127.0.0.1:{_closed_port()}/v1",
         max_retries=0,
         use_candidates=False,
         use_cache=False,
         cache_dir=tmp_path / "cache",
     )
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(settings, StoreSettings(db_path))) as client:
         response = client.post("/v1/extract", json={"text": "He said “no”.", "title": "Down"})
         health = client.get("/healthz")
     assert response.status_code == 503 and "unreachable" in response.json()["error"]

@@ -15,7 +15,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from extractor.service import create_app
-from extractor.settings import Settings
+from extractor.settings import EngineSettings, ServiceSettings, StoreSettings
 from extractor.store import Store
 from tests.conftest import SEED
 
@@ -60,7 +60,7 @@ def test_fifty_concurrent_extractions_store_fifty_documents(db_path: Path) -> No
     texts = [
         f"{SEED_TEXT}\nEditor’s note {n}: “Update {n} follows,” the desk said." for n in range(50)
     ]
-    app = create_app(Settings(engine="rules", db_path=db_path, concurrency=4))
+    app = create_app(EngineSettings(engine="rules", concurrency=4), StoreSettings(db_path))
     with serving(app) as url, httpx.Client(base_url=url, timeout=60) as client:
         with ThreadPoolExecutor(max_workers=50) as pool:
             results = list(pool.map(lambda text: post_until_admitted(client, text), texts))
@@ -112,9 +112,8 @@ class HeldEndpoint(BaseHTTPRequestHandler):
 def test_saturated_server_answers_429_with_retry_after(db_path: Path, tmp_path: Path) -> None:
     endpoint = ThreadingHTTPServer(("127.0.0.1", 0), HeldEndpoint)
     threading.Thread(target=endpoint.serve_forever, daemon=True).start()
-    settings = Settings(
+    settings = EngineSettings(
         engine="llm",
-        db_path=db_path,
         base_url=f"http://127.0.0.1:{endpoint.server_address[1]}/v1",
         concurrency=1,
         max_retries=0,
@@ -122,7 +121,7 @@ def test_saturated_server_answers_429_with_retry_after(db_path: Path, tmp_path: 
         use_cache=False,
         cache_dir=tmp_path / "cache",
     )
-    app = create_app(settings, queue=1)
+    app = create_app(settings, StoreSettings(db_path), ServiceSettings(queue=1))
     try:
         with (
             serving(app) as url,

@@ -18,7 +18,7 @@ from typing import Any
 from rich.console import Console
 
 from extractor import __version__
-from extractor.commands.options import add_db, add_engine, settings_from
+from extractor.commands.options import add_db, add_engine
 from extractor.engines import create_engine
 from extractor.errors import ConfigError
 from extractor.eval import (
@@ -34,8 +34,8 @@ from extractor.eval import (
 )
 from extractor.pipeline import Source, run_batch
 from extractor.review import render_eval_report
-from extractor.schemas import DocumentExtraction
-from extractor.settings import Settings
+from extractor.schemas import KINDS, DocumentExtraction
+from extractor.settings import EngineSettings, engine_from, store_from
 from extractor.store import Store
 from extractor.text.articles import Article, document_id
 
@@ -65,9 +65,10 @@ def run(args: argparse.Namespace) -> int:
     if args.gold is None:
         raise ConfigError("eval needs --gold FILE_OR_DIR (or: extractor eval compare A B)")
     gold = load_gold(args.gold)
-    settings = settings_from(args)
-    with Store(settings.db_path) as store:
-        if args.run_id:
+    # Scoring a stored run needs no engine: its settings are neither read nor validated.
+    settings = None if args.run_id else engine_from(args)
+    with Store(store_from(args).db_path) as store:
+        if settings is None:
             run_id, info = args.run_id, _run_row(store, args.run_id)
             predictions = _stored_predictions(store, run_id, gold)
             failed: list[str] = []
@@ -94,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _extract_gold(
-    store: Store, settings: Settings, gold: list[GoldDocument]
+    store: Store, settings: EngineSettings, gold: list[GoldDocument]
 ) -> tuple[str, dict[str, Any], dict[str, DocumentExtraction], list[str]]:
     engine = create_engine(settings)
     try:
@@ -168,7 +169,7 @@ def _store_eval(store: Store, metrics: dict[str, Any], run_id: str, header: dict
                 json.dumps(metrics),
             ],
         )
-        for kind in ("quotes", "claims", "events"):
+        for kind in KINDS:
             for match in ("lenient", "strict"):
                 scores = metrics.get(kind, {}).get(match)
                 if scores:

@@ -44,13 +44,13 @@ def sources_for(paths: list[str]) -> list[Source]:
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = settings_from(args)
+    store_settings, settings = settings_from(args)
     sources = sources_for(args.paths)
     out = stdout_console(soft_wrap=args.json)
     err = Console(stderr=True, soft_wrap=True)
     engine = create_engine(settings)
     try:
-        with Store(settings.db_path) as store, _progress(err, len(sources)) as progress:
+        with Store(store_settings.db_path) as store, _progress(err, len(sources)) as progress:
             task = progress.add_task("extracting", total=len(sources))
 
             def show(run_id: str, outcome: Outcome) -> None:
@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     failed = len(result.failed)
     err.print(
         f"run {result.run_id}: {len(result.outcomes) - failed} stored, {failed} failed "
-        f"-> {settings.db_path}",
+        f"-> {store_settings.db_path}",
         highlight=False,
     )
     return 1 if failed else 0

@@ -7,7 +7,7 @@ import argparse
 from extractor.commands.options import add_db, read_only_db
 from extractor.llm.prices import cost, load_prices
 from extractor.render import rows_table, stdout_console
-from extractor.settings import from_env
+from extractor.settings import CostSettings, add_options, cost_from
 
 RUNS_SQL = """
 WITH docs AS (
@@ -37,13 +37,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("runs", help="list runs: documents, failures, tokens, cost")
     parser.add_argument("--limit", type=int, default=20)
     add_db(parser)
+    add_options(parser, CostSettings)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     with read_only_db(args) as db:
         rows = db.execute(RUNS_SQL, [args.limit]).fetchall()
-    prices = load_prices(from_env().prices_path)
+    prices = load_prices(cost_from(args).prices_path)
     table_rows = []
     for row in rows:
         *head, usage, seconds = row

@@ -42,7 +42,7 @@ class LLMEngine:
         self.name = name
         self.settings = settings
         self.uses_candidates = settings.use_candidates
-        self.prompt = load_prompt()
+        self.prompt = load_prompt(settings.prompt)
         if client is None:
             base_url = settings.base_url or HOSTED_URL
             model = settings.model or DEFAULT_LLM_MODEL

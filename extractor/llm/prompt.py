@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
 from extractor.errors import ConfigError
 from extractor.schemas import EVENT_TYPES, DocumentExtraction
+from extractor.settings import DEFAULT_PROMPT
 from extractor.text.segment import sentences
-
-DEFAULT_PROMPT = "extract/v1"
 
 
 @dataclass(frozen=True)
@@ -41,8 +39,8 @@ class Prompt:
 
 
 @cache
-def load_prompt(version: str | None = None) -> Prompt:
-    version = version or os.environ.get("EXTRACTOR_PROMPT") or DEFAULT_PROMPT
+def load_prompt(version: str = DEFAULT_PROMPT) -> Prompt:
+    """The prompt files of `version` (from `EngineSettings.prompt`, never the env here)."""
     folder = files("extractor") / "prompts" / version
     try:
         system = (folder / "system.md").read_text(encoding="utf-8")

@@ -9,14 +9,13 @@ from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
 
+from extractor.eval.report import score_rows
 from extractor.review.chart import Series, bar_chart
 from extractor.review.page import page
 from extractor.review.spans import Mark, highlight
+from extractor.schemas import KINDS
 
-KINDS = ("quotes", "claims", "events")
 STATUSES = (("missed", "Missed"), ("false_positive", "False positives"), ("matched", "Matched"))
-ATTRIBUTES = ("speaker_accuracy", "claimant_accuracy", "type_accuracy", "location_accuracy",
-              "time_accuracy")  # fmt: skip
 HEADER_KEYS = ("engine", "model", "prompt_version", "run_id", "gold", "documents",
                "failed_documents", "created_at", "git_commit")  # fmt: skip
 
@@ -62,45 +61,30 @@ def _header_line(header: Mapping[str, Any]) -> str:
 
 def _scores_table(metrics: Mapping[str, Any], kinds: list[str]) -> str:
     head = "<th>kind</th><th class='l'>match</th>"
-    head += "".join(f"<th>{c}</th>" for c in ("precision", "recall", "F1"))
-    head += "".join(f"<th>{c}</th>" for c in ("tp", "fp", "fn"))
+    head += "".join(f"<th>{c}</th>" for c in ("precision", "recall", "F1", "tp", "fp", "fn"))
     rows = []
-    for kind in kinds:
-        for level in ("lenient", "strict"):
-            m = metrics[kind].get(level)
-            if not m:
-                continue
-            threshold = m.get("threshold")
-            match = f"{level} ({threshold})" if threshold is not None else level
-            cells = [_f(m.get(key)) for key in ("precision", "recall", "f1")]
-            cells += [str(m.get(key, "")) for key in ("tp", "fp", "fn")]
-            rows.append(
-                f'<tr class="level-{level}"><td>{kind}</td><td class="l">{escape(match)}</td>'
-                + "".join(f"<td>{c}</td>" for c in cells)
-                + "</tr>"
-            )
+    for row in score_rows(metrics):
+        if row.kind not in kinds or not row.is_match:
+            continue
+        cells = [_f(row.precision), _f(row.recall), _f(row.value), *row.counts.split("/")]
+        rows.append(
+            f'<tr class="level-{row.key}"><td>{row.kind}</td>'
+            f'<td class="l">{escape(row.label)}</td>'
+            + "".join(f"<td>{escape(c)}</td>" for c in cells)
+            + "</tr>"
+        )
     body = "".join(rows)
     return f'<table class="scores"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
 def _attributes_table(metrics: Mapping[str, Any], kinds: list[str]) -> str:
-    rows = []
-    for kind in kinds:
-        entry = metrics[kind]
-        for key in ATTRIBUTES:
-            if key in entry:
-                t = entry[key]
-                counts = f"{t.get('correct')}/{t.get('matched')}"
-                rows.append((kind, key.replace("_", " "), _f(t.get("value")), counts))
-        if "actor_f1" in entry:
-            a = entry["actor_f1"]
-            counts = f"P {_f(a.get('precision'))} · R {_f(a.get('recall'))}"
-            rows.append((kind, "actor F1", _f(a.get("f1")), counts))
+    rows = [r for r in score_rows(metrics) if r.kind in kinds and not r.is_match]
     if not rows:
         return '<p class="hint">No matched items, so no attributes to score.</p>'
     body = "".join(
-        f'<tr><td>{k}</td><td class="l">{escape(n)}</td><td>{v}</td><td>{escape(c)}</td></tr>'
-        for k, n, v, c in rows
+        f'<tr><td>{r.kind}</td><td class="l">{escape(r.label)}</td><td>{_f(r.value)}</td>'
+        f"<td>{escape(r.detail)}</td></tr>"
+        for r in rows
     )
     return (
         "<table><thead><tr><th>kind</th><th class='l'>attribute</th><th>value</th>"

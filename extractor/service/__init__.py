@@ -1,4 +1,5 @@
-"""The HTTP service: `create_app(settings)` builds the FastAPI app `extractor serve` runs."""
+"""The HTTP service: `create_app(engine, store, service)` (one settings object per concern)
+builds the FastAPI app `extractor serve` runs."""
 
 from extractor.service.app import create_app
 

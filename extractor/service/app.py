@@ -22,26 +22,29 @@ from fastapi.staticfiles import StaticFiles
 from extractor import __version__
 from extractor.review import STATIC_DIR
 from extractor.service import api, docs, errors, extract, health, pages
-from extractor.service.limits import DEFAULT_MAX_BODY, BodyLimit
+from extractor.service.limits import BodyLimit
 from extractor.service.state import ServiceState
-from extractor.settings import Settings
+from extractor.settings import EngineSettings, ServiceSettings, StoreSettings
+
+#: Extractions that may wait per worker before 429, when `ServiceSettings.queue` is None.
+QUEUE_PER_WORKER = 8
 
 
 def create_app(
-    settings: Settings,
-    *,
-    api_token: str | None = None,
-    sql_enabled: bool = True,
-    max_body_bytes: int = DEFAULT_MAX_BODY,
-    queue: int | None = None,
+    engine: EngineSettings,
+    store: StoreSettings,
+    service: ServiceSettings | None = None,
 ) -> FastAPI:
     """Open the database, build the engine and start the service run now (so a bad setting
     fails here, as one clear error); they are closed when the app shuts down.
 
-    `api_token` set: every /v1 route needs `Authorization: Bearer <token>`. `queue`:
-    extractions that may wait for a worker (default 8 per worker) before 429."""
-    waiting = queue if queue is not None else 8 * settings.concurrency
-    state = ServiceState.open(settings, api_token=api_token, sql_enabled=sql_enabled, queue=waiting)
+    `service.api_token` set: every /v1 route needs `Authorization: Bearer <token>`.
+    `service.queue`: extractions that may wait for a worker before 429."""
+    service = service or ServiceSettings()
+    waiting = service.queue if service.queue is not None else QUEUE_PER_WORKER * engine.concurrency
+    state = ServiceState.open(
+        engine, store, api_token=service.api_token, sql_enabled=service.sql_enabled, queue=waiting
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -65,5 +68,5 @@ def create_app(
         app.include_router(router)
     app.mount(docs.SWAGGER_URL, StaticFiles(directory=docs.SWAGGER_DIR), name="swagger")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+    app.add_middleware(BodyLimit, max_bytes=service.max_body)
     return app

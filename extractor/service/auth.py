@@ -15,7 +15,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-TOKEN_ENV = "EXTRACTOR_API_TOKEN"
+from extractor.settings import API_TOKEN_ENV as TOKEN_ENV
 
 
 class Unauthorized(Exception):

@@ -14,7 +14,9 @@ import threading
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-DEFAULT_MAX_BODY = 2 * 1024 * 1024
+from extractor.settings import DEFAULT_MAX_BODY
+
+__all__ = ["DEFAULT_MAX_BODY", "Admission", "BodyLimit", "Saturated"]
 
 
 class BodyLimit:

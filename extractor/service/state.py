@@ -19,13 +19,13 @@ import duckdb
 from extractor.engines import Engine, create_engine
 from extractor.pipeline import run_info
 from extractor.service.limits import Admission
-from extractor.settings import Settings
+from extractor.settings import EngineSettings, StoreSettings
 from extractor.store import Store
 
 
 @dataclass
 class ServiceState:
-    settings: Settings
+    settings: EngineSettings
     store: Store
     engine: Engine
     run_id: str
@@ -36,9 +36,15 @@ class ServiceState:
 
     @classmethod
     def open(
-        cls, settings: Settings, *, api_token: str | None, sql_enabled: bool, queue: int
+        cls,
+        settings: EngineSettings,
+        store_settings: StoreSettings,
+        *,
+        api_token: str | None,
+        sql_enabled: bool,
+        queue: int,
     ) -> ServiceState:
-        store = Store(settings.db_path)
+        store = Store(store_settings.db_path)
         try:
             engine = create_engine(settings)
         except BaseException:
