@@ -145,9 +145,9 @@ def _opens(text: str, index: int, mark: str, inside: bool) -> bool:
         if after.isspace() or after in ".,;:!?)]}—–-":
             return False
         return mark == '"' and not inside
-    if mark in SINGLE:
+    if mark in "‘‚":  # also apostrophes (‘90s) and commas' look-alikes: need a closer
         return not after.isspace() and _closer_on_line(text, index, mark)
-    return True
+    return True  # « „ “ 「 『 ‹ open, whatever spacing the language uses inside
 
 
 def _closes(text: str, index: int, mark: str) -> bool:

@@ -1,0 +1,173 @@
+"""The one grounding stage: every item from any source is located in its document or
+rejected with a reason; the same reasons are stored and fed back to the model."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from extractor.engines.llm import LLMEngine
+from extractor.engines.rules import RulesEngine
+from extractor.grounding import Placed, RawClaim, RawEvent, RawQuote, ground_all
+from extractor.pipeline import Source, extract_article, run_batch
+from extractor.records import Reason
+from extractor.schemas import AUTHOR
+from extractor.settings import Settings
+from extractor.store import Store
+from extractor.text.articles import Article
+from tests.fake_llm import FakeServer, completion
+
+GERMAN = "Der Minister sagte am Montag in Berlin: «Wir werden nicht nachgeben.»"
+TEXT = (
+    "“We will not stop,” said Maria Silva, the union leader.\n"
+    "Police said the march would likely end peacefully in Lisbon.\n"
+    "Workers met managers in Lisbon on Monday to discuss pay."
+)
+
+
+def _model(item: RawQuote | RawClaim | RawEvent) -> Placed:
+    return Placed(item, "model", where="x[0]")
+
+
+def _reasons(items: list[Placed], text: str = TEXT) -> list[tuple[str, str | None]]:
+    return [(r.reason.value, r.field) for r in ground_all(items, text).rejections]
+
+
+def _engine(tmp_path: Path, server: FakeServer, **changes: object) -> LLMEngine:
+    settings = Settings(
+        engine="llm", base_url="http://fake.test/v1", model="fake-model", use_candidates=False,
+        cache_dir=tmp_path / "cache", max_reasks=0,
+    )  # fmt: skip
+    return LLMEngine(replace(settings, **changes), transport=server)
+
+
+def test_guillemets_give_one_grounded_quote_through_rules_and_the_model() -> None:
+    (rules_quote,) = extract_article(RulesEngine(), Article(text=GERMAN)).extraction.quotes
+    assert rules_quote.text == "Wir werden nicht nachgeben."
+    server = FakeServer(completion({"quotes": [{"text": "«Wir werden nicht nachgeben.»"}]}))
+    engine = LLMEngine(
+        Settings(engine="llm", base_url="http://fake.test/v1", model="m", use_candidates=False,
+                 use_cache=False),
+        transport=server,
+    )  # fmt: skip
+    result = extract_article(engine, Article(text=GERMAN))
+    (model_quote,) = result.extraction.quotes
+    assert (model_quote.char_start, model_quote.char_end) == (
+        rules_quote.char_start,
+        rules_quote.char_end,
+    )
+    assert result.rejections == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He said «Wir kommen wieder» und ging.",
+        "Sie sagte: „Wir kommen wieder“ und ging.",
+        "She said ‘we will be back’ and left.",
+        "他说「我们会回来」然后走了。",
+        "Il a dit ‹ nous reviendrons › puis il est parti.",
+    ],
+)
+def test_every_kind_of_quotation_mark_makes_a_quote(text: str) -> None:
+    inner = text[text.index(next(c for c in text if c in "«„‘「‹")) + 1 :]
+    inner = inner[: next(i for i, c in enumerate(inner) if c in "»“’」›")].strip()
+    grounded = ground_all([_model(RawQuote(inner))], text)
+    assert [q.text for q in grounded.extraction.quotes] == [inner]
+
+
+def test_words_outside_quotation_marks_are_not_a_quote() -> None:
+    placed = _model(RawQuote("Workers met managers in Lisbon"))
+    assert _reasons([placed]) == [("not_quoted", None)]
+
+
+def test_an_invented_quote_is_not_in_the_text() -> None:
+    assert _reasons([_model(RawQuote("We will never give up"))]) == [("not_in_text", None)]
+
+
+def test_a_speaker_named_nowhere_is_cleared_and_the_quote_kept() -> None:
+    grounded = ground_all([_model(RawQuote("We will not stop", "John Doe"))], TEXT)
+    (quote,) = grounded.extraction.quotes
+    assert quote.speaker is None
+    assert [(r.reason, r.drops_item) for r in grounded.rejections] == [
+        (Reason.speaker_not_named, False)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("claim", "reason"),
+    [
+        (RawClaim("the march would likely end", "John Doe"), "claimant_not_named"),
+        (RawClaim("the march would likely end peacefully"), "no_claimant"),
+        (RawClaim("in Lisbon", "Police"), "too_short"),
+        (RawClaim("Workers met managers in Lisbon on Monday", AUTHOR), "author_not_hedged"),
+    ],
+)
+def test_claim_rules_apply_to_every_source(claim: RawClaim, reason: str) -> None:
+    for source in ("model", "rules"):
+        placed = Placed(claim, source)
+        grounded = ground_all([placed], TEXT)
+        assert grounded.extraction.claims == []
+        assert reason in [r.reason.value for r in grounded.rejections]
+
+
+def test_a_hedged_author_claim_and_a_named_claimant_are_kept() -> None:
+    items = [
+        _model(RawClaim("the march would likely end peacefully in Lisbon", "Police")),
+        _model(RawClaim("Police said the march would likely end peacefully", AUTHOR)),
+    ]
+    grounded = ground_all(items, TEXT)
+    assert [(c.claimant, c.hedged) for c in grounded.extraction.claims] == [
+        ("Police", True),
+        (AUTHOR, True),
+    ]
+
+
+def test_an_event_is_its_whole_sentence_and_unnamed_arguments_are_cleared() -> None:
+    event = RawEvent(
+        "Workers met managers in Lisbon", "meeting", actors=("Workers", "Elon Musk"),
+        location="Madrid", time_text="Monday", time="Monday",
+    )  # fmt: skip
+    grounded = ground_all([_model(event)], TEXT)
+    (found,) = grounded.extraction.events
+    assert found.text == "Workers met managers in Lisbon on Monday to discuss pay."
+    assert (found.actors, found.location, found.time_text, found.time) == (
+        ["Workers"], None, "Monday", None,
+    )  # fmt: skip
+    assert [r.reason.value for r in grounded.rejections] == [
+        "actor_not_named", "location_not_named", "time_not_iso",
+    ]  # fmt: skip
+    assert not any(r.drops_item for r in grounded.rejections)
+
+
+def test_the_model_is_re_asked_with_every_rule_that_would_drop_its_item(tmp_path: Path) -> None:
+    short = {"claims": [{"text": "in Lisbon", "claimant": "Police"}]}
+    server = FakeServer(completion(short), completion({}))
+    extract_article(_engine(tmp_path, server, max_reasks=1), Article(text=TEXT))
+    reask = server.requests[1]["messages"][-1]["content"]
+    assert "is not a claim: a claim is an assertion of at least 4 words" in reask
+
+
+def test_an_invented_quote_is_stored_as_a_rejection_with_its_reason(tmp_path: Path) -> None:
+    answer = {"quotes": [{"text": "We will never give up", "speaker": "Maria Silva"},
+                         {"text": "We will not stop", "speaker": "Maria Silva"}]}  # fmt: skip
+    engine = _engine(tmp_path, FakeServer(completion(answer)))
+    with Store(tmp_path / "db.duckdb") as store:
+        run = run_batch([Source("a.txt", lambda: Article(text=TEXT))], engine, store)
+        quotes = store.query("SELECT text FROM quotes")
+        rejections = store.query(
+            "SELECT kind, item ->> 'text', reason, drops_item, source FROM rejections"
+        )
+        dropped = store.query("SELECT dropped FROM run_documents WHERE run_id = ?", [run.run_id])
+    assert quotes == [("We will not stop",)]
+    assert rejections == [("quote", "We will never give up", "not_in_text", True, "model")]
+    assert dropped == [(1,)]
+
+
+def test_a_malformed_item_is_a_rejection_too(tmp_path: Path) -> None:
+    bad = {"events": [{"sentence": "Workers met managers.", "event_type": "picnic"}]}
+    result = extract_article(_engine(tmp_path, FakeServer(completion(bad))), Article(text=TEXT))
+    assert [(r.kind, r.reason.value) for r in result.rejections] == [("event", "malformed")]
+    assert result.dropped == 1
