@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +24,11 @@ import duckdb
 from extractor import __version__
 from extractor.errors import ConfigError, NotFound, StoreError, one_line
 from extractor.records import CallRecord, Rejection
-from extractor.schemas import SCHEMA_VERSION, DocumentExtraction
+from extractor.schemas import KINDS, SCHEMA_VERSION, DocumentExtraction
 from extractor.store.migrations import migrate
 from extractor.text.articles import Article
 
-ITEM_TABLES = ("quotes", "claims", "events")
+ITEM_TABLES = KINDS
 #: What a re-run of the same configuration on a document replaces.
 SUPERSEDED = (*ITEM_TABLES, "rejections")
 
@@ -228,71 +229,36 @@ def _upsert_document(db: duckdb.DuckDBPyConnection, article: Article) -> None:
     )
 
 
+#: The columns of each item table that an item fills (besides document and run).
+ITEM_COLUMNS: dict[str, tuple[str, ...]] = {
+    "quotes": ("text", "speaker", "speaker_title", "cue", "kind", "char_start", "char_end",
+               "alignment"),
+    "claims": ("text", "claimant", "cue", "hedged", "char_start", "char_end", "alignment"),
+    "events": ("event_type", "text", "trigger", "actors", "location", "time_text", "time",
+               "char_start", "char_end", "alignment"),
+}  # fmt: skip
+
+
 def _insert_items(
     db: duckdb.DuckDBPyConnection, run_id: str, doc_id: str, extraction: DocumentExtraction
 ) -> None:
-    if extraction.quotes:
+    for table, columns in ITEM_COLUMNS.items():
+        items = getattr(extraction, table)
+        if not items:
+            continue
+        names = ", ".join(("document_id", "run_id", *columns))
+        marks = ", ".join("?" * (len(columns) + 2))
         db.executemany(
-            """INSERT INTO quotes (document_id, run_id, text, speaker, speaker_title, cue,
-                   kind, char_start, char_end, alignment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            [
-                [
-                    doc_id,
-                    run_id,
-                    q.text,
-                    q.speaker,
-                    q.speaker_title,
-                    q.cue,
-                    q.kind.value,
-                    q.char_start,
-                    q.char_end,
-                    q.alignment.value,
-                ]
-                for q in extraction.quotes
-            ],
+            f"INSERT INTO {table} ({names}) VALUES ({marks})",
+            [[doc_id, run_id, *(_column(getattr(item, c)) for c in columns)] for item in items],
         )
-    if extraction.claims:
-        db.executemany(
-            """INSERT INTO claims (document_id, run_id, text, claimant, cue, hedged,
-                   char_start, char_end, alignment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            [
-                [
-                    doc_id,
-                    run_id,
-                    c.text,
-                    c.claimant,
-                    c.cue,
-                    c.hedged,
-                    c.char_start,
-                    c.char_end,
-                    c.alignment.value,
-                ]
-                for c in extraction.claims
-            ],
-        )
-    if extraction.events:
-        db.executemany(
-            """INSERT INTO events (document_id, run_id, event_type, text, trigger, actors,
-                   location, time_text, time, char_start, char_end, alignment)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            [
-                [
-                    doc_id,
-                    run_id,
-                    e.event_type.value,
-                    e.text,
-                    e.trigger,
-                    list(e.actors),
-                    e.location,
-                    e.time_text,
-                    e.time,
-                    e.char_start,
-                    e.char_end,
-                    e.alignment.value,
-                ]
-                for e in extraction.events
-            ],
-        )
+
+
+def _column(value: object) -> object:
+    """A value as DuckDB takes it: enums by value, actors as a list."""
+    if isinstance(value, StrEnum):
+        return value.value
+    return list(value) if isinstance(value, tuple) else value
 
 
 def _insert_calls(
