@@ -13,6 +13,7 @@ import pytest
 
 from extractor.engines.llm import LLMEngine
 from extractor.errors import ConfigError, ProviderError
+from extractor.llm.local_server import LocalServer
 from extractor.pipeline import extract_article
 from extractor.settings import DEFAULT_LLM_MODEL, Settings
 from extractor.text.articles import Article
@@ -216,3 +217,28 @@ def test_hosted_endpoint_without_a_key_is_a_config_error(tmp_path: Path) -> None
 def test_unknown_mode_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"unknown mode 'xml'.*json_schema"):
         _engine(tmp_path, FakeServer(), mode="xml")
+
+
+def test_local_engine_starts_its_server_only_on_a_model_call(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    starts: list[str] = []
+
+    def start(self: LocalServer) -> str:
+        starts.append("start")
+        return "http://fake.test/v1"
+
+    monkeypatch.setattr(LocalServer, "start", start)
+    settings = Settings(engine="local", use_candidates=False, cache_dir=tmp_path / "cache")
+    first = LLMEngine.local(settings)
+    first.client.transport.inner = FakeServer(completion(GOOD))
+    assert starts == []  # building the engine loads no model
+    extract_article(first, Article(text=TEXT))
+    assert starts == ["start"]
+    second = LLMEngine.local(settings)
+    second.client.transport.inner = FakeServer()  # any request would fail the test
+    cached = extract_article(second, Article(text=TEXT))
+    assert starts == ["start"]  # every answer came from the cache: no server started
+    assert [c.outcome for c in cached.calls] == ["cached"]
+    assert cached.extraction.quotes[0].text == "We will not stop"
+    second.close()
