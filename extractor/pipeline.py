@@ -71,10 +71,12 @@ class DocumentResult:
         """One line: the first chunk's error, and how many chunks failed when not one."""
         if not self.failures:
             return None
-        error = self.failures[0].error
-        if len(self.failures) > 1:
-            error += f" (and {len(self.failures) - 1} more chunk(s))"
-        return error
+        first, *rest = self.failures
+        if not rest:
+            return first.error
+        skipped = sum(f.skipped for f in rest)
+        more = f"and {len(rest)} more chunk(s)" + (f", {skipped} skipped" if skipped else "")
+        return f"{first.error} ({more})"
 
     @property
     def model_skipped(self) -> bool:

@@ -25,7 +25,7 @@ from extractor.service import create_app
 from extractor.settings import EngineSettings, StoreSettings
 from extractor.store import Store
 from extractor.text.articles import Article
-from tests.conftest import ARTICLES
+from tests.conftest import ARTICLES, FIXTURES
 from tests.fake_llm import FakeServer, completion
 
 TEXT = "“We will not stop,” said Maria Silva, the union leader."
@@ -278,3 +278,30 @@ def test_service_answers_200_partial_with_the_rules_items(tmp_path: Path, db_pat
     assert body["status"] == "partial" and "unreachable" in body["model_error"]
     assert [q["text"] for q in body["quotes"]] == ["We will not stop"]
     assert body["failed_chunks"] == [0]
+
+
+def test_eval_header_counts_partial_documents_and_scores_the_rules_items(
+    tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gold = FIXTURES / "gold"
+    rules_out, llm_out = tmp_path / "rules", tmp_path / "llm"
+    common = ["--gold", str(gold), "--db", str(db_path)]
+    assert main(["eval", *common, "--engine", "rules", "--out", str(rules_out)]) == 0
+    capsys.readouterr()
+    args = ["eval", *common, "--engine", "llm", "--model", "fake", "--base-url",
+            f"http://127.0.0.1:{_closed_port()}/v1", "--max-retries", "0", "--no-cache",
+            "--out", str(llm_out)]  # fmt: skip
+    assert main(args) == 0
+    printed = capsys.readouterr().out
+    metrics = json.loads((llm_out / "metrics.json").read_text())
+    header = metrics["header"]
+    assert header["partial_documents"] == header["documents"] and header["failed_documents"] == []
+    assert f"{header['documents']} partial (model failed)" in " ".join(printed.split())
+    rules = json.loads((rules_out / "metrics.json").read_text())
+    assert rules["header"]["partial_documents"] == 0
+    assert metrics["quotes"]["lenient"] == rules["quotes"]["lenient"]  # nothing lost
+    run_id = header["run_id"]
+    stored = ["eval", *common, "--run-id", run_id, "--out", str(tmp_path / "stored")]
+    assert main(stored) == 0
+    again = json.loads((tmp_path / "stored" / "metrics.json").read_text())["header"]
+    assert again["partial_documents"] == header["documents"]
