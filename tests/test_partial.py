@@ -20,9 +20,10 @@ from extractor.budget import ModelBudget
 from extractor.cli import main
 from extractor.engines.llm import LLMEngine
 from extractor.engines.rules import RulesEngine
+from extractor.errors import ConfigError
 from extractor.pipeline import Source, extract_article, run_batch
 from extractor.service import create_app
-from extractor.settings import EngineSettings, StoreSettings
+from extractor.settings import EngineSettings, StoreSettings, engine_from
 from extractor.store import Store
 from extractor.text.articles import Article
 from tests.conftest import ARTICLES, FIXTURES
@@ -305,3 +306,28 @@ def test_eval_header_counts_partial_documents_and_scores_the_rules_items(
     assert main(stored) == 0
     again = json.loads((tmp_path / "stored" / "metrics.json").read_text())["header"]
     assert again["partial_documents"] == header["documents"]
+
+
+def test_a_spent_budget_still_serves_cached_answers(tmp_path: Path, db_path: Path) -> None:
+    cached = _source("a", TEXT)
+    up = FakeServer(completion(_quote("We will not stop", "Maria Silva")))
+    down = Down(httpx.ConnectError("refused"))
+    others = [_source(f"d{n}", f"“Line {n} is long enough,” said Ana Reis.") for n in range(2)]
+    with Store(db_path) as store:
+        run_batch([cached], _engine(tmp_path, up, use_cache=True), store)
+        result = run_batch(
+            [*others, cached], _engine(tmp_path, down, use_cache=True), store,
+            max_model_failures=2,
+        )  # fmt: skip
+    assert down.requests == 2
+    assert [o.status for o in result.outcomes] == ["partial", "partial", "ok"]
+    assert result.budget is not None and result.budget.exhausted
+
+
+def test_max_model_failures_from_flag_env_and_its_bounds() -> None:
+    assert engine_from({}, {}).max_model_failures == 3
+    assert engine_from({}, {"EXTRACTOR_MAX_MODEL_FAILURES": "5"}).max_model_failures == 5
+    flags = {"max_model_failures": 0}
+    assert engine_from(flags, {"EXTRACTOR_MAX_MODEL_FAILURES": "5"}).max_model_failures == 0
+    with pytest.raises(ConfigError, match="--max-model-failures cannot be negative"):
+        engine_from({"max_model_failures": -1}, {})

@@ -125,23 +125,30 @@ class LLMEngine:
             messages = self.prompt.messages(chunk.text, published, chunk_hints)
             budget = recorder.budget
             if budget is not None and (skipped := budget.skip_reason()) is not None:
-                proposal.failures.append(ChunkFailure(index, skipped, skipped=True))
-                continue
-            first_call = len(recorder.calls)
-            try:
-                response, malformed = self.client.ask(
-                    messages, chunk.text, recorder, prompt_hash=self.prompt.hash,
-                    parameters=parameters,
-                )  # fmt: skip
-            except ProviderError as exc:  # the other chunks are still asked
-                proposal.failures.append(ChunkFailure(index, one_line(exc)))
-                if budget is not None:
-                    budget.failed(one_line(exc))
-                continue
-            if budget is not None and any(
-                c.outcome != "cached" for c in recorder.calls[first_call:]
-            ):  # the endpoint answered (a cache hit says nothing about it)
-                budget.succeeded()
+                # The budget is spent: a cached answer still serves, the model is not asked.
+                answer = self.client.cached(
+                    messages, recorder, prompt_hash=self.prompt.hash, parameters=parameters
+                )
+                if answer is None:
+                    proposal.failures.append(ChunkFailure(index, skipped, skipped=True))
+                    continue
+                response, malformed = answer
+            else:
+                first_call = len(recorder.calls)
+                try:
+                    response, malformed = self.client.ask(
+                        messages, chunk.text, recorder, prompt_hash=self.prompt.hash,
+                        parameters=parameters,
+                    )  # fmt: skip
+                except ProviderError as exc:  # the other chunks are still asked
+                    proposal.failures.append(ChunkFailure(index, one_line(exc)))
+                    if budget is not None:
+                        budget.failed(one_line(exc))
+                    continue
+                if budget is not None and any(
+                    c.outcome != "cached" for c in recorder.calls[first_call:]
+                ):  # the endpoint answered (a cache hit says nothing about it)
+                    budget.succeeded()
             proposal.items += placed_items(response, (chunk.start, chunk.end), index)
             proposal.rejections += malformed
         return proposal
