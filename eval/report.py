@@ -111,8 +111,17 @@ def score_rows(metrics: Mapping[str, Any]) -> list[ScoreRow]:
 
 
 def render_table(result: EvalResult, header: Mapping[str, Any] | None = None) -> Table:
-    """Per kind: P/R/F1 at each threshold, then the attribute scores over lenient matches."""
-    table = Table(title="Scores (micro-averaged over documents)", title_justify="left")
+    """Per kind: P/R/F1 at each threshold, then the attribute scores over lenient matches.
+    The title counts the documents, and the partial and failed ones when the header has
+    them."""
+    title = "Scores (micro-averaged over documents)"
+    if header is not None:
+        title += f" · {result.documents} documents"
+        if "partial_documents" in header:
+            title += f", {header['partial_documents']} partial (model failed)"
+        if "failed_documents" in header:
+            title += f", {len(header['failed_documents'])} failed"
+    table = Table(title=title, title_justify="left")
     for column in ("kind", "score", "precision", "recall", "F1 / value", "tp/fp/fn"):
         left = column in ("kind", "score")
         table.add_column(column, justify="left" if left else "right", no_wrap=True)

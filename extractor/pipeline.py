@@ -8,6 +8,13 @@ article or a batch. The CLI and the service call these same functions.
   network, not the CPU); the calling thread is the only writer, committing one document
   per transaction as results arrive. A bad document is recorded as failed and the batch
   goes on.
+
+Statuses: `ok`; `partial` when the model part failed (a chunk whose endpoint failed after
+the retries, or the run's `ModelBudget` was spent): the document is stored with the rules
+engine's items and whatever the answered chunks gave, and the model error; `failed` when
+nothing could be stored (unreadable input, a store error, a bug). With `--no-candidates`
+a total model failure is still `partial`, with what was grounded (possibly nothing): the
+document was read and can be re-run, unlike a `failed` one.
 """
 
 from __future__ import annotations
@@ -17,7 +24,8 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
-from extractor.engines.base import Engine
+from extractor.budget import ModelBudget
+from extractor.engines.base import ChunkFailure, Engine
 from extractor.engines.rules import rules_items
 from extractor.errors import ExtractorError, ProviderError, one_line
 from extractor.grounding import Document, Grounded, ground_all, merge
@@ -42,11 +50,38 @@ class DocumentResult:
     extraction: DocumentExtraction
     calls: list[CallRecord] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
+    #: The chunks the model gave no answer for (empty: the model part is whole).
+    failures: list[ChunkFailure] = field(default_factory=list)
 
     @property
     def dropped(self) -> int:
         """Items refused whole by the grounding stage (field-level rejections aside)."""
         return sum(r.drops_item for r in self.rejections)
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.failures)
+
+    @property
+    def failed_chunks(self) -> list[int]:
+        return [f.chunk_index for f in self.failures]
+
+    @property
+    def model_error(self) -> str | None:
+        """One line: the first chunk's error, and how many chunks failed when not one."""
+        if not self.failures:
+            return None
+        first, *rest = self.failures
+        if not rest:
+            return first.error
+        skipped = sum(f.skipped for f in rest)
+        more = f"and {len(rest)} more chunk(s)" + (f", {skipped} skipped" if skipped else "")
+        return f"{first.error} ({more})"
+
+    @property
+    def model_skipped(self) -> bool:
+        """The run's model budget was spent: the model was not asked for some chunk."""
+        return any(f.skipped for f in self.failures)
 
 
 @dataclass
@@ -63,17 +98,36 @@ class Outcome:
 
     @property
     def ok(self) -> bool:
+        """Stored (complete or partial): not a failure."""
         return self.error is None
+
+    @property
+    def partial(self) -> bool:
+        return self.ok and self.output is not None and self.output.partial
+
+    @property
+    def model_error(self) -> str | None:
+        return self.output.model_error if self.ok and self.output is not None else None
+
+    @property
+    def status(self) -> str:
+        """`ok`, `partial` (stored; the model part failed) or `failed` (nothing stored)."""
+        return "failed" if not self.ok else "partial" if self.partial else "ok"
 
 
 @dataclass
 class BatchResult:
     run_id: str
     outcomes: list[Outcome] = field(default_factory=list)
+    budget: ModelBudget | None = None
 
     @property
     def failed(self) -> list[Outcome]:
         return [o for o in self.outcomes if not o.ok]
+
+    @property
+    def partial(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.partial]
 
 
 def run_info(engine: Engine) -> RunInfo:
@@ -93,7 +147,8 @@ def extract_article(
     engine uses them) and the engine's raw items each pass the grounding stage; the
     candidates are kept whole, and each engine item is added unless it is one already
     kept. The `rules` engine is exactly this with no model step. Model calls go to
-    `recorder`."""
+    `recorder` (whose budget, if any, the engine consults before each model call); the
+    chunks the model failed on are the result's `failures`."""
     recorder = recorder or Recorder(model=engine.model or engine.name)
     document = Document(article.text)
     candidates: Grounded | None = None
@@ -107,14 +162,15 @@ def extract_article(
         *proposal.rejections,
         *grounded.rejections,
     ]
-    return DocumentResult(extraction, recorder.calls, rejections)
+    return DocumentResult(extraction, recorder.calls, rejections, proposal.failures)
 
 
-def extract_one(engine: Engine, source: Source) -> Outcome:
-    """Read and extract one source; every failure becomes `Outcome.error`, one line."""
+def extract_one(engine: Engine, source: Source, budget: ModelBudget | None = None) -> Outcome:
+    """Read and extract one source; every failure becomes `Outcome.error`, one line. A
+    model failure is not one: the outcome is partial (see the module's docstring)."""
     started = time.perf_counter()
     article: Article | None = None
-    recorder = Recorder(model=engine.model or engine.name)
+    recorder = Recorder(model=engine.model or engine.name, budget=budget)
     try:
         article = source.read()
         output = extract_article(engine, article, recorder)
@@ -134,7 +190,8 @@ def save(store: Store, run_id: str, outcome: Outcome) -> None:
         try:
             store.save_extraction(
                 run_id, outcome.article, output.extraction, output.calls, output.rejections,
-                outcome.latency_ms,
+                outcome.latency_ms, model_error=output.model_error,
+                failed_chunks=output.failed_chunks,
             )  # fmt: skip
             return
         except ExtractorError as exc:
@@ -153,13 +210,17 @@ def run_batch(
     store: Store,
     *,
     concurrency: int = 1,
+    max_model_failures: int = 0,
     on_done: Callable[[str, Outcome], None] | None = None,
 ) -> BatchResult:
-    """Extract every source and store each result (or failure) as it completes."""
-    result = BatchResult(run_id=store.start_run(run_info(engine)))
+    """Extract every source and store each result (or failure) as it completes. After
+    `max_model_failures` model failures in a row (0: never) the model is not called again
+    in this run: the remaining documents are stored partial (`BatchResult.budget`)."""
+    budget = ModelBudget(max_model_failures)
+    result = BatchResult(run_id=store.start_run(run_info(engine)), budget=budget)
     status = "interrupted"
     try:
-        for outcome in _extract_all(sources, engine, concurrency):
+        for outcome in _extract_all(sources, engine, concurrency, budget):
             save(store, result.run_id, outcome)
             result.outcomes.append(outcome)
             if on_done is not None:
@@ -170,16 +231,18 @@ def run_batch(
     return result
 
 
-def _extract_all(sources: Iterable[Source], engine: Engine, concurrency: int) -> Iterator[Outcome]:
+def _extract_all(
+    sources: Iterable[Source], engine: Engine, concurrency: int, budget: ModelBudget
+) -> Iterator[Outcome]:
     if concurrency <= 1:
         for source in sources:
-            yield extract_one(engine, source)
+            yield extract_one(engine, source, budget)
         return
     pending: set[Future[Outcome]] = set()
     with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="extract") as pool:
         try:
             for source in sources:
-                pending.add(pool.submit(extract_one, engine, source))
+                pending.add(pool.submit(extract_one, engine, source, budget))
                 if len(pending) >= concurrency * 2:
                     done, pending = wait(pending, return_when=FIRST_COMPLETED)
                     yield from (future.result() for future in done)
@@ -194,6 +257,7 @@ def _extract_all(sources: Iterable[Source], engine: Engine, concurrency: int) ->
 __all__ = [
     "BatchResult",
     "DocumentResult",
+    "ModelBudget",
     "Outcome",
     "Source",
     "extract_article",

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from extractor.budget import ModelBudget
 
 
 @dataclass(frozen=True)
@@ -24,11 +27,13 @@ class CallRecord:
 
 @dataclass
 class Recorder:
-    """Collects the calls of one document's extraction (one per document: not shared)."""
+    """Collects the calls of one document's extraction (one per document: not shared),
+    and carries the run's model budget to the engine (None: no budget)."""
 
     model: str
     calls: list[CallRecord] = field(default_factory=list)
     chunk_index: int = 0
+    budget: ModelBudget | None = None
 
 
 class Reason(StrEnum):

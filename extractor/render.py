@@ -25,8 +25,9 @@ def outcome_json(outcome: Outcome, run_id: str) -> dict[str, Any]:
     data: dict[str, Any] = {
         "path": outcome.name,
         "run_id": run_id,
-        "status": "ok" if outcome.ok else "failed",
+        "status": outcome.status,
         "error": outcome.error,
+        "model_error": outcome.model_error,
     }
     if outcome.article is not None:
         data.update(
@@ -38,6 +39,7 @@ def outcome_json(outcome: Outcome, run_id: str) -> dict[str, Any]:
         data.update(outcome.output.extraction.model_dump(mode="json"))
         data["dropped"] = outcome.output.dropped
         data["llm_calls"] = len(outcome.output.calls)
+        data["failed_chunks"] = outcome.output.failed_chunks
     return data
 
 
@@ -54,6 +56,9 @@ def outcome_panel(outcome: Outcome) -> Panel:
     )
     if outcome.output.dropped:
         subtitle += f" · {outcome.output.dropped} ungrounded dropped"
+    partial = outcome.output.partial
+    if partial:
+        subtitle += " · partial: the model failed"
     parts: list[Any] = []
     if extraction.quotes:
         parts.append(
@@ -88,7 +93,10 @@ def outcome_panel(outcome: Outcome) -> Panel:
         )
     if not parts:
         parts.append(Text("nothing found", style="dim"))
-    return Panel(Group(*parts), title=title, subtitle=subtitle, border_style="green")
+    if partial:
+        parts.insert(0, Text(f"partial: {outcome.model_error}", style="yellow"))
+    border = "yellow" if partial else "green"
+    return Panel(Group(*parts), title=title, subtitle=subtitle, border_style=border)
 
 
 def rows_table(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Table:

@@ -66,6 +66,8 @@ class EngineSettings:
     max_retry_wait_s: float = 60.0
     concurrency: int = 4
     rpm: int | None = None  # requests per minute, None for no limit
+    # model failures in a row (after retries) before a run stops calling the model; 0: never
+    max_model_failures: int = 3
     # --- cache
     cache_dir: Path = Path(".extractor-cache")
     use_cache: bool = True
@@ -140,6 +142,10 @@ ENGINE_OPTIONS = (
            metavar="SECONDS"),
     Option("concurrency", "--concurrency", "documents in flight at once",
            ("EXTRACTOR_CONCURRENCY",), int),
+    Option("max_model_failures", "--max-model-failures",
+           "model failures in a row (after retries) before the run stops calling the model "
+           "and stores the rest partial with the rules items; 0: never stop",
+           ("EXTRACTOR_MAX_MODEL_FAILURES",), int),
     Option("rpm", "--rpm", "at most this many requests per minute", ("EXTRACTOR_RPM",), int,
            default_text="no limit"),
     Option("cache_dir", "--cache-dir", "folder of cached model responses",
@@ -254,6 +260,8 @@ def validate_engine(settings: EngineSettings) -> EngineSettings:
         raise ConfigError("--rpm must be at least 1")
     if settings.max_reasks < 0 or settings.max_retries < 0:
         raise ConfigError("--max-reasks and --max-retries cannot be negative")
+    if settings.max_model_failures < 0:
+        raise ConfigError("--max-model-failures cannot be negative (0: never stop)")
     if settings.chunk_overlap >= settings.chunk_chars:
         raise ConfigError("chunk overlap must be smaller than the chunk size")
     if settings.model_path is not None and not settings.model_path.is_file():

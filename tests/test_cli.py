@@ -160,4 +160,4 @@ def test_runs_lists_documents_failures_and_tokens(
     (run_id,) = _rows(db_path, "select id from runs")[0]
     row = next(line for line in out.splitlines() if run_id in line)
     cells = [c.strip() for c in row.split("│") if c.strip()]
-    assert cells[1] == "rules" and cells[6:8] == ["1", "1"]  # one stored, one failed
+    assert cells[1] == "rules" and cells[6:9] == ["1", "0", "1"]  # stored, partial, failed

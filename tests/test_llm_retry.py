@@ -14,6 +14,7 @@ import pytest
 from extractor.engines.llm import LLMEngine
 from extractor.errors import ProviderError
 from extractor.pipeline import extract_article
+from extractor.records import Recorder
 from extractor.settings import Settings
 from extractor.text.articles import Article
 from tests.fake_llm import FakeServer, completion
@@ -31,6 +32,18 @@ def _engine(
     engine = LLMEngine(settings, transport=server)
     engine.client.transport.sleep = waits.append
     return engine
+
+
+def _provider_error(engine: LLMEngine, match: str) -> ProviderError:
+    """The client's error for the article's only chunk. (The engine goes on to the next
+    chunk and the pipeline stores the document partial: see tests/test_partial.py.)"""
+    messages = engine.prompt.messages(TEXT, None, None)
+    with pytest.raises(ProviderError, match=match) as info:
+        engine.client.ask(
+            messages, TEXT, Recorder(model=engine.model), prompt_hash=engine.prompt.hash,
+            parameters=engine.parameters,
+        )  # fmt: skip
+    return info.value
 
 
 def _too_many(retry_after: str) -> httpx.Response:
@@ -67,10 +80,9 @@ def test_retry_after_ms_takes_precedence(tmp_path: Path) -> None:
 def test_a_wait_past_the_total_budget_is_not_started(tmp_path: Path) -> None:
     waits: list[float] = []
     server = FakeServer(_too_many("3600"), completion(GOOD))
-    with pytest.raises(ProviderError, match="HTTP 429") as info:
-        extract_article(_engine(tmp_path, server, waits), Article(text=TEXT))
+    error = _provider_error(_engine(tmp_path, server, waits), match="HTTP 429")
     assert waits == []
-    assert [c.error for c in info.value.calls] == ["HTTP 429"]
+    assert [c.error for c in error.calls] == ["HTTP 429"]
     assert len(server.queue) == 1  # the second answer was never asked for
 
 
@@ -87,15 +99,13 @@ def test_5xx_twice_then_success_backs_off_exponentially_with_jitter(tmp_path: Pa
 def test_the_wait_budget_counts_the_time_slept(tmp_path: Path) -> None:
     waits: list[float] = []
     server = FakeServer(_too_many("20"), _too_many("20"), completion(GOOD))
-    with pytest.raises(ProviderError, match="HTTP 429"):
-        extract_article(_engine(tmp_path, server, waits), Article(text=TEXT))
+    _provider_error(_engine(tmp_path, server, waits), match="HTTP 429")
     assert waits == [20.0]  # a second wait of 20 s would make 40 s > the 30 s budget
 
 
 def test_timeouts_are_named_as_such(tmp_path: Path) -> None:
     server = FakeServer(httpx.ReadTimeout("slow"), httpx.ReadTimeout("slow"))
-    with pytest.raises(ProviderError, match="did not answer in time"):
-        extract_article(_engine(tmp_path, server, [], max_retries=1), Article(text=TEXT))
+    _provider_error(_engine(tmp_path, server, [], max_retries=1), match="did not answer in time")
 
 
 def test_5xx_and_timeouts_are_retried_then_give_a_provider_error(tmp_path: Path) -> None:
@@ -103,19 +113,19 @@ def test_5xx_and_timeouts_are_retried_then_give_a_provider_error(tmp_path: Path)
     server = FakeServer(
         httpx.Response(500, json={}), httpx.ReadTimeout("slow"), httpx.Response(503, json={}),
     )  # fmt: skip
-    with pytest.raises(ProviderError, match="HTTP 503") as info:
-        extract_article(_engine(tmp_path, server, waits, max_retries=2), Article(text=TEXT))
-    assert [c.error for c in info.value.calls] == ["HTTP 500", "ReadTimeout: slow", "HTTP 503"]
+    error = _provider_error(_engine(tmp_path, server, waits, max_retries=2), match="HTTP 503")
+    assert [c.error for c in error.calls] == ["HTTP 500", "ReadTimeout: slow", "HTTP 503"]
     assert len(waits) == 2
-    assert "\n" not in str(info.value)
+    assert "\n" not in str(error)
 
 
 def test_unreachable_endpoint_is_one_clear_error(tmp_path: Path) -> None:
     server = FakeServer(*[httpx.ConnectError("refused")] * 3)
-    with pytest.raises(ProviderError, match="unreachable after retries") as info:
-        extract_article(_engine(tmp_path, server, [], max_retries=2), Article(text=TEXT))
-    assert [c.outcome for c in info.value.calls] == ["error"] * 3
-    assert isinstance(info.value.__cause__, Exception)  # chained from the SDK's error
+    error = _provider_error(
+        _engine(tmp_path, server, [], max_retries=2), match="unreachable after retries"
+    )
+    assert [c.outcome for c in error.calls] == ["error"] * 3
+    assert isinstance(error.__cause__, Exception)  # chained from the SDK's error
 
 
 def test_client_errors_are_not_retried_and_the_key_is_not_echoed(tmp_path: Path) -> None:
@@ -126,7 +136,6 @@ def test_client_errors_are_not_retried_and_the_key_is_not_echoed(tmp_path: Path)
                         cache_dir=tmp_path)  # fmt: skip
     engine = LLMEngine(settings, transport=server)
     engine.client.transport.sleep = waits.append
-    with pytest.raises(ProviderError, match="refused the API key") as info:
-        extract_article(engine, Article(text=TEXT))
-    assert waits == [] and len(info.value.calls) == 1
-    assert "sk-live" not in str(info.value) + repr(info.value.calls)
+    error = _provider_error(engine, match="refused the API key")
+    assert waits == [] and len(error.calls) == 1
+    assert "sk-live" not in str(error) + repr(error.calls)

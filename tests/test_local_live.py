@@ -68,11 +68,11 @@ def test_stopping_the_server_mid_batch_fails_the_rest_cleanly(
     with Store(db_path) as store:
         result = run_batch(sources, engine, store)
     engine.close()
-    assert [o.ok for o in result.outcomes] == [True, False, False]
-    assert all("unreachable after retries" in (o.error or "") for o in result.failed)
+    assert [o.status for o in result.outcomes] == ["ok", "partial", "partial"]
+    assert all("unreachable after retries" in (o.model_error or "") for o in result.partial)
     con = duckdb.connect(str(db_path), read_only=True)
     rows = con.execute("select status, error from run_documents order by finished_at").fetchall()
-    assert [r[0] for r in rows] == ["ok", "failed", "failed"]
+    assert [r[0] for r in rows] == ["ok", "partial", "partial"]
     ok_doc = con.execute("select document_id, quotes, claims, events from run_documents "
                          "where status = 'ok'").fetchone()  # fmt: skip
     count = "select count(*) from {} where document_id = ?"

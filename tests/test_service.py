@@ -208,7 +208,7 @@ def _closed_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def test_model_endpoint_down_gives_503_and_records_the_failure(
+def test_model_endpoint_down_stores_the_document_partial_and_answers_200(
     db_path: Path, tmp_path: Path
 ) -> None:
     settings = EngineSettings(
@@ -222,15 +222,18 @@ def test_model_endpoint_down_gives_503_and_records_the_failure(
     with TestClient(create_app(settings, StoreSettings(db_path))) as client:
         response = client.post("/v1/extract", json={"text": "He said “no”.", "title": "Down"})
         health = client.get("/healthz")
-    assert response.status_code == 503 and "unreachable" in response.json()["error"]
+    body = response.json()
+    assert response.status_code == 200 and body["status"] == "partial"
+    assert "unreachable" in body["model_error"] and body["failed_chunks"] == [0]
+    assert body["quotes"] == []  # no candidates: nothing but the model's, which failed
     assert health.status_code == 503 and health.json()["model"].startswith("unreachable")
     with Store(db_path) as store:
         rows = store.query(
-            "SELECT rd.status, rd.error, d.title FROM run_documents rd "
+            "SELECT rd.status, rd.model_error, d.title, rd.failed_chunks FROM run_documents rd "
             "JOIN documents d ON d.id = rd.document_id"
         )
-    assert len(rows) == 1 and rows[0][0] == "failed" and rows[0][2] == "Down"
-    assert "unreachable" in rows[0][1]
+    assert len(rows) == 1 and rows[0][0] == "partial" and rows[0][2] == "Down"
+    assert "unreachable" in rows[0][1] and rows[0][3] == [0]
 
 
 def test_serve_rejects_bad_limits_with_one_line(

@@ -72,8 +72,9 @@ def run(args: argparse.Namespace) -> int:
             run_id, info = args.run_id, _run_row(store, args.run_id)
             predictions = _stored_predictions(store, run_id, gold)
             failed: list[str] = []
+            partial_ = _stored_partial(store, run_id)
         else:
-            run_id, info, predictions, failed = _extract_gold(store, settings, gold)
+            run_id, info, predictions, failed, partial_ = _extract_gold(store, settings, gold)
         result = score(gold, predictions)
         header = {
             **info,
@@ -81,6 +82,8 @@ def run(args: argparse.Namespace) -> int:
             "gold": str(args.gold),
             "documents": len(gold),
             "failed_documents": failed,
+            # scored all the same, with what the rules engine (and any answered chunk) found
+            "partial_documents": partial_,
             "code_version": __version__,
             "git_commit": _git_commit(),
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -89,18 +92,21 @@ def run(args: argparse.Namespace) -> int:
         _write_outputs(args.out, result, metrics, gold)
         _store_eval(store, metrics, run_id, header)
     console = Console()
-    console.print(render_table(result))
+    console.print(render_table(result, header))
     console.print(f"wrote {args.out}/metrics.json, samples.jsonl, report.md, report.html")
     return 0
 
 
 def _extract_gold(
     store: Store, settings: EngineSettings, gold: list[GoldDocument]
-) -> tuple[str, dict[str, Any], dict[str, DocumentExtraction], list[str]]:
+) -> tuple[str, dict[str, Any], dict[str, DocumentExtraction], list[str], int]:
     engine = create_engine(settings)
     try:
         sources = [Source(doc.id, partial(_article, doc)) for doc in gold]
-        batch = run_batch(sources, engine, store, concurrency=settings.concurrency)
+        batch = run_batch(
+            sources, engine, store, concurrency=settings.concurrency,
+            max_model_failures=settings.max_model_failures,
+        )  # fmt: skip
         info = {
             "engine": engine.name,
             "model": engine.model,
@@ -113,7 +119,14 @@ def _extract_gold(
         o.name: o.output.extraction for o in batch.outcomes if o.ok and o.output is not None
     }
     failed = [f"{o.name}: {o.error}" for o in batch.failed]
-    return batch.run_id, info, predictions, failed
+    return batch.run_id, info, predictions, failed, len(batch.partial)
+
+
+def _stored_partial(store: Store, run_id: str) -> int:
+    rows = store.query(
+        "SELECT count(*) FROM run_documents WHERE run_id = ? AND status = 'partial'", [run_id]
+    )
+    return int(rows[0][0])
 
 
 def _article(doc: GoldDocument) -> Article:

@@ -53,6 +53,8 @@ def run(args: argparse.Namespace) -> int:
         with Store(store_settings.db_path) as store, _progress(err, len(sources)) as progress:
             task = progress.add_task("extracting", total=len(sources))
 
+            skipping: list[str] = []
+
             def show(run_id: str, outcome: Outcome) -> None:
                 progress.advance(task)
                 if args.json:
@@ -63,19 +65,42 @@ def run(args: argparse.Namespace) -> int:
                     error = outcome.error or "failed"
                     where = "" if error.startswith(outcome.name) else f"{outcome.name}: "
                     err.print(f"[red]failed[/red] {where}{error}", highlight=False)
+                elif outcome.output is not None and outcome.output.partial:
+                    if outcome.output.model_skipped and not skipping:
+                        skipping.append(outcome.name)
+                        err.print(
+                            f"[yellow]model skipped[/yellow] from here on: "
+                            f"{settings.max_model_failures} model failures in a row; the "
+                            "remaining documents get the rules engine's items only "
+                            "(--max-model-failures 0 never stops)",
+                            highlight=False,
+                        )
+                    err.print(
+                        f"[yellow]partial[/yellow] {outcome.name}: {outcome.model_error}",
+                        highlight=False,
+                    )
 
             result = run_batch(
-                sources, engine, store, concurrency=settings.concurrency, on_done=show
-            )
+                sources, engine, store, concurrency=settings.concurrency,
+                max_model_failures=settings.max_model_failures, on_done=show,
+            )  # fmt: skip
     finally:
         engine.close()
-    failed = len(result.failed)
+    failed, partial_ = len(result.failed), len(result.partial)
     err.print(
-        f"run {result.run_id}: {len(result.outcomes) - failed} stored, {failed} failed "
-        f"-> {store_settings.db_path}",
+        f"run {result.run_id}: {len(result.outcomes) - failed} stored ({partial_} partial), "
+        f"{failed} failed -> {store_settings.db_path}",
         highlight=False,
     )
-    return 1 if failed else 0
+    if failed or partial_:
+        reason = [f"{failed} document(s) failed"] if failed else []
+        if partial_:
+            reason.append(
+                f"{partial_} partial (the model failed; re-run the same command to complete them)"
+            )
+        err.print(f"exit 1: {', '.join(reason)}", highlight=False)
+        return 1
+    return 0
 
 
 def _read_stdin() -> Article:

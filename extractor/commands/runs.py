@@ -1,4 +1,5 @@
-"""`extractor runs`: runs with their documents, failures, tokens, cost and time."""
+"""`extractor runs`: runs with their documents (stored, of them partial, and failed),
+tokens, cost and time."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from extractor.settings import CostSettings, add_options, cost_from
 
 RUNS_SQL = """
 WITH docs AS (
-    SELECT run_id, count(*) FILTER (status = 'ok') AS ok,
+    SELECT run_id, count(*) FILTER (status IN ('ok', 'partial')) AS stored,
+           count(*) FILTER (status = 'partial') AS partial,
            count(*) FILTER (status = 'failed') AS failed
     FROM run_documents GROUP BY run_id
 ), calls AS (
@@ -21,7 +23,8 @@ WITH docs AS (
 )
 SELECT r.id, r.engine, r.model, r.prompt_version, r.status,
        strftime(r.started_at, '%Y-%m-%d %H:%M:%S') AS started,
-       coalesce(d.ok, 0) AS documents, coalesce(d.failed, 0) AS failed,
+       coalesce(d.stored, 0) AS documents, coalesce(d.partial, 0) AS partial,
+       coalesce(d.failed, 0) AS failed,
        coalesce(sum(c.calls), 0) AS calls,
        coalesce(sum(c.prompt_tokens), 0) AS prompt_tokens,
        coalesce(sum(c.completion_tokens), 0) AS completion_tokens,
@@ -57,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
         "status",
         "started",
         "docs",
+        "partial",
         "failed",
         "calls",
         "prompt tok",

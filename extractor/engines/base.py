@@ -15,13 +15,25 @@ from extractor.schemas import DocumentExtraction
 from extractor.text.articles import Article
 
 
+@dataclass(frozen=True)
+class ChunkFailure:
+    """A chunk the model gave no answer for: its endpoint failed after the transport
+    retries (`error`, one line), or the run's budget skipped the model (`skipped`)."""
+
+    chunk_index: int
+    error: str
+    skipped: bool = False
+
+
 @dataclass
 class Proposal:
-    """An engine's raw items for one article, and the items it could not even read
-    (malformed answers) as rejections."""
+    """An engine's raw items for one article, the items it could not even read
+    (malformed answers) as rejections, and the chunks the model failed on (the items of
+    the chunks that were answered are kept all the same)."""
 
     items: list[Placed] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
+    failures: list[ChunkFailure] = field(default_factory=list)
 
 
 class Engine(Protocol):

@@ -3,8 +3,10 @@ embedded llama.cpp server, started on the first model call.
 
 Per chunk of the article: render the versioned prompt (with the candidates found in the
 chunk as hints), ask the model client for the chunk's answer, and hand its items on as raw
-items searched within that chunk. Grounding, merging with the candidates and storing are
-the pipeline's.
+items searched within that chunk. A chunk whose endpoint fails (after the transport
+retries) is a `ChunkFailure` and the next chunk is asked all the same; once the run's
+budget is spent the model is not asked at all. Grounding, merging with the candidates and
+storing are the pipeline's.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from urllib.parse import urlparse
 
 import httpx
 
-from extractor.engines.base import Proposal
+from extractor.engines.base import ChunkFailure, Proposal
+from extractor.errors import ProviderError, one_line
 from extractor.llm.client import HOSTED_URL, ModelClient, served_model
 from extractor.llm.local_server import LocalServer, local_model_name
 from extractor.llm.prompt import load_prompt
@@ -120,10 +123,32 @@ class LLMEngine:
             recorder.chunk_index = index
             chunk_hints = _within(hints, chunk.start, chunk.end) if hints else None
             messages = self.prompt.messages(chunk.text, published, chunk_hints)
-            response, malformed = self.client.ask(
-                messages, chunk.text, recorder, prompt_hash=self.prompt.hash,
-                parameters=parameters,
-            )  # fmt: skip
+            budget = recorder.budget
+            if budget is not None and (skipped := budget.skip_reason()) is not None:
+                # The budget is spent: a cached answer still serves, the model is not asked.
+                answer = self.client.cached(
+                    messages, recorder, prompt_hash=self.prompt.hash, parameters=parameters
+                )
+                if answer is None:
+                    proposal.failures.append(ChunkFailure(index, skipped, skipped=True))
+                    continue
+                response, malformed = answer
+            else:
+                first_call = len(recorder.calls)
+                try:
+                    response, malformed = self.client.ask(
+                        messages, chunk.text, recorder, prompt_hash=self.prompt.hash,
+                        parameters=parameters,
+                    )  # fmt: skip
+                except ProviderError as exc:  # the other chunks are still asked
+                    proposal.failures.append(ChunkFailure(index, one_line(exc)))
+                    if budget is not None:
+                        budget.failed(one_line(exc))
+                    continue
+                if budget is not None and any(
+                    c.outcome != "cached" for c in recorder.calls[first_call:]
+                ):  # the endpoint answered (a cache hit says nothing about it)
+                    budget.succeeded()
             proposal.items += placed_items(response, (chunk.start, chunk.end), index)
             proposal.rejections += malformed
         return proposal

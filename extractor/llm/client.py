@@ -100,10 +100,9 @@ class ModelClient:
     ) -> tuple[ChunkResponse, list[Rejection]]:
         """The answer for one chunk, and the items of it that could not be read. The cache
         key holds the model, `prompt_hash`, the schema, the messages and `parameters`."""
-        text = json.dumps(messages, ensure_ascii=False)
-        key = cache_key(self.model, prompt_hash, self.schema_hash, text, parameters)
-        if self.cache is not None and (hit := _from_cache(self.cache.get(key))) is not None:
-            recorder.calls.append(_cached_call(self.model, recorder.chunk_index))
+        key = self._key(messages, prompt_hash, parameters)
+        hit = self.cached(messages, recorder, prompt_hash=prompt_hash, parameters=parameters)
+        if hit is not None:
             return hit
         first_call = len(recorder.calls)
         malformed: list[Rejection] = []
@@ -138,6 +137,29 @@ class ModelClient:
             usage = [[c.prompt_tokens, c.completion_tokens] for c in recorder.calls[first_call:]]
             self.cache.put(key, _to_cache(response, malformed, usage))
         return response, malformed
+
+    def cached(
+        self,
+        messages: list[dict[str, str]],
+        recorder: Recorder,
+        *,
+        prompt_hash: str,
+        parameters: dict[str, object],
+    ) -> tuple[ChunkResponse, list[Rejection]] | None:
+        """The cached answer for one chunk (recorded as a cached call), or None: never
+        calls the model (what a run whose model budget is spent still uses)."""
+        if self.cache is None:
+            return None
+        hit = _from_cache(self.cache.get(self._key(messages, prompt_hash, parameters)))
+        if hit is not None:
+            recorder.calls.append(_cached_call(self.model, recorder.chunk_index))
+        return hit
+
+    def _key(
+        self, messages: list[dict[str, str]], prompt_hash: str, parameters: dict[str, object]
+    ) -> str:
+        text = json.dumps(messages, ensure_ascii=False)
+        return cache_key(self.model, prompt_hash, self.schema_hash, text, parameters)
 
     def _instructor_client(self) -> instructor.Instructor:
         """The SDK client, built on the first model call (so a late endpoint starts then)."""

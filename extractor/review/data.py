@@ -12,11 +12,11 @@ from extractor.errors import NotFound
 from extractor.schemas import DocumentExtraction
 from extractor.store.db import load_extraction
 
-#: The latest successful extraction of a document, even when it found nothing: a newer
-#: empty result is not hidden behind an older one.
+#: The latest stored extraction of a document (complete or partial), even when it found
+#: nothing: a newer empty result is not hidden behind an older one.
 _LATEST_RUN = """
 SELECT rd.run_id FROM run_documents rd
-WHERE rd.document_id = ? AND rd.status = 'ok'
+WHERE rd.document_id = ? AND rd.status IN ('ok', 'partial')
 ORDER BY rd.finished_at DESC LIMIT 1
 """
 

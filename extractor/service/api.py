@@ -63,13 +63,14 @@ def get_document(
 
 @router.get("/runs")
 def list_runs(request: Request, page: Page = 1, page_size: PageSize = 20) -> dict[str, Any]:
-    """Runs, newest first, with their documents stored and failed."""
+    """Runs, newest first, with their documents stored (of them partial) and failed."""
     with _state(request).reader() as db:
         runs = _rows(
             db,
             """SELECT r.id, r.engine, r.model, r.prompt_version, r.status, r.started_at,
                       r.finished_at,
-                      count(rd.run_id) FILTER (rd.status = 'ok') AS documents,
+                      count(rd.run_id) FILTER (rd.status IN ('ok', 'partial')) AS documents,
+                      count(rd.run_id) FILTER (rd.status = 'partial') AS partial,
                       count(rd.run_id) FILTER (rd.status = 'failed') AS failed
                FROM runs r LEFT JOIN run_documents rd ON rd.run_id = r.id
                GROUP BY ALL ORDER BY r.started_at DESC, r.id LIMIT ? OFFSET ?""",

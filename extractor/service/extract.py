@@ -1,8 +1,10 @@
 """`POST /v1/extract`: one article in, its stored, grounded extraction out.
 
 The engine runs in the bounded worker pool (never on the event loop); `Admission` turns
-requests beyond the pool and its queue away with 429. Success and failure are both stored:
-a document whose model endpoint is down is recorded as failed and answered with 503.
+requests beyond the pool and its queue away with 429. Success and failure are both stored.
+A document whose model endpoint fails is stored `partial` with the rules engine's items
+(and those of the chunks that were answered) and answered with 200, `status: "partial"`
+and the model error; the service has no model budget (every request asks the model).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import time
 from dataclasses import replace
 from datetime import date
 from functools import partial
+from typing import Literal
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
@@ -54,6 +57,14 @@ class ExtractResponse(BaseModel):
     claims: list[Claim]
     events: list[Event]
     dropped: int = Field(description="Items the engine could not ground, dropped")
+    status: Literal["ok", "partial"] = Field(
+        description="partial: the model failed (see model_error); the items are the rules "
+        "engine's and those of the chunks the model answered"
+    )
+    model_error: str | None = Field(default=None, description="The model's failure, one line")
+    failed_chunks: list[int] = Field(
+        default_factory=list, description="The chunks the model gave no answer for"
+    )
     latency_ms: float
 
 
@@ -83,6 +94,9 @@ async def extract(body: ExtractRequest, request: Request) -> ExtractResponse:
         claims=extraction.claims,
         events=extraction.events,
         dropped=output.dropped,
+        status="partial" if output.partial else "ok",
+        model_error=output.model_error,
+        failed_chunks=output.failed_chunks,
         latency_ms=round(outcome.latency_ms, 1),
     )
 

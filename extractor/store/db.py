@@ -130,8 +130,13 @@ class Store:
         calls: Sequence[CallRecord] = (),
         rejections: Sequence[Rejection] = (),
         latency_ms: float = 0.0,
+        *,
+        model_error: str | None = None,
+        failed_chunks: Sequence[int] = (),
     ) -> None:
-        """Write one document's extraction, its calls and its rejections, all or nothing."""
+        """Write one document's extraction, its calls and its rejections, all or nothing.
+        With `model_error` the document is `partial`: the model failed on `failed_chunks`
+        and the extraction holds what the rest of the pipeline found."""
         _check_grounded(article.text, extraction)
         with self.transaction() as db:
             _upsert_document(db, article)
@@ -147,17 +152,20 @@ class Store:
             _insert_rejections(db, run_id, article.id, rejections)
             db.execute(
                 """INSERT INTO run_documents (run_id, document_id, path, status, quotes,
-                       claims, events, dropped, latency_ms)
-                   VALUES (?, ?, ?, 'ok', ?, ?, ?, ?, ?)""",
+                       claims, events, dropped, latency_ms, model_error, failed_chunks)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 [
                     run_id,
                     article.id,
                     article.path,
+                    "ok" if model_error is None else "partial",
                     len(extraction.quotes),
                     len(extraction.claims),
                     len(extraction.events),
                     sum(r.drops_item for r in rejections),
                     latency_ms,
+                    model_error,
+                    list(failed_chunks) if model_error is not None else None,
                 ],
             )
 

@@ -166,10 +166,18 @@ def m003_rejections(db: duckdb.DuckDBPyConnection) -> None:
     db.execute("CREATE INDEX rejections_document ON rejections(document_id)")
 
 
+def m004_partial(db: duckdb.DuckDBPyConnection) -> None:
+    """A document whose model part failed is stored `partial`: status ok | partial |
+    failed, with the model's error and the chunks it failed on."""
+    db.execute("ALTER TABLE run_documents ADD COLUMN model_error VARCHAR")
+    db.execute("ALTER TABLE run_documents ADD COLUMN failed_chunks INTEGER[]")
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial", m001_initial),
     (2, "evals", m002_evals),
     (3, "rejections", m003_rejections),
+    (4, "partial", m004_partial),
 ]
 
 
