@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from importlib.resources import files
 from pathlib import Path
 
 from extractor.errors import ConfigError
 
-DEFAULT_PRICES = Path(__file__).with_name("prices.json")
+# Package data, found the way an installed wheel finds it (a real directory on disk).
+DEFAULT_PRICES = Path(str(files("extractor.llm") / "prices.json"))
 LOCAL_PREFIX = "local:"  # models served by the embedded engine are named local:FILE
 
 

@@ -8,9 +8,11 @@ opens anywhere with no network.
 from __future__ import annotations
 
 from html import escape
+from importlib.resources import files
 from pathlib import Path
 
-STATIC_DIR = Path(__file__).parent / "static"
+# Package data; a real directory, since the service mounts it (StaticFiles(directory=...)).
+STATIC_DIR = Path(str(files("extractor.review") / "static"))
 
 
 def page(title: str, body: str, *, assets: list[str], asset_url: str | None) -> str:

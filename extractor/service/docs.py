@@ -3,13 +3,14 @@ the machines this runs on may have no internet."""
 
 from __future__ import annotations
 
+from importlib.resources import files
 from pathlib import Path
 
 from fastapi import APIRouter, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 
-SWAGGER_DIR = Path(__file__).parent / "static" / "swagger"
+SWAGGER_DIR = Path(str(files("extractor.service") / "static" / "swagger"))
 SWAGGER_URL = "/static/swagger"
 
 router = APIRouter(include_in_schema=False)
