@@ -24,12 +24,11 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
-from extractor.budget import ModelBudget
 from extractor.engines.base import ChunkFailure, Engine
 from extractor.engines.rules import rules_items
 from extractor.errors import ExtractorError, ProviderError, one_line
 from extractor.grounding import Document, Grounded, ground_all, merge
-from extractor.records import CallRecord, Recorder, Rejection
+from extractor.records import CallRecord, ModelBudget, Recorder, Rejection
 from extractor.schemas import DocumentExtraction
 from extractor.store import RunInfo, Store
 from extractor.text.articles import Article

@@ -16,12 +16,12 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from extractor.budget import ModelBudget
 from extractor.cli import main
 from extractor.engines.llm import LLMEngine
 from extractor.engines.rules import RulesEngine
 from extractor.errors import ConfigError
 from extractor.pipeline import Source, extract_article, run_batch
+from extractor.records import ModelBudget
 from extractor.service import create_app
 from extractor.settings import EngineSettings, StoreSettings, engine_from
 from extractor.store import Store
