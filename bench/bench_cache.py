@@ -15,7 +15,7 @@ from pathlib import Path
 
 from extractor.engines import create_engine
 from extractor.pipeline import Source, run_batch
-from extractor.settings import Settings
+from extractor.settings import EngineSettings
 from extractor.store import Store
 from extractor.text.articles import read_article
 
@@ -26,7 +26,7 @@ def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     paths = sorted((ROOT / "fixtures" / "articles").rglob("*.txt"))[:count]
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(engine="local", cache_dir=Path(tmp) / "cache", concurrency=1)
+        settings = EngineSettings(engine="local", cache_dir=Path(tmp) / "cache", concurrency=1)
         db_path = Path(tmp) / "b.duckdb"
         engine = create_engine(settings)  # model load is outside both timings
         timings = []

@@ -76,10 +76,6 @@ class EngineSettings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
-#: The engines were written against one `Settings`; it is now the engine's part.
-Settings = EngineSettings
-
-
 @dataclass(frozen=True)
 class ServiceSettings:
     host: str = "127.0.0.1"
@@ -309,6 +305,5 @@ __all__ = [
     "EngineSettings",
     "Option",
     "ServiceSettings",
-    "Settings",
     "StoreSettings",
 ]

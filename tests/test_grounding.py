@@ -14,7 +14,7 @@ from extractor.grounding import Placed, RawClaim, RawEvent, RawQuote, ground_all
 from extractor.pipeline import Source, extract_article, run_batch
 from extractor.records import Reason
 from extractor.schemas import AUTHOR
-from extractor.settings import Settings
+from extractor.settings import EngineSettings
 from extractor.store import Store
 from extractor.text.articles import Article
 from tests.fake_llm import FakeServer, completion
@@ -36,7 +36,7 @@ def _reasons(items: list[Placed], text: str = TEXT) -> list[tuple[str, str | Non
 
 
 def _engine(tmp_path: Path, server: FakeServer, **changes: object) -> LLMEngine:
-    settings = Settings(
+    settings = EngineSettings(
         engine="llm", base_url="http://fake.test/v1", model="fake-model", use_candidates=False,
         cache_dir=tmp_path / "cache", max_reasks=0,
     )  # fmt: skip
@@ -48,8 +48,10 @@ def test_guillemets_give_one_grounded_quote_through_rules_and_the_model() -> Non
     assert rules_quote.text == "Wir werden nicht nachgeben."
     server = FakeServer(completion({"quotes": [{"text": "«Wir werden nicht nachgeben.»"}]}))
     engine = LLMEngine(
-        Settings(engine="llm", base_url="http://fake.test/v1", model="m", use_candidates=False,
-                 use_cache=False),
+        EngineSettings(
+            engine="llm", base_url="http://fake.test/v1", model="m", use_candidates=False,
+            use_cache=False,
+        ),
         transport=server,
     )  # fmt: skip
     result = extract_article(engine, Article(text=GERMAN))

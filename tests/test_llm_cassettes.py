@@ -14,7 +14,7 @@ import vcr
 from extractor.engines.llm import LLMEngine
 from extractor.pipeline import extract_article
 from extractor.schemas import KINDS
-from extractor.settings import Settings
+from extractor.settings import EngineSettings
 from extractor.text.articles import read_article
 from tests.conftest import SEED
 
@@ -47,7 +47,7 @@ def base_url() -> Iterator[str]:
 
 
 def _engine(base_url: str, tmp_path: Path) -> LLMEngine:
-    settings = Settings(engine="llm", base_url=base_url, api_key=CANARY_KEY,
+    settings = EngineSettings(engine="llm", base_url=base_url, api_key=CANARY_KEY,
                         model="local:SmolLM2-135M-Instruct.Q4_1.gguf", mode="json_schema",
                         use_cache=False, use_candidates=False,
                         cache_dir=tmp_path)  # fmt: skip

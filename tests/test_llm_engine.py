@@ -15,7 +15,7 @@ from extractor.engines.llm import LLMEngine
 from extractor.errors import ConfigError
 from extractor.llm.local_server import LocalServer
 from extractor.pipeline import extract_article
-from extractor.settings import DEFAULT_LLM_MODEL, Settings
+from extractor.settings import DEFAULT_LLM_MODEL, EngineSettings
 from extractor.text.articles import Article
 from tests.fake_llm import FakeServer, completion
 
@@ -34,7 +34,7 @@ INVENTED = {"quotes": [{"text": "We will never give up", "speaker": "Maria Silva
 
 
 def _engine(tmp_path: Path, server: httpx.BaseTransport, **changes: object) -> LLMEngine:
-    settings = Settings(
+    settings = EngineSettings(
         engine="llm", base_url="http://fake.test/v1", model="fake-model", use_candidates=False,
         cache_dir=tmp_path / "cache", max_retry_wait_s=5.0,
     )  # fmt: skip
@@ -209,7 +209,7 @@ class _Refused(httpx.BaseTransport):
 
 
 def test_hosted_endpoint_without_a_key_is_a_config_error(tmp_path: Path) -> None:
-    settings = Settings(engine="llm", cache_dir=tmp_path)
+    settings = EngineSettings(engine="llm", cache_dir=tmp_path)
     with pytest.raises(ConfigError, match="OPENAI_API_KEY"):
         LLMEngine(settings)
 
@@ -229,7 +229,7 @@ def test_local_engine_starts_its_server_only_on_a_model_call(
         return "http://fake.test/v1"
 
     monkeypatch.setattr(LocalServer, "start", start)
-    settings = Settings(engine="local", use_candidates=False, cache_dir=tmp_path / "cache")
+    settings = EngineSettings(engine="local", use_candidates=False, cache_dir=tmp_path / "cache")
     first = LLMEngine.local(settings)
     first.client.transport.inner = FakeServer(completion(GOOD))
     assert starts == []  # building the engine loads no model

@@ -15,7 +15,7 @@ from extractor.engines.llm import LLMEngine
 from extractor.errors import ProviderError
 from extractor.pipeline import extract_article
 from extractor.records import Recorder
-from extractor.settings import Settings
+from extractor.settings import EngineSettings
 from extractor.text.articles import Article
 from tests.fake_llm import FakeServer, completion
 
@@ -26,7 +26,7 @@ GOOD = {"quotes": [{"text": "We will not stop", "speaker": "Maria Silva"}]}
 def _engine(
     tmp_path: Path, server: FakeServer, waits: list[float], max_retries: int = 4
 ) -> LLMEngine:
-    settings = Settings(engine="llm", base_url="http://fake.test/v1", model="fake-model",
+    settings = EngineSettings(engine="llm", base_url="http://fake.test/v1", model="fake-model",
                         use_candidates=False, use_cache=False, cache_dir=tmp_path,
                         max_retries=max_retries, max_retry_wait_s=30.0)  # fmt: skip
     engine = LLMEngine(settings, transport=server)
@@ -131,7 +131,7 @@ def test_unreachable_endpoint_is_one_clear_error(tmp_path: Path) -> None:
 def test_client_errors_are_not_retried_and_the_key_is_not_echoed(tmp_path: Path) -> None:
     waits: list[float] = []
     server = FakeServer(httpx.Response(401, json={"error": {"message": "bad key"}}))
-    settings = Settings(engine="llm", base_url="http://fake.test/v1", model="m",
+    settings = EngineSettings(engine="llm", base_url="http://fake.test/v1", model="m",
                         api_key="sk-live-abcdef0123456789", use_cache=False,
                         cache_dir=tmp_path)  # fmt: skip
     engine = LLMEngine(settings, transport=server)

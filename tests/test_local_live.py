@@ -17,7 +17,7 @@ from extractor.engines.llm import LLMEngine
 from extractor.llm.local_server import LocalServer
 from extractor.pipeline import Source, extract_article, run_batch
 from extractor.schemas import KINDS
-from extractor.settings import Settings
+from extractor.settings import EngineSettings
 from extractor.store import Store
 from extractor.text.articles import read_article
 from tests.conftest import ARTICLES, SEED
@@ -50,7 +50,7 @@ def test_stopping_the_server_mid_batch_fails_the_rest_cleanly(
     db_path: Path, tmp_path: Path
 ) -> None:
     server = LocalServer(threads=2)
-    settings = Settings(engine="llm", base_url=server.base_url, model=server.model_name,
+    settings = EngineSettings(engine="llm", base_url=server.base_url, model=server.model_name,
                         use_cache=False, use_candidates=False, max_retries=1, max_retry_wait_s=2.0,
                         cache_dir=tmp_path)  # fmt: skip
     engine = LLMEngine(settings)
@@ -96,7 +96,7 @@ def test_standalone_server_serves_the_generic_llm_path(tmp_path: Path) -> None:
         assert server.stdout is not None
         line = server.stdout.readline()
         assert f"http://127.0.0.1:{port}/v1" in line
-        settings = Settings(engine="llm", base_url=f"http://127.0.0.1:{port}/v1",
+        settings = EngineSettings(engine="llm", base_url=f"http://127.0.0.1:{port}/v1",
                             use_cache=False, cache_dir=tmp_path)  # fmt: skip
         engine = LLMEngine(settings)
         article = read_article(SEED)

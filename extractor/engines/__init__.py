@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 from extractor.engines.base import Engine, Proposal
-from extractor.settings import Settings
+from extractor.settings import EngineSettings
 
 __all__ = ["Engine", "Proposal", "create_engine"]
 
 
-def create_engine(settings: Settings) -> Engine:
+def create_engine(settings: EngineSettings) -> Engine:
     """Build the engine `settings.engine` names. The caller must `close()` it."""
     if settings.engine == "rules":
         from extractor.engines.rules import RulesEngine

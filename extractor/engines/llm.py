@@ -25,7 +25,7 @@ from extractor.llm.prompt import load_prompt
 from extractor.llm.responses import placed_items
 from extractor.records import Recorder
 from extractor.schemas import DocumentExtraction
-from extractor.settings import DEFAULT_LLM_MODEL, Settings
+from extractor.settings import DEFAULT_LLM_MODEL, EngineSettings
 from extractor.text.articles import Article
 from extractor.text.segment import chunks
 
@@ -35,7 +35,7 @@ class LLMEngine:
 
     def __init__(
         self,
-        settings: Settings,
+        settings: EngineSettings,
         *,
         transport: httpx.BaseTransport | None = None,
         name: str = "llm",
@@ -56,7 +56,7 @@ class LLMEngine:
         self.server: LocalServer | None = None
 
     @classmethod
-    def local(cls, settings: Settings) -> LLMEngine:
+    def local(cls, settings: EngineSettings) -> LLMEngine:
         """The engine behind the embedded llama.cpp server, which starts on the first
         model call (a fully cached run starts none) and stops in `close()`."""
         server = LocalServer(

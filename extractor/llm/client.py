@@ -30,7 +30,7 @@ from extractor.llm.ratelimit import RateLimiter
 from extractor.llm.responses import ChunkResponse, salvage, schema_hash
 from extractor.llm.transport import RecordingTransport
 from extractor.records import CallRecord, Reason, Recorder, Rejection
-from extractor.settings import Settings
+from extractor.settings import EngineSettings
 
 MODES = {
     "json_schema": instructor.Mode.JSON_SCHEMA,
@@ -47,7 +47,7 @@ CACHE_FORMAT = 2
 class ModelClient:
     def __init__(
         self,
-        settings: Settings,
+        settings: EngineSettings,
         *,
         base_url: str | Callable[[], str],
         model: str,
