@@ -42,15 +42,15 @@ def base_url() -> Iterator[str]:
     from extractor.llm.local_server import LocalServer
 
     server = LocalServer(threads=os.cpu_count())
-    yield server.base_url
+    yield server.start()
     server.stop()
 
 
 def _engine(base_url: str, tmp_path: Path) -> LLMEngine:
     settings = EngineSettings(engine="llm", base_url=base_url, api_key=CANARY_KEY,
-                        model="local:SmolLM2-135M-Instruct.Q4_1.gguf", mode="json_schema",
-                        use_cache=False, use_candidates=False,
-                        cache_dir=tmp_path)  # fmt: skip
+                              model="local:SmolLM2-135M-Instruct.Q4_1.gguf", mode="json_schema",
+                              use_cache=False, use_candidates=False,
+                              cache_dir=tmp_path)  # fmt: skip
     # No rules-engine hints: the recorded requests must not change when the rules do.
     return LLMEngine(settings)
 
