@@ -1,4 +1,4 @@
-"""Grounding: planted spans at known offsets, in several scripts."""
+"""Alignment (`extractor.align.locate`): planted spans at known offsets, in several scripts."""
 
 from __future__ import annotations
 
