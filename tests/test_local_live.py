@@ -50,6 +50,7 @@ def test_stopping_the_server_mid_batch_fails_the_rest_cleanly(
     db_path: Path, tmp_path: Path
 ) -> None:
     server = LocalServer(threads=2)
+    server.start()
     settings = EngineSettings(engine="llm", base_url=server.base_url, model=server.model_name,
                         use_cache=False, use_candidates=False, max_retries=1, max_retry_wait_s=2.0,
                         cache_dir=tmp_path)  # fmt: skip
