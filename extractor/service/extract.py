@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import replace
 from datetime import date
 from functools import partial
 from typing import Literal
@@ -24,7 +23,7 @@ from extractor.pipeline import Outcome, Source, extract_one, save
 from extractor.schemas import Claim, Event, Quote
 from extractor.service.auth import require_token
 from extractor.service.state import ServiceState
-from extractor.text.articles import Article, parse_article
+from extractor.text.articles import Article, article_from_text
 
 router = APIRouter(prefix="/v1", tags=["extract"], dependencies=[Depends(require_token)])
 REQUEST_PATH = "<request>"
@@ -116,14 +115,10 @@ def _check_engine(body: ExtractRequest, state: ServiceState) -> None:
 
 
 def _article(body: ExtractRequest) -> Article:
-    article = parse_article(body.text.encode("utf-8"), name=REQUEST_PATH)
-    return replace(
-        article,
-        title=body.title or article.title,
-        url=body.url or article.url,
-        published=body.published or article.published,
-        source=body.source or article.source,
-    )
+    return article_from_text(
+        body.text, name=REQUEST_PATH, title=body.title, url=body.url,
+        published=body.published, source=body.source,
+    )  # fmt: skip
 
 
 def _run(state: ServiceState, body: ExtractRequest) -> Outcome:

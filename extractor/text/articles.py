@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -75,6 +75,27 @@ def parse_article(raw: bytes, *, name: str = "<input>") -> Article:
         published=published,
         path=name,
         meta=meta,
+    )
+
+
+def article_from_text(
+    text: str,
+    *,
+    name: str = "<text>",
+    title: str | None = None,
+    url: str | None = None,
+    published: date | None = None,
+    source: str | None = None,
+) -> Article:
+    """An article given as a string (a request body, a notebook cell): parsed like a file,
+    header included, then the metadata given here over the header's."""
+    article = parse_article(text.encode("utf-8"), name=name)
+    return replace(
+        article,
+        title=title or article.title,
+        url=url or article.url,
+        published=published or article.published,
+        source=source or article.source,
     )
 
 
