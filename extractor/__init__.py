@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from extractor.version import __version__
 
 #: The names `extractor.api` gives the package.
 _API = frozenset({"Database", "Result", "engine_settings", "extract", "extract_many", "open"})

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 import duckdb
 
-from extractor import __version__
 from extractor.errors import ConfigError, ExtractorError, one_line
+from extractor.version import __version__
 
 #: Each module has `add_parser(subparsers)` and `run(args) -> int`.
 COMMANDS = ("extract", "sql", "export", "runs", "evaluate", "serve", "view")

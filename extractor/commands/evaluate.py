@@ -17,7 +17,6 @@ from typing import Any
 
 from rich.console import Console
 
-from extractor import __version__
 from extractor.commands.options import add_db, add_engine
 from extractor.engines import create_engine
 from extractor.errors import ConfigError
@@ -38,6 +37,7 @@ from extractor.schemas import KINDS, DocumentExtraction
 from extractor.settings import EngineSettings, engine_from, store_from
 from extractor.store import Store
 from extractor.text.articles import Article, document_id
+from extractor.version import __version__
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:

@@ -19,12 +19,12 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from extractor import __version__
 from extractor.review import STATIC_DIR
 from extractor.service import api, docs, errors, extract, health, pages
 from extractor.service.limits import BodyLimit
 from extractor.service.state import ServiceState
 from extractor.settings import EngineSettings, ServiceSettings, StoreSettings
+from extractor.version import __version__
 
 #: Extractions that may wait per worker before 429, when `ServiceSettings.queue` is None.
 QUEUE_PER_WORKER = 8

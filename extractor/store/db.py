@@ -21,12 +21,12 @@ from typing import Any
 
 import duckdb
 
-from extractor import __version__
 from extractor.errors import ConfigError, NotFound, StoreError, one_line
 from extractor.records import CallRecord, Rejection
 from extractor.schemas import KINDS, SCHEMA_VERSION, DocumentExtraction
 from extractor.store.migrations import migrate
 from extractor.text.articles import Article
+from extractor.version import __version__
 
 ITEM_TABLES = KINDS
 #: What a re-run of the same configuration on a document replaces.
