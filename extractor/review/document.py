@@ -4,7 +4,7 @@ details of the selected highlight, a list of all items, and a filter by kind.
 Every highlight carries a visible label: the speaker of a quote, the claimant of a claim,
 the type of an event. Where the speaker's (or claimant's) name is written in the sentence
 around the item, or the sentence before or after it in the same paragraph, that mention
-is marked too (`mark.who`, pointing at its item with `data-for`).
+is marked too (`mark.who`, naming the items it is the speaker of in `data-for`).
 """
 
 from __future__ import annotations
@@ -38,14 +38,27 @@ def render_document_page(doc: DocumentRecord, *, asset_url: str | None = "/stati
         )
         for key, kind, item in items
     ]
+    # One mark per name in the text, pointing at every item it names the speaker of.
+    named: dict[tuple[int, int], list[tuple[str, str, Item]]] = {}
     cut = sentences(doc.text)
     for key, kind, item in items:
         mention = _mention(doc.text, cut, item)
         if mention is not None:
-            label = f"{kind} {'speaker' if kind == 'quote' else 'claimant'}: {_who(item)}"
-            marks.append(
-                Mark(*mention, f"{key}-who", f"who who-{kind}", label, attrs=(("data-for", key),))
+            named.setdefault(mention, []).append((key, kind, item))
+    for (start, end), speaking in named.items():
+        key, kind, item = speaking[0]
+        role = "speaker" if kind == "quote" else "claimant"
+        keys = " ".join(k for k, _, _ in speaking)
+        marks.append(
+            Mark(
+                start,
+                end,
+                f"{key}-who",
+                f"who who-{kind}",
+                f"{kind} {role}: {_who(item)}",
+                attrs=(("data-for", keys),),
             )
+        )
     counts = {kind: sum(1 for _, k, _ in items if k == kind) for kind, _ in KINDS}
     title = doc.title or f"Document {doc.id}"
     body = f"""<header class="top">

@@ -32,7 +32,7 @@
     });
     if (!keys.length) { return; }
     var first = keys[0];
-    each('#text mark[data-item="' + first + '"], #text mark[data-for="' + first + '"]',
+    each('#text mark[data-item="' + first + '"], #text mark[data-for~="' + first + '"]',
       function (el) { el.classList.add("selected"); });
     var entry = document.querySelector('.item[data-item="' + first + '"]');
     if (entry) {
@@ -58,11 +58,13 @@
   function keysAt(mark) {
     var keys = [];
     for (var el = mark; el && el !== text; el = el.parentElement) {
-      // A marked name (mark.who) stands for the item it names the speaker of.
-      var key = el.getAttribute("data-for") || el.getAttribute("data-item");
-      if (el.tagName === "MARK" && key && !hidden(kindOf(el)) && keys.indexOf(key) < 0) {
-        keys.push(key);
-      }
+      // A marked name (mark.who) stands for the items it names the speaker of.
+      var found = (el.getAttribute("data-for") || el.getAttribute("data-item") || "").split(" ");
+      found.forEach(function (key) {
+        if (el.tagName === "MARK" && key && !hidden(kindOf(el)) && keys.indexOf(key) < 0) {
+          keys.push(key);
+        }
+      });
     }
     return keys;
   }
