@@ -12,10 +12,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from extractor.review import render_eval_report
+from extractor.eval.compare import compare
+from extractor.review import render_compare_page, render_eval_report
 from extractor.service import create_app
 from extractor.settings import EngineSettings, StoreSettings
 from tests.conftest import ROOT, SEED
+from tests.test_eval_compare import A, B, _preds, _write
 from tests.test_review_eval import SAMPLES, TEXT, metrics
 from tests.test_service_concurrency import serving
 
@@ -99,6 +101,17 @@ def test_review_page_highlights_the_stored_spans(browser: webdriver.Chrome, db_p
         assert any(q.startswith("We’re charting a shared path forward") for q in quotes)
         assert any(q.startswith("Their intentions are clear and aggressive.") for q in quotes)
 
+        # Every highlight is labelled without a click: the quote with its speaker.
+        label = browser.execute_script(
+            "const m = document.querySelector('#text mark.hl-quote');"
+            "return getComputedStyle(m, '::before').content;"
+        )
+        assert "Caine" in label
+        who = browser.find_elements(By.CSS_SELECTOR, "#text mark.who-quote")
+        assert who and all("Caine" in w.text for w in who)
+        ARTIFACTS.mkdir(exist_ok=True)
+        browser.save_screenshot(str(ARTIFACTS / "review-seed-labels.png"))
+
         # Selecting a highlight shows who said it.
         caine = browser.find_element(By.CSS_SELECTOR, "#text mark.hl-quote")
         caine.click()
@@ -150,6 +163,30 @@ def test_eval_report_opens_with_table_chart_and_highlights(
     browser.set_window_size(1400, 1400)
     browser.save_screenshot(str(ARTIFACTS / "eval-report.png"))
     assert browser.title.startswith("Eval · local")
+    # The kind view: the missed quote takes the quote colour instead of the missed one.
+    status_colour = missed.value_of_css_property("background-color")
+    browser.find_element(By.CSS_SELECTOR, 'input[data-view="kind"]').click()
+    assert missed.value_of_css_property("background-color") not in (status_colour, TRANSPARENT)
+    browser.save_screenshot(str(ARTIFACTS / "eval-report-kinds.png"))
+
+
+def test_compare_page_shows_both_runs_side_by_side(
+    browser: webdriver.Chrome, tmp_path: Path
+) -> None:
+    a = _write(tmp_path / "a", _preds(A), "rules")
+    b = _write(tmp_path / "b", _preds(B), "local")
+    page = tmp_path / "compare.html"
+    page.write_text(render_compare_page(compare(a, b)), encoding="utf-8")
+    browser.get(page.as_uri())
+    row = browser.find_element(By.CSS_SELECTOR, "table.side tbody tr").text.split()
+    assert row[:4] == ["quotes", "0.500", "0.762", "+0.262"]
+    bars = browser.find_elements(By.CSS_SELECTOR, "svg.chart rect")
+    assert len(bars) == 2 and all(bar.size["width"] > 0 for bar in bars)
+    lost = browser.find_element(By.CSS_SELECTOR, 'details[data-flip="lost"]')
+    assert "d4" in lost.text and "d5" in lost.text
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.set_window_size(1400, 1600)
+    browser.save_screenshot(str(ARTIFACTS / "eval-compare.png"))
 
 
 def test_docs_page_lists_every_endpoint_offline(browser: webdriver.Chrome, db_path: Path) -> None:

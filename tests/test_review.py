@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from extractor.cli import main
-from extractor.review import load_document, render_document_page
+from extractor.review import DocumentRecord, load_document, render_document_page
 from extractor.review.spans import Mark, highlight
 from extractor.schemas import DocumentExtraction
 from extractor.store import RunInfo, Store
@@ -148,3 +148,90 @@ def test_view_of_an_unknown_document_is_one_clear_error(
     assert main(["view", "nope", "--db", str(db_path), "--out", str(tmp_path / "x.html")]) == 1
     assert "no document 'nope'" in capsys.readouterr().err
     assert not (tmp_path / "x.html").exists()
+
+
+class Attrs(HTMLParser):
+    """The attributes of every `<mark>`, by `data-item`, first piece first."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.marks: dict[str, list[dict[str, str | None]]] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "mark":
+            found = dict(attrs)
+            self.marks.setdefault(found["data-item"] or "", []).append(found)
+
+
+def mark_attrs(html: str) -> dict[str, list[dict[str, str | None]]]:
+    parser = Attrs()
+    parser.feed(html)
+    parser.close()
+    return parser.marks
+
+
+def _record(text: str, extraction: dict[str, object]) -> DocumentRecord:
+    return DocumentRecord(
+        id="d1", title="T", source=None, url=None, published=None, text=text, run_id="r1",
+        engine="hand", model=None,
+        extraction=DocumentExtraction.model_validate(extraction, context={"document": text}),
+    )  # fmt: skip
+
+
+def test_every_highlight_is_labelled_with_its_speaker_and_the_name_in_the_text_is_marked(
+    db_path: Path,
+) -> None:
+    article = read_article(SEED)
+    _store_seed(db_path, article)
+    with Store(db_path) as store:
+        html = render_document_page(load_document(store.db, article.id))
+    marks, parsed = mark_attrs(html), parse(html)
+    assert marks["q0"][0]["data-label"] == "Dan Caine"
+    assert marks["q1"][0]["data-label"] == "Dan Caine"
+    assert marks["e0"][0]["data-label"] == "statement"
+    # "… partnerships,” said General Dan Caine": the name right after the quote is marked.
+    who = marks["q0-who"][0]
+    assert "who" in (who["class"] or "")
+    assert parsed.texts["q0-who"] == "Dan Caine"
+    start = int(who["data-start"] or 0)
+    assert article.text[start : start + 9] == "Dan Caine"
+    # The second quote's sentence says only "He": the name is found in the sentence before,
+    # the same name, so the one mark points at both quotes.
+    assert who["data-for"] == "q0 q1" and "q1-who" not in marks
+    assert parsed.texts["q0"] == CAINE_1  # the marked name is not part of the quote
+
+
+def test_two_events_on_one_sentence_are_two_labelled_marks_at_different_depths() -> None:
+    text = "Intro. The ministers met in Seoul and signed a pact. End."
+    sentence = "The ministers met in Seoul and signed a pact."
+    start = text.index(sentence)
+    span = {"text": sentence, "char_start": start, "char_end": start + len(sentence)}
+    events = [{**span, "event_type": "meeting"}, {**span, "event_type": "agreement"}]
+    html = render_document_page(_record(text, {"events": events}))
+    marks, parsed = mark_attrs(html), parse(html)
+    assert parsed.texts["e0"] == parsed.texts["e1"] == sentence
+    assert {marks[k][0]["data-label"] for k in ("e0", "e1")} == {"meeting", "agreement"}
+    assert {marks[k][0]["data-depth"] for k in ("e0", "e1")} == {"0", "1"}
+
+
+def test_a_name_that_is_not_written_near_the_quote_is_not_marked() -> None:
+    text = "Officials spoke. “We are ready,” a spokesperson said."
+    quote = "We are ready,"
+    start = text.index(quote)
+    html = render_document_page(
+        _record(text, {"quotes": [{"text": quote, "char_start": start,
+                                   "char_end": start + len(quote), "speaker": "Jane Roe"}]})
+    )  # fmt: skip
+    marks = mark_attrs(html)
+    assert marks["q0"][0]["data-label"] == "Jane Roe"
+    assert "q0-who" not in marks
+
+
+def test_labels_are_escaped() -> None:
+    text = "“Hi,” said <b>Bob</b>."
+    html = render_document_page(
+        _record(text, {"quotes": [{"text": "Hi,", "char_start": 1, "char_end": 4,
+                                   "speaker": '<b>Bob</b>"'}]})
+    )  # fmt: skip
+    assert "<b>" not in html
+    assert 'data-label="&lt;b&gt;Bob&lt;/b&gt;&quot;"' in html

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from extractor.review import render_eval_report
-from tests.test_review import parse
+from tests.test_review import mark_attrs, parse
 
 TEXT = "Officials said “the <drill> went well” on Friday. Critics disagreed, saying it “failed”."
 
@@ -110,3 +110,29 @@ def test_document_without_samples_is_listed_closed() -> None:
     html = render_eval_report(metrics("rules", "r", 0.5), [], {"d2": "Nothing here."})
     assert '<details class="doc" data-doc="d2">' in html  # closed: nothing to look at
     assert "0 missed" in html
+
+
+def test_a_false_positive_lying_on_a_matched_item_is_its_own_labelled_mark() -> None:
+    sentence = span("Critics disagreed, saying it “failed”.")
+    samples = [
+        {"document_id": "d1", "kind": "events", "status": "matched", "overlap": 1.0,
+         "gold": {**sentence, "event_type": "statement"},
+         "predicted": {**sentence, "event_type": "statement"}},
+        {"document_id": "d1", "kind": "events", "status": "false_positive", "overlap": 0.0,
+         "gold": None, "predicted": {**sentence, "event_type": "protest"}},
+    ]  # fmt: skip
+    html = render_eval_report(metrics("rules", "r", 0.5), samples, {"d1": TEXT})
+    marks, texts = mark_attrs(html), parse(html).texts
+    assert texts["d1:0"] == texts["d1:1"] == sentence["text"]
+    assert marks["d1:0"][0]["data-label"] == "statement"
+    assert marks["d1:1"][0]["data-label"] == "false positive · protest"
+    assert "ev-false_positive" in (marks["d1:1"][0]["class"] or "")
+    # Nested, so their underlines are drawn at different heights.
+    assert {marks["d1:0"][0]["data-depth"], marks["d1:1"][0]["data-depth"]} == {"0", "1"}
+
+
+def test_report_toggles_between_a_status_and_a_kind_view() -> None:
+    html = render_eval_report(metrics("rules", "r", 0.5), SAMPLES, {"d1": TEXT})
+    assert 'data-view="status"' in html and 'data-view="kind"' in html
+    assert "body.view-kind mark.ev.kind-quotes" in html  # the kind view's colours, inlined
+    assert "view-kind" in html.split("<script>")[-1]  # and the script that switches to it

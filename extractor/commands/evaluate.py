@@ -1,7 +1,7 @@
 """`extractor eval`: score an engine (or a stored run) against a gold set, and compare evals.
 
 extractor eval --gold FILE_OR_DIR [--engine E] [--run-id RUN] [--db FILE] [--out DIR]
-extractor eval compare DIR_A DIR_B
+extractor eval compare DIR_A DIR_B [--html OUT]
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from extractor.eval import (
     write_samples,
 )
 from extractor.pipeline import Source, run_batch
-from extractor.review import render_eval_report
+from extractor.review import render_compare_page, render_eval_report
 from extractor.schemas import KINDS, DocumentExtraction
 from extractor.settings import EngineSettings, engine_from, store_from
 from extractor.store import Store
@@ -54,6 +54,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--run-id", help="score this stored run instead of extracting")
     parser.add_argument("--out", type=Path, default=Path("eval-out"), help="output folder")
     parser.add_argument("--samples", type=int, default=1000, help="bootstrap resamples (compare)")
+    parser.add_argument("--html", type=Path, help="compare: also write the comparison page here")
     add_db(parser)
     add_engine(parser)
     parser.set_defaults(run=run)
@@ -207,6 +208,10 @@ def _compare(args: argparse.Namespace) -> int:
         raise ConfigError("usage: extractor eval compare DIR_A DIR_B")
     comparison = compare(Path(args.compare[1]), Path(args.compare[2]))
     Console().print(render_comparison(comparison))
+    if args.html is not None:
+        args.html.parent.mkdir(parents=True, exist_ok=True)
+        args.html.write_text(render_compare_page(comparison), encoding="utf-8")
+        Console().print(f"wrote {args.html}")
     return 0
 
 

@@ -1,14 +1,22 @@
 """The review page of one document: its text with quotes, claims and events highlighted,
-details of the selected highlight, a list of all items, and a filter by kind."""
+details of the selected highlight, a list of all items, and a filter by kind.
+
+Every highlight carries a visible label: the speaker of a quote, the claimant of a claim,
+the type of an event. Where the speaker's (or claimant's) name is written in the sentence
+around the item, or the sentence before or after it in the same paragraph, that mention
+is marked too (`mark.who`, naming the items it is the speaker of in `data-for`).
+"""
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from extractor.review.data import DocumentRecord
 from extractor.review.page import page
 from extractor.review.spans import Mark, highlight
-from extractor.schemas import Claim, Event, Quote
+from extractor.schemas import AUTHOR, Claim, Event, Quote
+from extractor.text.segment import Segment, sentences
 
 KINDS = (("quote", "Quotes"), ("claim", "Claims"), ("event", "Events"))
 ASSETS = ["base.css", "review.css", "review.js"]
@@ -20,9 +28,37 @@ def render_document_page(doc: DocumentRecord, *, asset_url: str | None = "/stati
     """The page as HTML; `asset_url=None` makes one self-contained file."""
     items = _items(doc)
     marks = [
-        Mark(item.char_start, item.char_end, key, f"hl hl-{kind}", _label(kind, item))
+        Mark(
+            item.char_start,
+            item.char_end,
+            key,
+            f"hl hl-{kind}",
+            _label(kind, item),
+            tag=_tag(item),
+        )
         for key, kind, item in items
     ]
+    # One mark per name in the text, pointing at every item it names the speaker of.
+    named: dict[tuple[int, int], list[tuple[str, str, Item]]] = {}
+    cut = sentences(doc.text)
+    for key, kind, item in items:
+        mention = _mention(doc.text, cut, item)
+        if mention is not None:
+            named.setdefault(mention, []).append((key, kind, item))
+    for (start, end), speaking in named.items():
+        key, kind, item = speaking[0]
+        role = "speaker" if kind == "quote" else "claimant"
+        keys = " ".join(k for k, _, _ in speaking)
+        marks.append(
+            Mark(
+                start,
+                end,
+                f"{key}-who",
+                f"who who-{kind}",
+                f"{kind} {role}: {_who(item)}",
+                attrs=(("data-for", keys),),
+            )
+        )
     counts = {kind: sum(1 for _, k, _ in items if k == kind) for kind, _ in KINDS}
     title = doc.title or f"Document {doc.id}"
     body = f"""<header class="top">
@@ -35,6 +71,8 @@ def render_document_page(doc: DocumentRecord, *, asset_url: str | None = "/stati
 <fieldset class="filters"><legend>Show</legend>
 {"".join(_filter(kind, label, counts[kind]) for kind, label in KINDS)}
 </fieldset>
+<p class="hint key">Each highlight is labelled with its speaker, claimant or event type;
+a <span class="who-key">wavy underline</span> marks where the text names the speaker.</p>
 <section id="details" class="details" aria-live="polite">
 <p class="hint">Select a highlight or an item to see who said it, the event type, actors,
 place and time.</p>
@@ -86,6 +124,58 @@ def _label(kind: str, item: Item) -> str:
     if isinstance(item, Claim):
         return f"claim · {item.claimant or 'unknown claimant'}"
     return f"event · {item.event_type.value}"
+
+
+def _who(item: Item) -> str | None:
+    name = item.speaker if isinstance(item, Quote) else getattr(item, "claimant", None)
+    return None if name == AUTHOR else name
+
+
+def _tag(item: Item) -> str:
+    """The visible label of a highlight."""
+    if isinstance(item, Event):
+        return item.event_type.value.replace("_", " ")
+    if isinstance(item, Claim) and item.claimant == AUTHOR:
+        return "the author"
+    return _who(item) or "unknown"
+
+
+def _mention(text: str, cut: list[Segment], item: Item) -> tuple[int, int] | None:
+    """Where the item's speaker or claimant is named near it: in the sentences it overlaps,
+    else the one before or after it in the same paragraph; outside the item itself, the
+    nearest occurrence, trying the full name, then the surname."""
+    name = _who(item)
+    if isinstance(item, Event) or not name or not name.split():
+        return None
+    around = [i for i, s in enumerate(cut) if s.start < item.char_end and item.char_start < s.end]
+    if not around:
+        return None
+    first, last = around[0], around[-1]
+    # A neighbour counts only in the same paragraph (no line break in between).
+    neighbours = []
+    if first > 0 and "\n" not in text[cut[first - 1].end : cut[first].start]:
+        neighbours.append(first - 1)
+    if last + 1 < len(cut) and "\n" not in text[cut[last].end : cut[last + 1].start]:
+        neighbours.append(last + 1)
+    windows = [(cut[first].start, cut[last].end)]
+    windows += [(cut[i].start, cut[i].end) for i in neighbours]
+    words = name.split()
+    candidates = [c for c in dict.fromkeys([name, words[-1]]) if len(c) > 1]
+    patterns = [re.compile(rf"(?<!\w){re.escape(c)}(?!\w)") for c in candidates]
+    for start, end in windows:  # the nearest sentences first
+        for pattern in patterns:
+            found = [
+                (m.start(), m.end())
+                for m in pattern.finditer(text, start, end)
+                if m.end() <= item.char_start or m.start() >= item.char_end
+            ]
+            if found:
+                return min(found, key=lambda m: _distance(m, item))
+    return None
+
+
+def _distance(found: tuple[int, int], item: Item) -> int:
+    return min(abs(found[0] - item.char_end), abs(item.char_start - found[1]))
 
 
 def _fields(item: Item) -> list[tuple[str, str | None]]:

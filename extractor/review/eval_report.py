@@ -1,5 +1,10 @@
 """The eval report (`report.html`): scores per kind, a chart comparing evals, and every
 document with its matches, misses and false positives highlighted. One self-contained file.
+
+The highlights are coloured by match status or, with the toggle, by kind; either way each
+carries a visible label (its status unless matched, and who said it or the event type),
+and nested highlights draw their underlines apart, so a false positive lying on a matched
+item is never hidden under it.
 """
 
 from __future__ import annotations
@@ -127,16 +132,23 @@ def _lenient(metrics: Mapping[str, Any], kind: str, key: str) -> float | None:
 
 
 def _filters() -> str:
+    views = "".join(
+        f'<label class="filter"><input type="radio" name="view" value="{view}"'
+        f'{" checked" if view == "status" else ""} data-view="{view}">{label}</label>'
+        for view, label in (("status", "match status"), ("kind", "kind"))
+    )
+    toggle = f'<fieldset class="filters view"><legend>Colour by</legend>{views}</fieldset>'
     boxes = [
         f'<label class="filter"><input type="checkbox" checked data-hide="{status}">'
         f'<span class="swatch sw-{status}"></span>{label}</label>'
         for status, label in STATUSES
     ]
     boxes += [
-        f'<label class="filter"><input type="checkbox" checked data-hide="{kind}">{kind}</label>'
+        f'<label class="filter"><input type="checkbox" checked data-hide="{kind}">'
+        f'<span class="swatch sw-{kind[:-1]}"></span>{kind}</label>'
         for kind in KINDS
     ]
-    return f'<fieldset class="filters"><legend>Show</legend>{"".join(boxes)}</fieldset>'
+    return toggle + f'<fieldset class="filters"><legend>Show</legend>{"".join(boxes)}</fieldset>'
 
 
 def _documents(samples: Sequence[Mapping[str, Any]], documents: Mapping[str, str]) -> str:
@@ -177,7 +189,16 @@ def _mark(doc_id: str, index: int, row: Mapping[str, Any], length: int) -> Mark 
         f"{doc_id}:{index}",
         f"ev ev-{status} kind-{kind}",
         _tooltip(status, kind, row),
+        tag=_tag(status, kind, item),
     )
+
+
+def _tag(status: str, kind: str, item: Mapping[str, Any]) -> str:
+    """The visible label: status (unless matched) and who said it, or the event type."""
+    key = {"quotes": "speaker", "claims": "claimant", "events": "event_type"}.get(kind, "")
+    who = str(item.get(key) or "?").replace("_", " ")
+    prefix = {"missed": "missed", "false_positive": "false positive"}.get(status)
+    return f"{prefix} · {who}" if prefix else who
 
 
 def _tooltip(status: str, kind: str, row: Mapping[str, Any]) -> str:

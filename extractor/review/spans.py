@@ -4,6 +4,10 @@ Spans may nest (an event sentence holding a quote) or cross (two claims sharing 
 The text is cut at every span boundary; spans are opened outermost first, so a span that
 nests stays one element, and only a span crossing another is split into pieces, each
 carrying the same `data-item` key. Offsets are Python string indices (code points).
+
+Each piece carries `data-depth` (how many marks are open around it, capped at 3), so the
+CSS can draw the underlines of nested marks apart: two marks on the same sentence stay
+visibly two. A mark's `tag` is its visible label (`data-label`, on its first piece only).
 """
 
 from __future__ import annotations
@@ -21,6 +25,9 @@ class Mark:
     key: str
     classes: str
     label: str = ""  # tooltip
+    tag: str = ""  # visible label, drawn by the CSS from `data-label`
+    #: Extra attributes on every piece, e.g. (("data-for", "q0"),).
+    attrs: tuple[tuple[str, str], ...] = ()
 
 
 def highlight(text: str, marks: list[Mark]) -> str:
@@ -41,11 +48,11 @@ def highlight(text: str, marks: list[Mark]) -> str:
             out.extend("</mark>" for _ in stack[depth:])
             del stack[depth:]
             for mark in reopen:
-                out.append(_open(mark, continued=True))
+                out.append(_open(mark, continued=True, depth=len(stack)))
                 stack.append(mark)
         while pending < len(ordered) and ordered[pending].start == position:
             mark = ordered[pending]
-            out.append(_open(mark, continued=False))
+            out.append(_open(mark, continued=False, depth=len(stack)))
             stack.append(mark)
             pending += 1
         if index + 1 < len(boundaries):
@@ -54,11 +61,17 @@ def highlight(text: str, marks: list[Mark]) -> str:
     return "".join(out)
 
 
-def _open(mark: Mark, *, continued: bool) -> str:
+MAX_DEPTH = 3
+
+
+def _open(mark: Mark, *, continued: bool, depth: int) -> str:
     classes = f"{mark.classes} cont" if continued else mark.classes
     title = f' title="{escape(mark.label)}"' if mark.label else ""
+    tag = f' data-label="{escape(mark.tag)}"' if mark.tag and not continued else ""
     focus = "" if continued else ' tabindex="0"'
+    extra = "".join(f' {escape(name)}="{escape(value)}"' for name, value in mark.attrs)
     return (
         f'<mark class="{escape(classes)}" data-item="{escape(mark.key)}" '
-        f'data-start="{mark.start}" data-end="{mark.end}"{title}{focus}>'
+        f'data-start="{mark.start}" data-end="{mark.end}" data-depth="{min(depth, MAX_DEPTH)}"'
+        f"{title}{tag}{extra}{focus}>"
     )

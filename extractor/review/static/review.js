@@ -10,7 +10,7 @@
   }
 
   function kindOf(element) {
-    var match = /\bhl-(quote|claim|event)\b/.exec(element.className);
+    var match = /\b(?:hl|who)-(quote|claim|event)\b/.exec(element.className);
     return match ? match[1] : null;
   }
 
@@ -32,7 +32,8 @@
     });
     if (!keys.length) { return; }
     var first = keys[0];
-    each('#text mark[data-item="' + first + '"]', function (el) { el.classList.add("selected"); });
+    each('#text mark[data-item="' + first + '"], #text mark[data-for~="' + first + '"]',
+      function (el) { el.classList.add("selected"); });
     var entry = document.querySelector('.item[data-item="' + first + '"]');
     if (entry) {
       entry.classList.add("selected");
@@ -57,16 +58,19 @@
   function keysAt(mark) {
     var keys = [];
     for (var el = mark; el && el !== text; el = el.parentElement) {
-      var key = el.getAttribute("data-item");
-      if (el.tagName === "MARK" && key && !hidden(kindOf(el)) && keys.indexOf(key) < 0) {
-        keys.push(key);
-      }
+      // A marked name (mark.who) stands for the items it names the speaker of.
+      var found = (el.getAttribute("data-for") || el.getAttribute("data-item") || "").split(" ");
+      found.forEach(function (key) {
+        if (el.tagName === "MARK" && key && !hidden(kindOf(el)) && keys.indexOf(key) < 0) {
+          keys.push(key);
+        }
+      });
     }
     return keys;
   }
 
   function onMark(event) {
-    var mark = event.target.closest("mark.hl");
+    var mark = event.target.closest("mark.hl, mark.who");
     if (mark) { select(keysAt(mark), false); }
   }
 
