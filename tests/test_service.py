@@ -141,11 +141,11 @@ def test_documents_are_paged_and_searched_by_title(client: TestClient) -> None:
 
 def test_quotes_by_speaker_and_runs(client: TestClient) -> None:
     body = extract(client, SEED_TEXT)
-    quotes = client.get("/v1/quotes?speaker=caine", headers=AUTH).json()["quotes"]
+    quotes = client.get("/v1/quotes?speaker=caine", headers=AUTH).json()["items"]
     assert len(quotes) >= 2
     assert all("caine" in q["speaker"].lower() for q in quotes)
     assert all(q["document_id"] == body["document_id"] for q in quotes)
-    assert client.get("/v1/quotes?speaker=nobody-here", headers=AUTH).json()["quotes"] == []
+    assert client.get("/v1/quotes?speaker=nobody-here", headers=AUTH).json()["items"] == []
     runs = client.get("/v1/runs", headers=AUTH).json()["runs"]
     assert [(r["id"], r["engine"], r["documents"], r["failed"]) for r in runs] == [
         (body["run_id"], "rules", 1, 0)
@@ -188,6 +188,8 @@ def test_openapi_lists_every_endpoint(client: TestClient) -> None:
         "/v1/documents/{document_id}",
         "/v1/runs",
         "/v1/quotes",
+        "/v1/claims",
+        "/v1/events",
         "/v1/sql",
         "/healthz",
         "/documents/{document_id}",

@@ -1,4 +1,4 @@
-"""Read routes of `/v1`: documents, runs, quotes by speaker, and read-only SQL."""
+"""Read routes of `/v1`: documents, runs and read-only SQL (the items: `items.py`)."""
 
 from __future__ import annotations
 
@@ -12,13 +12,12 @@ from pydantic import BaseModel, Field
 from extractor.errors import InputError, one_line
 from extractor.review import load_document
 from extractor.service.auth import require_token
+from extractor.service.items import Page, PageSize
 from extractor.service.state import ServiceState
 from extractor.store import check_read_only
 
 router = APIRouter(prefix="/v1", tags=["read"], dependencies=[Depends(require_token)])
 
-Page = Annotated[int, Query(ge=1, description="1-based page number")]
-PageSize = Annotated[int, Query(ge=1, le=500)]
 MAX_SQL_ROWS = 10_000
 
 
@@ -77,36 +76,6 @@ def list_runs(request: Request, page: Page = 1, page_size: PageSize = 20) -> dic
             [page_size, (page - 1) * page_size],
         )
     return {"page": page, "page_size": page_size, "runs": runs}
-
-
-@router.get("/quotes")
-def list_quotes(
-    request: Request,
-    speaker: Annotated[str | None, Query(description="speaker contains this (any case)")] = None,
-    document_id: str | None = None,
-    page: Page = 1,
-    page_size: PageSize = 50,
-) -> dict[str, Any]:
-    """Stored quotes with their document title, filtered by speaker and document."""
-    with _state(request).reader() as db:
-        quotes = _rows(
-            db,
-            """SELECT q.id, q.document_id, d.title, q.run_id, q.speaker, q.speaker_title,
-                      q.text, q.char_start, q.char_end, q.kind, q.cue
-               FROM quotes q JOIN documents d ON d.id = q.document_id
-               WHERE ($speaker IS NULL
-                      OR contains(lower(coalesce(q.speaker, '')), lower($speaker)))
-                 AND ($doc IS NULL OR q.document_id = $doc)
-               ORDER BY d.ingested_at DESC, q.document_id, q.char_start
-               LIMIT $limit OFFSET $offset""",
-            {
-                "speaker": speaker,
-                "doc": document_id,
-                "limit": page_size,
-                "offset": (page - 1) * page_size,
-            },
-        )
-    return {"page": page, "page_size": page_size, "quotes": quotes}
 
 
 @router.post("/sql")

@@ -4,11 +4,13 @@ POST /v1/extract           extract one article, store and return the grounded it
 GET  /v1/documents         stored documents (paged; q = title search)
 GET  /v1/documents/{id}    a document with its latest extraction
 GET  /v1/runs              runs with their document counts
-GET  /v1/quotes?speaker=   quotes by speaker (case-insensitive substring)
+GET  /v1/quotes            quotes: speaker (any-case substring), document, run, since, until
+GET  /v1/claims            claims: claimant, document, run, since, until (paged like quotes)
+GET  /v1/events            events: actor, event_type, document, run, since, until
 POST /v1/sql               read-only SQL (403 when switched off)
 GET  /healthz              database and model reachability
 GET  /documents/{id}       the review page; GET / lists documents
-GET  /docs                 OpenAPI documentation
+GET  /docs                 OpenAPI documentation, an example for every route
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from extractor.review import STATIC_DIR
-from extractor.service import api, docs, errors, extract, health, pages
+from extractor.service import api, docs, errors, examples, extract, health, items, pages
 from extractor.service.limits import BodyLimit
 from extractor.service.state import ServiceState
 from extractor.settings import EngineSettings, ServiceSettings, StoreSettings
@@ -64,8 +66,10 @@ def create_app(
     )
     app.state.service = state
     errors.install(app)
-    for router in (extract.router, api.router, health.router, pages.router, docs.router):
+    routers = (extract.router, api.router, items.router, health.router, pages.router)
+    for router in (*routers, docs.router):
         app.include_router(router)
+    examples.install(app)
     app.mount(docs.SWAGGER_URL, StaticFiles(directory=docs.SWAGGER_DIR), name="swagger")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(BodyLimit, max_bytes=service.max_body)

@@ -123,9 +123,13 @@ def _article(body: ExtractRequest) -> Article:
 
 def _run(state: ServiceState, body: ExtractRequest) -> Outcome:
     """In a worker thread: the pipeline's read, extract and store (or record the failure),
-    all or nothing; a failure is raised again for its status code."""
+    all or nothing; a failure is raised again for its status code. The article's title is
+    then the stored one: a re-post's title replaces the stored title, one without keeps it."""
     outcome = extract_one(state.engine, Source(REQUEST_PATH, partial(_article, body)))
     save(state.store, state.run_id, outcome)
     if outcome.exception is not None:
         raise outcome.exception
+    if outcome.article is not None:
+        stored = state.store.query("SELECT title FROM documents WHERE id = ?", [outcome.article.id])
+        outcome.article = replace(outcome.article, title=stored[0][0] if stored else None)
     return outcome

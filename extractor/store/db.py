@@ -219,10 +219,19 @@ def load_extraction(
 
 
 def _upsert_document(db: duckdb.DuckDBPyConnection, article: Article) -> None:
+    """Insert the document, or (the same text again: the id is its hash) take the metadata
+    given this time: title, source, url, published and meta each replace the stored value
+    when set, and are kept when not. Text, path (where it was first read) and ingest time
+    stay."""
     db.execute(
         """INSERT INTO documents (id, title, source, url, published_at, text, path,
                char_count, meta) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (id) DO NOTHING""",
+           ON CONFLICT (id) DO UPDATE SET
+               title = coalesce(excluded.title, title),
+               source = coalesce(excluded.source, source),
+               url = coalesce(excluded.url, url),
+               published_at = coalesce(excluded.published_at, published_at),
+               meta = coalesce(excluded.meta, meta)""",
         [
             article.id,
             article.title,
