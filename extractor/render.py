@@ -105,11 +105,17 @@ def outcome_panel(outcome: Outcome) -> Panel:
 
 def rows_table(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Table:
     table = Table(show_lines=False)
-    for column in columns:
-        table.add_column(column, overflow="fold")
+    for index, column in enumerate(columns):
+        values = [row[index] for row in rows if row[index] is not None]
+        numeric = bool(values) and all(_is_number(value) for value in values)
+        table.add_column(column, overflow="fold", justify="right" if numeric else "left")
     for row in rows:
         table.add_row(*(_cell(value) for value in row))
     return table
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
 
 
 @dataclass(frozen=True)

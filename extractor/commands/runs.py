@@ -94,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
     console.print(table)
     if hidden:
         console.print(
-            f"not shown at {console.width} columns: {', '.join(hidden)} (--json has them)",
+            f"not shown at this width: {', '.join(hidden)}; see --json",
             style="dim",
             highlight=False,
         )

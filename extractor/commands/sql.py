@@ -43,5 +43,6 @@ def run(args: argparse.Namespace) -> int:
     else:
         console = stdout_console()
         console.print(rows_table(result.columns, result.rows))
-        console.print(f"{len(result.rows)} rows", style="dim")
+        count = len(result.rows)
+        console.print(f"{count:,} row{'' if count == 1 else 's'}", style="dim", highlight=False)
     return 0
