@@ -8,6 +8,7 @@ import importlib
 import logging
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 import duckdb
 
@@ -18,8 +19,20 @@ from extractor.version import __version__
 COMMANDS = ("extract", "sql", "export", "runs", "evaluate", "serve", "view")
 
 
+class Parser(argparse.ArgumentParser):
+    """Every parser and subparser (`add_subparsers` makes its children of this class): a
+    usage error is one line naming the help to read, never the usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message}; see '{self.prog} --help'")
+
+
+class UsageError(ConfigError):
+    """Bad flags or arguments (exit 2, like any configuration error)."""
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="extractor",
         description="Grounded quotes, claims and events from news articles, stored in DuckDB.",
     )
@@ -39,8 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     # instructor logs every failed validation at ERROR; we count and store those instead.
     logging.getLogger("instructor").setLevel(logging.CRITICAL)
-    args = build_parser().parse_args(argv)
     try:
+        args = build_parser().parse_args(argv)
         return int(args.run(args))
     except ConfigError as exc:
         print(f"extractor: error: {exc}", file=sys.stderr)

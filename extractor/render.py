@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
+from rich.cells import cell_len
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
@@ -101,11 +105,85 @@ def outcome_panel(outcome: Outcome) -> Panel:
 
 def rows_table(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Table:
     table = Table(show_lines=False)
-    for column in columns:
-        table.add_column(column, overflow="fold")
+    for index, column in enumerate(columns):
+        values = [row[index] for row in rows if row[index] is not None]
+        numeric = bool(values) and all(_is_number(value) for value in values)
+        table.add_column(column, overflow="fold", justify="right" if numeric else "left")
     for row in rows:
         table.add_row(*(_cell(value) for value in row))
     return table
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a table sized to the terminal: `keep` orders which columns stay when the
+    terminal is narrow (0 stays longest); a column wider than `max_width` is cut with `…`."""
+
+    name: str
+    keep: int
+    numeric: bool = False
+    max_width: int | None = None
+
+
+def fitted_table(
+    columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int
+) -> tuple[Table, list[str]]:
+    """A table of already formatted cells that fits in `width` without wrapping a cell:
+    columns are taken by `keep` while they fit, shown in their given order. Returns the
+    table and the names of the columns left out."""
+    natural = []
+    for index, column in enumerate(columns):
+        widest = max([cell_len(column.name), *(cell_len(row[index]) for row in rows)])
+        natural.append(min(widest, column.max_width or widest))
+    chosen: set[int] = set()
+    used = 1  # the left border; each column adds its padding (2) and a border (1)
+    for index in sorted(range(len(columns)), key=lambda i: columns[i].keep):
+        if used + natural[index] + 3 <= width:
+            chosen.add(index)
+            used += natural[index] + 3
+    table = Table(show_lines=False)
+    shown = [i for i in range(len(columns)) if i in chosen]
+    for index in shown:
+        column = columns[index]
+        table.add_column(
+            column.name,
+            justify="right" if column.numeric else "left",
+            no_wrap=True,
+            overflow="ellipsis",
+            max_width=column.max_width,
+        )
+    for row in rows:
+        table.add_row(*(row[i] for i in shown))
+    return table, [c.name for i, c in enumerate(columns) if i not in chosen]
+
+
+def whole(value: int | None) -> str:
+    """An integer with thousands separators: 120,100."""
+    return "∅" if value is None else f"{value:,}"
+
+
+def seconds(value: float | None) -> str:
+    """Seconds with one decimal and thousands separators: 1,201.5."""
+    return "∅" if value is None else f"{value:,.1f}"
+
+
+def significant(value: float | Decimal | None, digits: int = 4) -> str:
+    """`digits` significant digits, never scientific notation: 0.0001234, 12.35, 120,100."""
+    if value is None:
+        return "∅"
+    number = float(value)
+    if number == 0 or not math.isfinite(number):
+        return f"{number:g}"
+    for _ in range(2):  # rounding 9.9996 to 10.00 moves the leading digit: round again
+        places = digits - 1 - math.floor(math.log10(abs(number)))
+        number = round(number, places)
+    if places > 0:
+        return f"{number:,.{places}f}"
+    return f"{number:,.0f}"
 
 
 def print_json_line(console: Console, data: dict[str, Any]) -> None:
@@ -130,6 +208,10 @@ def _speaker(name: str | None, title: str | None) -> str:
 def _cell(value: Any) -> str:
     if value is None:
         return "∅"
-    if isinstance(value, float):
-        return f"{value:.4g}"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int):
+        return whole(value)
+    if isinstance(value, float | Decimal):
+        return significant(value)
     return str(value)

@@ -17,7 +17,7 @@ from typing import Any
 
 from rich.console import Console
 
-from extractor.commands.options import add_db, add_engine
+from extractor.commands.options import add_db, add_engine, resolve_id
 from extractor.engines import create_engine
 from extractor.errors import ConfigError
 from extractor.eval import (
@@ -49,20 +49,27 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "a table, and stores the scores in the database. `extractor eval compare A B` "
         "compares two eval output folders.",
     )
-    parser.add_argument("compare", nargs="*", metavar="compare A B", help=argparse.SUPPRESS)
     parser.add_argument("--gold", type=Path, help="gold JSONL file or folder of them")
     parser.add_argument("--run-id", help="score this stored run instead of extracting")
     parser.add_argument("--out", type=Path, default=Path("eval-out"), help="output folder")
-    parser.add_argument("--samples", type=int, default=1000, help="bootstrap resamples (compare)")
-    parser.add_argument("--html", type=Path, help="compare: also write the comparison page here")
     add_db(parser)
     add_engine(parser)
     parser.set_defaults(run=run)
+    sub = parser.add_subparsers(dest="eval_command", metavar="compare")
+    comparing = sub.add_parser(
+        "compare",
+        help="compare two eval output folders",
+        description="Per-metric deltas (B - A), the items that flipped, and a paired bootstrap "
+        "over documents telling whether the F1 difference is more than noise.",
+    )
+    comparing.add_argument("dir_a", type=Path, metavar="DIR_A", help="eval output folder (before)")
+    comparing.add_argument("dir_b", type=Path, metavar="DIR_B", help="eval output folder (after)")
+    comparing.add_argument("--samples", type=int, default=1000, help="bootstrap resamples")
+    comparing.add_argument("--html", type=Path, help="also write the side-by-side page here")
+    comparing.set_defaults(run=_compare)
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.compare:
-        return _compare(args)
     if args.gold is None:
         raise ConfigError("eval needs --gold FILE_OR_DIR (or: extractor eval compare A B)")
     gold = load_gold(args.gold)
@@ -70,7 +77,8 @@ def run(args: argparse.Namespace) -> int:
     settings = None if args.run_id else engine_from(args)
     with Store(store_from(args).db_path) as store:
         if settings is None:
-            run_id, info = args.run_id, _run_row(store, args.run_id)
+            run_id = resolve_id(store.query, "runs", args.run_id)  # or a unique prefix
+            info = _run_row(store, run_id)
             predictions = _stored_predictions(store, run_id, gold)
             failed: list[str] = []
             partial_ = _stored_partial(store, run_id)
@@ -204,9 +212,7 @@ def _store_eval(store: Store, metrics: dict[str, Any], run_id: str, header: dict
 
 
 def _compare(args: argparse.Namespace) -> int:
-    if len(args.compare) != 3 or args.compare[0] != "compare":
-        raise ConfigError("usage: extractor eval compare DIR_A DIR_B")
-    comparison = compare(Path(args.compare[1]), Path(args.compare[2]))
+    comparison = compare(args.dir_a, args.dir_b, resamples=args.samples)
     Console().print(render_comparison(comparison))
     if args.html is not None:
         args.html.parent.mkdir(parents=True, exist_ok=True)

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
+from typing import TextIO
 
 import duckdb
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from extractor.commands.options import add_db, read_only_db
-from extractor.errors import InputError
-from extractor.store import run_read_only
+from extractor.commands.options import add_db, read_only_db, read_only_query, table_names
+from extractor.errors import ConfigError, InputError
 
 FORMATS = {".parquet": "parquet", ".jsonl": "jsonl", ".csv": "csv"}
 
@@ -25,22 +26,33 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("table", nargs="?", help="a table name, e.g. quotes")
     source.add_argument("--query", help="a read-only SQL query instead of a table")
-    parser.add_argument("--out", type=Path, required=True, help="output file")
     parser.add_argument(
-        "--format", choices=sorted(set(FORMATS.values())), help="default: from --out's suffix"
+        "--out", type=Path, required=True, help="output file; - for stdout (CSV or JSONL)"
+    )
+    parser.add_argument(
+        "--format",
+        choices=sorted(set(FORMATS.values())),
+        help="default: from --out's suffix (required with --out -)",
     )
     add_db(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    fmt = args.format or FORMATS.get(args.out.suffix.lower())
+    to_stdout = str(args.out) == "-"
+    fmt = args.format or (None if to_stdout else FORMATS.get(args.out.suffix.lower()))
     if fmt is None:
-        raise InputError(f"{args.out}: say --format (parquet, jsonl or csv)")
+        raise ConfigError(f"{args.out}: say --format csv, jsonl or parquet")
+    if to_stdout and fmt == "parquet":
+        raise ConfigError("Parquet does not go to stdout: give --out FILE.parquet")
     with read_only_db(args) as db:
         sql = args.query or _table_query(db, args.table)
-        run_read_only(db, sql, limit=0)  # the guard, before fetching anything
+        read_only_query(db, sql, limit=0)  # the guard, before fetching anything
         table = db.sql(sql).to_arrow_table()
+    if to_stdout:
+        write_stdout(table, fmt)
+        print(f"{table.num_rows} rows -> stdout ({fmt})", file=sys.stderr)
+        return 0
     write_table(table, args.out, fmt)
     print(f"{table.num_rows} rows -> {args.out} ({fmt})")
     return 0
@@ -54,14 +66,29 @@ def write_table(table: pa.Table, path: Path, fmt: str) -> None:
         pa_csv.write_csv(_flatten_lists(table), path)
     else:
         with path.open("w", encoding="utf-8") as handle:
-            for row in table.to_pylist():
-                handle.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+            _write_jsonl(table, handle)
+
+
+def write_stdout(table: pa.Table, fmt: str) -> None:
+    """CSV or JSONL to stdout (Parquet is refused before: a binary file is no stream)."""
+    if fmt == "csv":
+        sys.stdout.flush()
+        buffer = pa.BufferOutputStream()
+        pa_csv.write_csv(_flatten_lists(table), buffer)
+        sys.stdout.write(buffer.getvalue().to_pybytes().decode("utf-8"))
+    else:
+        _write_jsonl(table, sys.stdout)
+
+
+def _write_jsonl(table: pa.Table, handle: TextIO) -> None:
+    for row in table.to_pylist():
+        handle.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
 
 
 def _table_query(db: duckdb.DuckDBPyConnection, name: str) -> str:
-    tables = {row[0] for row in db.execute("SHOW TABLES").fetchall()}
+    tables = table_names(db)
     if name not in tables:
-        raise InputError(f"no table {name!r}: choose one of {', '.join(sorted(tables))}")
+        raise InputError(f"no table {name!r}; tables: {', '.join(tables)}")
     return f'SELECT * FROM "{name}"'
 
 

@@ -4,10 +4,12 @@ tokens, cost and time."""
 from __future__ import annotations
 
 import argparse
+import json
+from typing import Any
 
 from extractor.commands.options import add_db, read_only_db
 from extractor.llm.prices import cost, load_prices
-from extractor.render import rows_table, stdout_console
+from extractor.render import Column, fitted_table, seconds, significant, stdout_console, whole
 from extractor.settings import CostSettings, add_options, cost_from
 
 RUNS_SQL = """
@@ -37,39 +39,86 @@ GROUP BY ALL ORDER BY started DESC LIMIT ?
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("runs", help="list runs: documents, failures, tokens, cost")
-    parser.add_argument("--limit", type=int, default=20)
+    parser = subparsers.add_parser(
+        "runs",
+        help="list runs: documents, failures, tokens, cost",
+        description="Newest first. The table shows the columns that fit the terminal; "
+        "--json has every field.",
+    )
+    parser.add_argument(
+        "--limit", type=int, default=20, metavar="N", help="show the N newest runs (default: 20)"
+    )
+    parser.add_argument("--json", action="store_true", help="one JSON object per run")
     add_db(parser)
     add_options(parser, CostSettings)
     parser.set_defaults(run=run)
 
 
+#: The table's columns, in order, with which stay longest on a narrow terminal (`keep`).
+COLUMNS = (
+    Column("run", 0),
+    Column("engine", 1),
+    Column("model", 6, max_width=16),
+    Column("prompt", 13),
+    Column("status", 9),
+    Column("started", 8),
+    Column("docs", 2, numeric=True),
+    Column("partial", 3, numeric=True),
+    Column("failed", 4, numeric=True),
+    Column("calls", 12, numeric=True),
+    Column("tok in", 10, numeric=True),
+    Column("tok out", 11, numeric=True),
+    Column("cost $", 5, numeric=True),
+    Column("seconds", 7, numeric=True),
+)
+
+
 def run(args: argparse.Namespace) -> int:
     with read_only_db(args) as db:
-        rows = db.execute(RUNS_SQL, [args.limit]).fetchall()
+        cursor = db.execute(RUNS_SQL, [args.limit])
+        names = [d[0] for d in cursor.description or []]
+        rows = cursor.fetchall()
     prices = load_prices(cost_from(args).prices_path)
-    table_rows = []
+    records = []
     for row in rows:
-        *head, usage, seconds = row
-        table_rows.append((*head, _cost(usage, prices), seconds))
-    columns = [
-        "run",
-        "engine",
-        "model",
-        "prompt",
-        "status",
-        "started",
-        "docs",
-        "partial",
-        "failed",
-        "calls",
-        "prompt tok",
-        "completion tok",
-        "cost $",
-        "seconds",
-    ]
-    stdout_console().print(rows_table(columns, table_rows))
+        record = dict(zip(names, row, strict=True))
+        record["cost_usd"] = _cost(record.pop("usage"), prices)
+        records.append(record)
+    if args.json:
+        for record in records:
+            print(json.dumps(record, default=str, ensure_ascii=False))
+        return 0
+    console = stdout_console()
+    cells = [_cells(record) for record in records]
+    table, hidden = fitted_table(COLUMNS, cells, console.width)
+    console.print(table)
+    if hidden:
+        console.print(
+            f"not shown at this width: {', '.join(hidden)}; see --json",
+            style="dim",
+            highlight=False,
+        )
     return 0
+
+
+def _cells(record: dict[str, Any]) -> list[str]:
+    started = record["started"]
+    return [
+        str(record["id"]),
+        str(record["engine"]),
+        record["model"] or "∅",
+        record["prompt_version"] or "∅",
+        str(record["status"]),
+        started[:16] if started else "∅",  # to the minute
+        whole(record["documents"]),
+        whole(record["partial"]),
+        whole(record["failed"]),
+        whole(record["calls"]),
+        whole(record["prompt_tokens"]),
+        whole(record["completion_tokens"]),
+        significant(record["cost_usd"]),
+        seconds(record["seconds"]),
+    ]
 
 
 def _cost(

@@ -7,9 +7,8 @@ import csv
 import json
 import sys
 
-from extractor.commands.options import add_db, read_only_db
+from extractor.commands.options import add_db, read_only_db, read_only_query
 from extractor.render import rows_table, stdout_console
-from extractor.store import run_read_only
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -29,7 +28,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     with read_only_db(args) as db:
-        result = run_read_only(db, args.query)
+        result = read_only_query(db, args.query)
     if args.json:
         for row in result.rows:
             print(
@@ -44,5 +43,6 @@ def run(args: argparse.Namespace) -> int:
     else:
         console = stdout_console()
         console.print(rows_table(result.columns, result.rows))
-        console.print(f"{len(result.rows)} rows", style="dim")
+        count = len(result.rows)
+        console.print(f"{count:,} row{'' if count == 1 else 's'}", style="dim", highlight=False)
     return 0
