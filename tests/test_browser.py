@@ -211,3 +211,23 @@ def test_docs_page_lists_every_endpoint_offline(browser: webdriver.Chrome, db_pa
         ("POST", "/v1/sql"),
         ("GET", "/healthz"),
     } <= shown
+
+
+def test_browse_quotes_lists_rows_linking_to_the_review_page(
+    browser: webdriver.Chrome, db_path: Path
+) -> None:
+    app = create_app(EngineSettings(engine="rules"), StoreSettings(db_path))
+    with serving(app) as url, httpx.Client(base_url=url) as client:
+        body = client.post("/v1/extract", json={"text": SEED.read_text(encoding="utf-8")}).json()
+        browser.get(f"{url}/browse/quotes")
+        rows = browser.find_elements(By.CSS_SELECTOR, "tbody tr")
+        assert len(rows) == len(body["quotes"]) >= 2
+        links = browser.find_elements(By.CSS_SELECTOR, "tbody tr td:first-child a")
+        assert {a.get_attribute("href") for a in links} == {
+            f"{url}/documents/{body['document_id']}"
+        }
+        # The stylesheet loaded from the app: the header has its panel background.
+        header = browser.find_element(By.CSS_SELECTOR, "header.top")
+        assert header.value_of_css_property("background-color") != TRANSPARENT
+        ARTIFACTS.mkdir(exist_ok=True)
+        browser.save_screenshot(str(ARTIFACTS / "browse-quotes.png"))

@@ -10,6 +10,7 @@ GET  /v1/events            events: actor, event_type, document, run, since, unti
 POST /v1/sql               read-only SQL (403 when switched off)
 GET  /healthz              database and model reachability
 GET  /documents/{id}       the review page; GET / lists documents
+GET  /browse[/{table}]     the tables with counts; one table's rows, paged and filtered
 GET  /docs                 OpenAPI documentation, an example for every route
 """
 
@@ -22,7 +23,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from extractor.review import STATIC_DIR
-from extractor.service import api, docs, errors, examples, extract, health, items, pages
+from extractor.service import api, browse, docs, errors, examples, extract, health, items, pages
 from extractor.service.limits import BodyLimit
 from extractor.service.state import ServiceState
 from extractor.settings import EngineSettings, ServiceSettings, StoreSettings
@@ -66,7 +67,7 @@ def create_app(
     )
     app.state.service = state
     errors.install(app)
-    routers = (extract.router, api.router, items.router, health.router, pages.router)
+    routers = (extract.router, api.router, items.router, health.router, pages.router, browse.router)
     for router in (*routers, docs.router):
         app.include_router(router)
     examples.install(app)

@@ -184,6 +184,19 @@ EXAMPLES: dict[tuple[str, str], dict[str, Any]] = {
         f'<body><table><tr><td><a href="/documents/{DOC}">{TITLE}</a></td>'
         "<td>2025-07-11</td></tr></table></body></html>"
     },
+    ("GET", "/browse"): {
+        "response": "<!doctype html><html><head><title>Browse the tables</title></head><body>"
+        '<table><tr><td><a href="/browse/quotes">quotes</a></td><td>9</td></tr>'
+        '<tr><td><a href="/browse/documents">documents</a></td><td>1</td></tr></table>'
+        "</body></html>"
+    },
+    ("GET", "/browse/{table}"): {
+        "response": "<!doctype html><html><head><title>quotes · browse</title></head><body>"
+        '<form method="get"><input name="speaker" value="caine"> <button>Filter</button></form>'
+        f'<table><tr><td><a href="/documents/{DOC}">{TITLE}</a></td><td>Dan Caine</td>'
+        "<td>We’re charting a shared path forward…</td><td>858–978</td></tr></table>"
+        "</body></html>"
+    },
 }
 
 

@@ -47,7 +47,8 @@ def index(request: Request, q: Annotated[str | None, Query()] = None) -> HTMLRes
         for doc_id, title, published in rows
     )
     body = f"""<header class="top"><h1>Extracted documents</h1>
-<p class="meta">The latest {INDEX_SIZE} at most · API at <a href="/docs">/docs</a></p></header>
+<p class="meta">The latest {INDEX_SIZE} at most · <a href="/browse">browse the tables</a>
+· API at <a href="/docs">/docs</a></p></header>
 <main class="plain"><form method="get"><input name="q" value="{escape(q or "")}"
 placeholder="title contains…"> <button>Search</button></form>
 <table><thead><tr><th>title</th><th>published</th></tr></thead><tbody>{items}</tbody></table>
