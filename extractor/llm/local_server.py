@@ -11,6 +11,7 @@ import argparse
 import atexit
 import importlib.util
 import os
+import signal
 import socket
 import threading
 import time
@@ -141,6 +142,10 @@ def main() -> None:
         args.model_path, port=args.port, threads=args.threads, ctx_size=args.ctx_size
     )
     server.start()
+    # Ctrl-C and SIGTERM stop it, whatever handler llama.cpp installed while loading or
+    # the disposition this process inherited (an ignored SIGINT stays ignored otherwise).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     print(f"serving {server.model_path.name} at {server.base_url} (Ctrl-C to stop)", flush=True)
     try:
         while True:
