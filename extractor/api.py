@@ -34,7 +34,7 @@ from extractor.pipeline import Outcome, Source, extract_article, extract_one, ru
 from extractor.records import CallRecord, ModelBudget, Rejection
 from extractor.schemas import Claim, DocumentExtraction, Event, Quote
 from extractor.settings import EngineSettings, engine_from, validate_engine
-from extractor.store import Store, check_read_only, connect
+from extractor.store import Store, check_read_only, connect, table_names
 from extractor.text.articles import Article, article_from_text, iter_paths, read_article
 
 #: The name a string article is known by in messages (and `documents.path`).
@@ -136,11 +136,7 @@ class Database:
         self.connection = connect(self.path, read_only=True)
 
     def tables(self) -> list[str]:
-        rows = self.connection.execute(
-            "SELECT table_name FROM information_schema.tables "
-            "WHERE table_schema = 'main' ORDER BY table_name"
-        ).fetchall()
-        return [name for (name,) in rows]
+        return table_names(self.connection)
 
     def table(self, name: str) -> duckdb.DuckDBPyRelation:
         """One table (documents, runs, quotes, claims, events, llm_calls, ...)."""

@@ -1,10 +1,16 @@
-"""Shared test fixtures: paths to the fixture articles and a fresh database per test."""
+"""Shared test fixtures: paths to the fixture articles, a fresh database per test, and a
+service client (rules engine, no token) on it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
+
+from extractor.service import create_app
+from extractor.settings import EngineSettings, StoreSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -15,3 +21,10 @@ ARTICLES = sorted((FIXTURES / "articles").rglob("*.txt"))
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "test.duckdb"
+
+
+@pytest.fixture
+def client(db_path: Path) -> Iterator[TestClient]:
+    app = create_app(EngineSettings(engine="rules"), StoreSettings(db_path))
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client

@@ -4,24 +4,12 @@ DuckDB file and the rules engine."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from fastapi.testclient import TestClient
 
-from extractor.service import create_app
-from extractor.settings import EngineSettings, StoreSettings
 from tests.test_service_routes import OTHER, SEED_TEXT, extract
 
 SEED_DOC = "b509e8a9977c93be"
-
-
-@pytest.fixture
-def client(db_path: Path) -> Iterator[TestClient]:
-    app = create_app(EngineSettings(engine="rules"), StoreSettings(db_path))
-    with TestClient(app, raise_server_exceptions=False) as test_client:
-        yield test_client
 
 
 def html(client: TestClient, url: str, status: int = 200) -> str:

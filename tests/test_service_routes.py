@@ -4,26 +4,14 @@ the OpenAPI examples, through the real app, a real DuckDB file and the rules eng
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from fastapi.testclient import TestClient
 
-from extractor.service import create_app
-from extractor.settings import EngineSettings, StoreSettings
 from extractor.text.articles import document_id
 from tests.conftest import SEED
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 OTHER = "“Prices will fall,” the minister Ana Lima said in Lisbon. Officials met on Monday."
-
-
-@pytest.fixture
-def client(db_path: Path) -> Iterator[TestClient]:
-    app = create_app(EngineSettings(engine="rules"), StoreSettings(db_path))
-    with TestClient(app, raise_server_exceptions=False) as test_client:
-        yield test_client
 
 
 def extract(client: TestClient, text: str, **fields: object) -> dict:

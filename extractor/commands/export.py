@@ -13,8 +13,9 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from extractor.commands.options import add_db, read_only_db, read_only_query, table_names
+from extractor.commands.options import add_db, read_only_db, read_only_query
 from extractor.errors import ConfigError, InputError
+from extractor.store import table_names
 
 FORMATS = {".parquet": "parquet", ".jsonl": "jsonl", ".csv": "csv"}
 

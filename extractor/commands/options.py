@@ -18,7 +18,7 @@ from extractor.settings import (
     engine_from,
     store_from,
 )
-from extractor.store import connect, run_read_only
+from extractor.store import connect, run_read_only, table_names
 from extractor.store.readonly import QueryResult
 
 #: How to find an id, per table, for the "no such id" line.
@@ -53,10 +53,6 @@ def settings_from(args: argparse.Namespace) -> tuple[StoreSettings, EngineSettin
     """The database and the engine settings, for commands that extract (flags over env
     over defaults; the engine settings validated)."""
     return store_from(args), engine_from(args)
-
-
-def table_names(db: duckdb.DuckDBPyConnection) -> list[str]:
-    return sorted(row[0] for row in db.execute("SHOW TABLES").fetchall())
 
 
 def read_only_query(

@@ -92,10 +92,6 @@ class Grounded:
     extraction: DocumentExtraction = field(default_factory=DocumentExtraction)
     rejections: list[Rejection] = field(default_factory=list)
 
-    @property
-    def dropped(self) -> int:
-        return sum(r.drops_item for r in self.rejections)
-
 
 def ground_all(items: Iterable[Placed], document: str | Document) -> Grounded:
     """Ground every item, in order."""

@@ -130,7 +130,7 @@ def _run(state: ServiceState, body: ExtractRequest) -> Outcome:
     save(state.store, state.run_id, outcome)
     if outcome.exception is not None:
         raise outcome.exception
-    if outcome.article is not None:
+    if outcome.article is not None and outcome.article.title is None:  # else it is stored as is
         stored = state.store.query("SELECT title FROM documents WHERE id = ?", [outcome.article.id])
         outcome.article = replace(outcome.article, title=stored[0][0] if stored else None)
     return outcome

@@ -43,6 +43,11 @@ def check_read_only(sql: str) -> None:
             check_read_only(_EXPLAIN.sub("", statement.query, count=1))
 
 
+def table_names(db: duckdb.DuckDBPyConnection) -> list[str]:
+    """The tables of the database, sorted."""
+    return sorted(row[0] for row in db.execute("SHOW TABLES").fetchall())
+
+
 def run_read_only(db: duckdb.DuckDBPyConnection, sql: str, limit: int | None = None) -> QueryResult:
     """Check, then run `sql` (the last statement's rows are returned)."""
     check_read_only(sql)
