@@ -65,9 +65,9 @@ class EngineSettings:
     nlp_model: str = DEFAULT_NLP_MODEL  # any installed spaCy pipeline
     chunk_chars: int = 6000
     chunk_overlap: int = 400
-    # --- transport
-    timeout_s: float = 120.0
-    max_retries: int = 4  # transport attempts after the first
+    # --- transport (None: the engine's default, `TRANSPORT_DEFAULTS`)
+    timeout_s: float | None = None
+    max_retries: int | None = None  # transport attempts after the first
     max_retry_wait_s: float = 60.0
     concurrency: int = 4
     rpm: int | None = None  # requests per minute, None for no limit
@@ -77,8 +77,28 @@ class EngineSettings:
     cache_dir: Path = Path(".extractor-cache")
     use_cache: bool = True
 
+    @property
+    def request_timeout_s(self) -> float:
+        """Seconds one model request may take: the setting, else the engine's default."""
+        return self.timeout_s if self.timeout_s is not None else _transport(self.engine)[0]
+
+    @property
+    def transport_retries(self) -> int:
+        """Transport retries after the first attempt: the setting, else the engine's."""
+        return self.max_retries if self.max_retries is not None else _transport(self.engine)[1]
+
     def with_overrides(self, **changes: Any) -> EngineSettings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+#: (timeout in seconds, transport retries) per engine. An endpoint over the network is
+#: retried; the in-process llama.cpp server is not (a retry only queues behind the request
+#: that timed out) and gets longer, as a busy machine or a large GGUF is slow, not down.
+TRANSPORT_DEFAULTS = {"llm": (120.0, 4), "local": (600.0, 0)}
+
+
+def _transport(engine: str) -> tuple[float, int]:
+    return TRANSPORT_DEFAULTS.get(engine, TRANSPORT_DEFAULTS["llm"])
 
 
 @dataclass(frozen=True)
@@ -132,16 +152,17 @@ ENGINE_OPTIONS = (
            ("EXTRACTOR_MODEL_PATH",), Path, metavar="GGUF",
            default_text="SmolLM2-135M-Instruct"),
     Option("threads", "--threads", "CPU threads for --engine local", ("EXTRACTOR_THREADS",),
-           int, default_text="llama.cpp's choice"),
+           int, default_text="the free cores: CPUs minus the load average, at least 1"),
     Option("ctx_size", "--ctx-size", "context size for --engine local",
            ("EXTRACTOR_CTX_SIZE",), int),
     Option("prompt", "--prompt", "prompt version (a folder of prompts/)", ("EXTRACTOR_PROMPT",)),
     Option("max_reasks", "--max-reasks", "re-asks after a validation error",
            ("EXTRACTOR_MAX_REASKS",), int),
     Option("max_retries", "--max-retries", "transport retries (429, 5xx, timeouts)",
-           ("EXTRACTOR_MAX_RETRIES",), int),
+           ("EXTRACTOR_MAX_RETRIES",), int,
+           default_text="4 for llm, 0 for local: its server is in this process"),
     Option("timeout_s", "--timeout", "seconds per request", ("EXTRACTOR_TIMEOUT",), float,
-           metavar="SECONDS"),
+           metavar="SECONDS", default_text="120 for llm, 600 for local"),
     Option("concurrency", "--concurrency", "documents in flight at once",
            ("EXTRACTOR_CONCURRENCY",), int),
     Option("max_model_failures", "--max-model-failures",
@@ -268,8 +289,10 @@ def validate_engine(settings: EngineSettings) -> EngineSettings:
         raise ConfigError("--concurrency must be at least 1")
     if settings.rpm is not None and settings.rpm < 1:
         raise ConfigError("--rpm must be at least 1")
-    if settings.max_reasks < 0 or settings.max_retries < 0:
+    if settings.max_reasks < 0 or settings.transport_retries < 0:
         raise ConfigError("--max-reasks and --max-retries cannot be negative")
+    if settings.timeout_s is not None and settings.timeout_s <= 0:
+        raise ConfigError("--timeout must be more than 0 seconds")
     if settings.max_model_failures < 0:
         raise ConfigError("--max-model-failures cannot be negative (0: never stop)")
     if settings.chunk_overlap >= settings.chunk_chars:
@@ -322,6 +345,7 @@ __all__ = [
     "DEFAULT_NLP_MODEL",
     "DEFAULT_PROMPT",
     "ENGINES",
+    "TRANSPORT_DEFAULTS",
     "CostSettings",
     "EngineSettings",
     "Option",

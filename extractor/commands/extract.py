@@ -7,7 +7,14 @@ import sys
 from functools import partial
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from extractor.commands.options import add_db, add_engine, settings_from
 from extractor.engines import create_engine
@@ -48,10 +55,13 @@ def run(args: argparse.Namespace) -> int:
     sources = sources_for(args.paths)
     out = stdout_console(soft_wrap=args.json)
     err = Console(stderr=True, soft_wrap=True)
-    engine = create_engine(settings)
+    notices = _Notices(err)
+    engine = create_engine(settings, notices)
     try:
         with Store(store_settings.db_path) as store, _progress(err, len(sources)) as progress:
             task = progress.add_task("extracting", total=len(sources))
+            if len(sources) >= PROGRESS_FROM:
+                notices.bar = (progress, task)
 
             skipping: list[str] = []
 
@@ -101,6 +111,24 @@ def run(args: argparse.Namespace) -> int:
         err.print(f"exit 1: {', '.join(reason)}", highlight=False)
         return 1
     return 0
+
+
+class _Notices:
+    """What the engine says, on stderr: a step (`loading model …`) as a line; a chunk's
+    progress only on a terminal, as the progress bar's text when there is a bar."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.bar: tuple[Progress, TaskID] | None = None
+
+    def __call__(self, message: str, *, transient: bool = False) -> None:
+        if transient and not self.console.is_terminal:
+            return
+        if transient and self.bar is not None:
+            progress, task = self.bar
+            progress.update(task, description=message)
+            return
+        self.console.print(message, style="dim", highlight=False)
 
 
 def _read_stdin() -> Article:

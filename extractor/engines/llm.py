@@ -23,7 +23,7 @@ from extractor.llm.client import HOSTED_URL, ModelClient, served_model
 from extractor.llm.local_server import LocalServer, local_model_name
 from extractor.llm.prompt import load_prompt
 from extractor.llm.responses import placed_items
-from extractor.records import Recorder
+from extractor.records import Notify, Recorder, quiet
 from extractor.schemas import DocumentExtraction
 from extractor.settings import DEFAULT_LLM_MODEL, EngineSettings
 from extractor.text.articles import Article
@@ -40,9 +40,12 @@ class LLMEngine:
         transport: httpx.BaseTransport | None = None,
         name: str = "llm",
         client: ModelClient | None = None,
+        notify: Notify = quiet,
     ) -> None:
-        """`transport` replaces the HTTP transport (tests pass a fake server here)."""
+        """`transport` replaces the HTTP transport (tests pass a fake server here);
+        `notify` hears of each chunk as it is asked."""
         self.name = name
+        self.notify = notify
         self.settings = settings
         self.uses_candidates = settings.use_candidates
         self.prompt = load_prompt(settings.prompt)
@@ -56,17 +59,19 @@ class LLMEngine:
         self.server: LocalServer | None = None
 
     @classmethod
-    def local(cls, settings: EngineSettings) -> LLMEngine:
+    def local(cls, settings: EngineSettings, notify: Notify = quiet) -> LLMEngine:
         """The engine behind the embedded llama.cpp server, which starts on the first
-        model call (a fully cached run starts none) and stops in `close()`."""
+        model call (a fully cached run starts none; `notify` hears it load) and stops in
+        `close()`. Its timeout and retries are the in-process server's (`local`)."""
         server = LocalServer(
-            settings.model_path, threads=settings.threads, ctx_size=settings.ctx_size
-        )
-        local = replace(settings, api_key=None, mode=settings.mode or "json_schema")
+            settings.model_path, threads=settings.threads, ctx_size=settings.ctx_size,
+            notify=notify,
+        )  # fmt: skip
+        local = replace(settings, engine="local", api_key=None, mode=settings.mode or "json_schema")
         client = ModelClient(
             local, base_url=server.start, model=local_model_name(settings.model_path)
         )
-        engine = cls(local, name="local", client=client)
+        engine = cls(local, name="local", client=client, notify=notify)
         engine.server = server
         return engine
 
@@ -117,10 +122,11 @@ class LLMEngine:
         published = article.published.isoformat() if article.published else None
         parameters = self.parameters
         settings = self.settings
-        for index, chunk in enumerate(
-            chunks(article.text, settings.chunk_chars, settings.chunk_overlap)
-        ):
+        parts = chunks(article.text, settings.chunk_chars, settings.chunk_overlap)
+        label = article.title or article.path or article.id[:8]
+        for index, chunk in enumerate(parts):
             recorder.chunk_index = index
+            self.notify(f"{label}: chunk {index + 1}/{len(parts)}", transient=True)
             chunk_hints = _within(hints, chunk.start, chunk.end) if hints else None
             messages = self.prompt.messages(chunk.text, published, chunk_hints)
             budget = recorder.budget

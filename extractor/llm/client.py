@@ -72,7 +72,7 @@ class ModelClient:
         self.cache = ResponseCache(settings.cache_dir) if settings.use_cache else None
         self.transport = RecordingTransport(
             transport or httpx.HTTPTransport(),
-            max_retries=settings.max_retries,
+            max_retries=settings.transport_retries,
             max_wait_s=settings.max_retry_wait_s,
             limiter=RateLimiter(settings.rpm) if settings.rpm else None,
         )
@@ -171,16 +171,20 @@ class ModelClient:
                     base_url=base_url,
                     api_key=self.settings.api_key or "not-needed",
                     max_retries=0,  # transport retries are ours (RecordingTransport)
-                    timeout=self.settings.timeout_s,
+                    timeout=self.settings.request_timeout_s,
                     http_client=httpx.Client(  # type: ignore[arg-type]  # the SDK's alias
-                        transport=self.transport, timeout=self.settings.timeout_s
+                        transport=self.transport, timeout=self.settings.request_timeout_s
                     ),
                 )
                 self._instructor = instructor.from_openai(self._client, mode=self.mode)
             return self._instructor
 
     def _provider_error(self, exc: openai.APIError, recorder: Recorder) -> ProviderError:
-        return ProviderError(_provider_message(exc, self.base_url or "?"), recorder.calls)
+        if self.settings.engine == "local":
+            message = _local_message(exc, self.settings.request_timeout_s)
+        else:
+            message = _provider_message(exc, self.base_url or "?")
+        return ProviderError(message, recorder.calls)
 
 
 def served_model(
@@ -254,6 +258,19 @@ def _mark_reasks(calls: list[CallRecord], first: int) -> None:
 
 def _cached_call(model: str, chunk_index: int) -> CallRecord:
     return CallRecord(model, None, None, 0.0, 1, "cached", None, chunk_index)
+
+
+def _local_message(exc: openai.APIError, timeout_s: float) -> str:
+    """The embedded server's failure, with what to do about it."""
+    if isinstance(exc, openai.APITimeoutError):
+        return (
+            f"the local model gave no answer within {timeout_s:.0f} s (a busy machine or a "
+            "large model): raise --timeout, lower --threads, or use --engine rules"
+        )
+    if isinstance(exc, openai.APIConnectionError):
+        return "the local model server stopped answering; run again (or use --engine rules)"
+    status = getattr(exc, "status_code", None)
+    return f"the local model failed (HTTP {status}): {one_line(exc)[:160]}"
 
 
 def _provider_message(exc: openai.APIError, base_url: str) -> str:
