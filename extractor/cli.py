@@ -16,7 +16,7 @@ from extractor.errors import ConfigError, ExtractorError, one_line
 from extractor.version import __version__
 
 #: Each module has `add_parser(subparsers)` and `run(args) -> int`.
-COMMANDS = ("extract", "sql", "export", "runs", "evaluate", "serve", "view")
+COMMANDS = ("extract", "sql", "export", "runs", "logs", "evaluate", "serve", "view")
 
 
 class Parser(argparse.ArgumentParser):

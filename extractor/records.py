@@ -32,6 +32,10 @@ class CallRecord:
     outcome: str  # "ok", "reask", "error", "cached"
     error: str | None = None
     chunk_index: int = 0
+    #: The request's chat messages and the answer's text, for the call log (`extractor
+    #: logs`): never a header, so never a key or token. None when there was no answer.
+    messages: list[dict[str, Any]] | None = field(default=None, repr=False)
+    response: str | None = field(default=None, repr=False)
 
 
 @dataclass

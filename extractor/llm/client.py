@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 from urllib.parse import urlparse
 
@@ -150,9 +150,12 @@ class ModelClient:
         calls the model (what a run whose model budget is spent still uses)."""
         if self.cache is None:
             return None
-        hit = _from_cache(self.cache.get(self._key(messages, prompt_hash, parameters)))
-        if hit is not None:
-            recorder.calls.append(_cached_call(self.model, recorder.chunk_index))
+        entry = self.cache.get(self._key(messages, prompt_hash, parameters))
+        hit = _from_cache(entry)
+        if hit is not None and entry is not None:
+            answer = json.dumps(entry["response"], ensure_ascii=False)
+            call = CallRecord(self.model, None, None, 0.0, 1, "cached", None, recorder.chunk_index)
+            recorder.calls.append(replace(call, messages=messages, response=answer))
         return hit
 
     def _key(
@@ -249,15 +252,7 @@ def _mark_reasks(calls: list[CallRecord], first: int) -> None:
     """Answers that were followed by another call were rejected and re-asked."""
     answered = [i for i in range(first, len(calls)) if calls[i].outcome in ("ok", "truncated")]
     for i in answered[:-1]:
-        call = calls[i]
-        calls[i] = CallRecord(
-            call.model, call.prompt_tokens, call.completion_tokens, call.latency_ms,
-            call.attempt, "reask", "validation failed", call.chunk_index,
-        )  # fmt: skip
-
-
-def _cached_call(model: str, chunk_index: int) -> CallRecord:
-    return CallRecord(model, None, None, 0.0, 1, "cached", None, chunk_index)
+        calls[i] = replace(calls[i], outcome="reask", error="validation failed")
 
 
 def _local_message(exc: openai.APIError, timeout_s: float) -> str:

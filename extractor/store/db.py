@@ -284,8 +284,9 @@ def _insert_calls(
     if calls:
         db.executemany(
             """INSERT INTO llm_calls (run_id, document_id, model, prompt_tokens,
-                   completion_tokens, latency_ms, attempt, outcome, error, chunk_index)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   completion_tokens, latency_ms, attempt, outcome, error, chunk_index,
+                   messages, response)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             [
                 [
                     run_id,
@@ -298,6 +299,8 @@ def _insert_calls(
                     c.outcome,
                     c.error,
                     c.chunk_index,
+                    None if c.messages is None else json.dumps(c.messages, ensure_ascii=False),
+                    c.response,
                 ]
                 for c in calls
             ],
