@@ -27,10 +27,10 @@ from extractor.text.articles import Article, iter_paths, parse_article, read_art
 PROGRESS_FROM = 3
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
+def add_parser(subparsers: argparse._SubParsersAction, help: str) -> None:
     parser = subparsers.add_parser(
         "extract",
-        help="extract quotes, claims and events from articles and store them",
+        help=help,
         description="PATH is a file, a folder of articles, or - for stdin.",
     )
     parser.add_argument("paths", nargs="+", metavar="PATH")

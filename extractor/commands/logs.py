@@ -23,10 +23,10 @@ ORDER BY c.created_at DESC, c.rowid DESC LIMIT $limit
 """
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
+def add_parser(subparsers: argparse._SubParsersAction, help: str) -> None:
     parser = subparsers.add_parser(
         "logs",
-        help="show model calls: the prompt sent and the answer",
+        help=help,
         description="The N newest model calls matching the filters, oldest first: each "
         "with its run, document, outcome and tokens, the messages sent and the answer's "
         "text. No header is stored, so no key or token is shown.",

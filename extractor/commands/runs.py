@@ -38,10 +38,10 @@ GROUP BY ALL ORDER BY started DESC LIMIT ?
 """
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
+def add_parser(subparsers: argparse._SubParsersAction, help: str) -> None:
     parser = subparsers.add_parser(
         "runs",
-        help="list runs: documents, failures, tokens, cost",
+        help=help,
         description="Newest first. The table shows the columns that fit the terminal; "
         "--json has every field.",
     )
