@@ -80,3 +80,17 @@ def test_no_key_or_token_is_in_the_database(logged: Path) -> None:
             text = " ".join(map(str, row))
             assert KEY not in text and "Bearer" not in text, table
     db.close()
+
+
+def test_runs_shows_what_1000_articles_cost_by_the_price_table(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with FakeOpenAIServer(ANSWER) as server:  # 100 tokens in, 20 out per call
+        args = ["--base-url", server.base_url, "--model", "gpt-4o-mini", "--no-cache"]
+        assert main(["extract", str(SEED), "--engine", "llm", "--db", str(db_path), *args]) == 0
+    capsys.readouterr()
+    assert main(["runs", "--json", "--db", str(db_path)]) == 0
+    (run,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    per_call = (100 * 0.15 + 20 * 0.60) / 1_000_000  # gpt-4o-mini in the price table
+    assert run["cost_usd"] == pytest.approx(per_call)
+    assert run["cost_per_1000_documents"] == pytest.approx(per_call * 1000)
