@@ -25,6 +25,7 @@ COMMANDS = {
     "export": ("export", "write a table or a query to Parquet, JSONL or CSV"),
     "runs": ("runs", "list runs: documents, failures, tokens, cost"),
     "logs": ("logs", "show model calls: the prompt sent and the answer"),
+    "batch": ("batch", "a batch job (extract --batch): status, collect"),
     "eval": ("evaluate", "score an engine against a gold set (or: eval compare A B)"),
     "serve": ("serve", "run the HTTP service (API, review pages, /docs)"),
     "view": ("view", "write a document's review page (highlighted spans) as one HTML file"),

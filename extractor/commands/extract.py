@@ -16,6 +16,8 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from extractor.commands.batch import add_batch_dir
+from extractor.commands.batch import write as write_batch
 from extractor.commands.options import add_db, add_engine, settings_from
 from extractor.engines import create_engine
 from extractor.pipeline import Outcome, Source, run_batch
@@ -35,6 +37,12 @@ def add_parser(subparsers: argparse._SubParsersAction, help: str) -> None:
     )
     parser.add_argument("paths", nargs="+", metavar="PATH")
     parser.add_argument("--json", action="store_true", help="one JSON object per document")
+    parser.add_argument(
+        "--batch", action="store_true",
+        help="write the model requests as a batch job (OpenAI batch JSONL) and submit it "
+        "when the endpoint has a batch API; `extractor batch collect` stores the answers",
+    )  # fmt: skip
+    add_batch_dir(parser)
     add_db(parser)
     add_engine(parser)
     parser.set_defaults(run=run)
@@ -55,6 +63,8 @@ def run(args: argparse.Namespace) -> int:
     sources = sources_for(args.paths)
     out = stdout_console(soft_wrap=args.json)
     err = Console(stderr=True, soft_wrap=True)
+    if args.batch:
+        return write_batch(sources, settings, args.batch_dir, err)
     notices = _Notices(err)
     engine = create_engine(settings, notices)
     try:

@@ -13,19 +13,18 @@ from __future__ import annotations
 
 from dataclasses import replace
 from typing import Any
-from urllib.parse import urlparse
 
 import httpx
 
 from extractor.engines.base import ChunkFailure, Proposal
 from extractor.errors import ProviderError, one_line
-from extractor.llm.client import HOSTED_URL, ModelClient, served_model
+from extractor.llm.client import ModelClient, endpoint_model
 from extractor.llm.local_server import LocalServer, local_model_name
 from extractor.llm.prompt import load_prompt
 from extractor.llm.responses import placed_items
 from extractor.records import Notify, Recorder, quiet
 from extractor.schemas import DocumentExtraction
-from extractor.settings import DEFAULT_LLM_MODEL, EngineSettings
+from extractor.settings import EngineSettings
 from extractor.text.articles import Article
 from extractor.text.segment import chunks
 
@@ -50,10 +49,7 @@ class LLMEngine:
         self.uses_candidates = settings.use_candidates
         self.prompt = load_prompt(settings.prompt)
         if client is None:
-            base_url = settings.base_url or HOSTED_URL
-            model = settings.model or DEFAULT_LLM_MODEL
-            if not settings.model and urlparse(base_url).hostname != urlparse(HOSTED_URL).hostname:
-                model = served_model(base_url, settings.api_key, transport) or model
+            base_url, model = endpoint_model(settings, transport)
             client = ModelClient(settings, base_url=base_url, model=model, transport=transport)
         self.client = client
         self.server: LocalServer | None = None

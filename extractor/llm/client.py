@@ -30,7 +30,7 @@ from extractor.llm.ratelimit import RateLimiter
 from extractor.llm.responses import ChunkResponse, salvage, schema_hash
 from extractor.llm.transport import RecordingTransport
 from extractor.records import CallRecord, Reason, Recorder, Rejection
-from extractor.settings import EngineSettings
+from extractor.settings import DEFAULT_LLM_MODEL, EngineSettings
 
 MODES = {
     "json_schema": instructor.Mode.JSON_SCHEMA,
@@ -58,13 +58,13 @@ class ModelClient:
         self.settings = settings
         self.model = model
         self._base_url = base_url
-        hosted = isinstance(base_url, str) and urlparse(base_url).hostname == "api.openai.com"
+        hosted = isinstance(base_url, str) and is_hosted(base_url)
         if hosted and not settings.api_key:
             raise ConfigError(
                 "no API key: set OPENAI_API_KEY (or EXTRACTOR_API_KEY), or point "
                 "--base-url/OPENAI_BASE_URL at a local OpenAI-compatible server"
             )
-        mode_name = settings.mode or ("tools" if hosted else "json_schema")
+        mode_name = settings.mode or default_mode(base_url if isinstance(base_url, str) else "")
         if mode_name not in MODES:
             raise ConfigError(f"unknown mode {mode_name!r}: choose one of {', '.join(MODES)}")
         self.mode = MODES[mode_name]
@@ -188,6 +188,28 @@ class ModelClient:
         else:
             message = _provider_message(exc, self.base_url or "?")
         return ProviderError(message, recorder.calls)
+
+
+def is_hosted(base_url: str) -> bool:
+    """OpenAI's own API (not a self-hosted server speaking its protocol)."""
+    return urlparse(base_url).hostname == urlparse(HOSTED_URL).hostname
+
+
+def default_mode(base_url: str) -> str:
+    """Tool calls for OpenAI; a JSON schema (grammar-constrained) for self-hosted servers."""
+    return "tools" if is_hosted(base_url) else "json_schema"
+
+
+def endpoint_model(
+    settings: EngineSettings, transport: httpx.BaseTransport | None = None
+) -> tuple[str, str]:
+    """The endpoint and model the `llm` engine talks to: the settings', else OpenAI and,
+    for a self-hosted server, the first model it serves, else the default model."""
+    base_url = settings.base_url or HOSTED_URL
+    model = settings.model
+    if not model and not is_hosted(base_url):
+        model = served_model(base_url, settings.api_key, transport)
+    return base_url, model or DEFAULT_LLM_MODEL
 
 
 def served_model(
