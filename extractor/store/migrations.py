@@ -173,11 +173,19 @@ def m004_partial(db: duckdb.DuckDBPyConnection) -> None:
     db.execute("ALTER TABLE run_documents ADD COLUMN failed_chunks INTEGER[]")
 
 
+def m007_call_log(db: duckdb.DuckDBPyConnection) -> None:
+    """The call log (`extractor logs`): each model call's request messages and answer text
+    (never a header: no key or token)."""
+    db.execute("ALTER TABLE llm_calls ADD COLUMN messages JSON")
+    db.execute("ALTER TABLE llm_calls ADD COLUMN response VARCHAR")
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial", m001_initial),
     (2, "evals", m002_evals),
     (3, "rejections", m003_rejections),
     (4, "partial", m004_partial),
+    (7, "call_log", m007_call_log),
 ]
 
 
