@@ -9,14 +9,22 @@ Word lists live in `extractor.text.lexicon`, quotation marks in `extractor.text.
 
 from __future__ import annotations
 
+import re
+from typing import TYPE_CHECKING
+
+from extractor import nlp
 from extractor.rules.claims import find_claims
 from extractor.rules.events import find_events
-from extractor.rules.people import scan_people
+from extractor.rules.people import expand_acronym, scan_people
 from extractor.rules.quotes import find_quotes
 from extractor.schemas import DocumentExtraction
 from extractor.text.articles import Article
 from extractor.text.dates import find_dates
+from extractor.text.lexicon import GENERIC_ORGANISATIONS
 from extractor.text.segment import sentences
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
 
 __all__ = ["find_items"]
 
@@ -29,5 +37,24 @@ def find_items(article: Article) -> DocumentExtraction:
     quotes = find_quotes(text, sents, people)
     quoted = [(q.char_start, q.char_end) for q in quotes]
     claims = find_claims(text, sents, people, quoted)
-    events = find_events(text, sents, quoted, claims, find_dates(text, article.published))
+    doc = nlp.parse(text)
+
+    def name(entity: Span) -> str | None:
+        """Local stand-in for the entity resolver: fullest name, acronym spelt out."""
+        words = re.sub(r"^(?:the|The)\s+|['’]s$", "", entity.text).strip()
+        if entity.label_ == "PERSON":
+            words = people.expand(words)
+        return expand_acronym(words.replace(".", "") if "." in words else words, text)
+
+    def subject(token: Token) -> str | None:
+        """Local stand-in for the entity resolver: "it", "he", "the company"."""
+        word = token.lower_
+        if word in ("he", "she"):
+            return people.before(token.idx)
+        if word in ("it", "they") or word in GENERIC_ORGANISATIONS:
+            return people.organisation_before(token.idx)
+        return None
+
+    dates = find_dates(text, article.published)
+    events = find_events(text, sents, quoted, claims, dates, doc, name, subject)
     return DocumentExtraction(quotes=quotes, claims=claims, events=events)

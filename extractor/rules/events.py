@@ -3,31 +3,31 @@ priority order), the whole sentence as span.
 
 A trigger is skipped inside a quotation or a hedged reported opinion (a hedged claim not
 cued by "announced"), after "future"/"possible"/..., and when an earlier event of its
-type already covers it (a definite back-reference such as "the drill", or no new actor
-and no new date). Lines without final punctuation (headings) and questions are not
-events. Actors are the sentence's capitalised runs; the location the first "in/at
-<Place>"; the time the first date mention.
+type already covers it (a definite back-reference such as "the drill", or the same
+trigger word with no new actor and no new date), and when the parse reads it as a
+modifier ("dropped calls", a "recommended" rating). Lines without final punctuation
+(headings) and questions are not events. Actors and location come from the parse
+around the trigger (`event_roles`); without a place of its own, an event keeps the
+setting of the previous sentence's event in its paragraph; the time is the first date
+mention.
 """
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
+from extractor.rules import event_roles
 from extractor.rules.claims import THAT
-from extractor.rules.people import CAPITALISED_RUN, person_name
+from extractor.rules.event_roles import Naming, Subject
 from extractor.rules.quotes import FINAL, inside, quoted_share
 from extractor.schemas import MAX_ACTORS, Claim, Event, EventType
 from extractor.text.dates import DateMention
-from extractor.text.lexicon import (
-    ANNOUNCING_CUES,
-    COMPASS,
-    MONTH_NAMES,
-    NATIONALITIES,
-    TITLE_WORDS,
-    UNAMBIGUOUS_MONTHS,
-    WEEKDAY_NAMES,
-)
+from extractor.text.lexicon import ANNOUNCING_CUES
 from extractor.text.segment import Segment
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
 
 #: Trigger patterns per event type (space-separated), in priority order.
 LEXICON: dict[EventType, str] = {
@@ -62,17 +62,8 @@ _TRIGGERS = [
     for kind, words in LEXICON.items()
 ]
 MAX_EVENTS_PER_SENTENCE = 2
-#: Capitalised words that are no actor on their own ("Russian", "South Korean", "Friday").
-_NOT_ACTORS = NATIONALITIES | COMPASS | WEEKDAY_NAMES | UNAMBIGUOUS_MONTHS
-#: Capitalised words after "in"/"at" that are no place ("in May", "at the").
-_NOT_PLACES = frozenset(MONTH_NAMES) | WEEKDAY_NAMES | {"the", "a", "an"}
-#: Words that open a sentence or a run without being part of an actor's name.
-_FUNCTION_WORDS = frozenset(
-    "the a an in on at as of for by with during after before this that these those it he "
-    "she they we his her their its but and or if while when although meanwhile however "
-    "also other some many most".split()
-)
-_LOCATION = re.compile(rf"\b(?:in|at)\s+(?:the\s+)?(?P<place>{CAPITALISED_RUN.pattern})")
+#: Event types whose "to <place>" is where they happen ("a visit to North Korea").
+_MOVEMENTS = frozenset({EventType.deployment, EventType.meeting})
 _HYPOTHETICAL = re.compile(
     r"\b(?:future|possible|potential|proposed|planned|considering)\s+(?:\w+\s+)?$"
 )
@@ -87,6 +78,9 @@ def find_events(
     quoted: list[tuple[int, int]],
     claims: list[Claim],
     dates: list[DateMention],
+    doc: Doc,
+    name: Naming,
+    subject: Subject,
 ) -> list[Event]:
     """Every event of the article; `quoted` are the quotes' spans, `claims` the claims
     (reported opinions are not events; announcements are)."""
@@ -101,7 +95,9 @@ def find_events(
         if quoted_share(sent.start, sent.end, quoted) > 0.5:
             continue
         mention = next((d for d in dates if sent.start <= d.start < sent.end), None)
-        actors = _actors(body)
+        parsed = doc.char_span(sent.start, sent.end, alignment_mode="expand")
+        if parsed is None:
+            continue
         emitted = 0
         for kind, pattern in _TRIGGERS:
             trigger = next(
@@ -109,7 +105,15 @@ def find_events(
             )
             if trigger is None or _is_attribution(kind, body, trigger):
                 continue
-            if _already_reported(events, kind, actors, mention, body[: trigger.start()]):
+            word = _token(doc, sent.start + trigger.start(), sent.start + trigger.end())
+            if word is None or word.dep_ == "amod":
+                continue  # "dropped calls", a "recommended" rating: no event
+            movement = kind in _MOVEMENTS
+            actors = event_roles.actors(parsed, word, name, movement, subject)[:MAX_ACTORS]
+            place = event_roles.location(parsed, word, name, movement)
+            if _already_reported(
+                events, kind, actors, mention, body[: trigger.start()], trigger.group(0).lower()
+            ):
                 continue
             events.append(
                 Event.model_validate(
@@ -120,7 +124,7 @@ def find_events(
                         "event_type": kind,
                         "trigger": trigger.group(0),
                         "actors": actors,
-                        "location": _location(body),
+                        "location": place or _setting(events, text, sent),
                         "time_text": mention.text if mention else None,
                         "time": mention.iso if mention else None,
                     },
@@ -131,6 +135,20 @@ def find_events(
             if emitted == MAX_EVENTS_PER_SENTENCE:
                 break
     return events
+
+
+def _setting(events: list[Event], text: str, sent: Segment) -> str | None:
+    """The location of the previous sentence's event in the same paragraph: news gives
+    the setting once ("met … in Malaysia. The three nations pledged …")."""
+    if not events or "\n" in text[events[-1].char_end : sent.start]:
+        return None
+    return events[-1].location if events[-1].char_end <= sent.start else None
+
+
+def _token(doc: Doc, start: int, end: int) -> Token | None:
+    """The head token of the trigger's words."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return span.root if span is not None else None
 
 
 def _reports(
@@ -158,46 +176,15 @@ def _already_reported(
     actors: list[str],
     mention: DateMention | None,
     before: str,
+    word: str,
 ) -> bool:
-    """An earlier event of this type covers it: "the exercise", or no new actor or date."""
-    same = [e for e in events if e.event_type == kind]
+    """An earlier event of this type covers it: "the exercise", or the same trigger word
+    with no new actor or date."""
+    if _DEFINITE.search(before) and any(e.event_type == kind for e in events):
+        return True
+    same = [e for e in events if e.event_type == kind and e.trigger and e.trigger.lower() == word]
     if not same:
         return False
-    if _DEFINITE.search(before):
-        return True
     time = mention.iso if mention else None
     seen = {a for e in same for a in e.actors}
     return (time is None or any(e.time == time for e in same)) and set(actors) <= seen
-
-
-def _actors(body: str) -> list[str]:
-    """Capitalised runs: titles stripped from people's names; possessives, model numbers,
-    sentence-initial function words and participles, and lone adjectives of nationality
-    or place words dropped."""
-    actors: list[str] = []
-    for run in CAPITALISED_RUN.finditer(body):
-        tokens = [re.sub(r"['’]s$", "", t) for t in run.group(0).rstrip(".,").split()]
-        while tokens and (tokens[0].lower() in _FUNCTION_WORDS | TITLE_WORDS):
-            tokens.pop(0)
-        while tokens and re.search(r"\d", tokens[-1]):
-            tokens.pop()
-        if not tokens or (
-            run.start() == 0 and len(tokens) == 1 and tokens[0].endswith(("ing", "ly", "ed"))
-        ):
-            continue
-        name = person_name(tokens) if any(t.lower() in TITLE_WORDS for t in tokens) else None
-        actor = name or " ".join(tokens)
-        if all(t.lower() in _NOT_ACTORS for t in tokens):
-            continue  # "Russian", "South Korean", "Friday"
-        if actor not in actors:
-            actors.append(actor)
-    return actors[:MAX_ACTORS]
-
-
-def _location(body: str) -> str | None:
-    """The first "in/at <Capitalised place>" that is not a date."""
-    for match in _LOCATION.finditer(body):
-        place = re.sub(r"['’]s$", "", match.group("place").rstrip(".,"))
-        if place.split()[0].lower() not in _NOT_PLACES and not re.search(r"\d", place):
-            return place
-    return None

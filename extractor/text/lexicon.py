@@ -189,3 +189,10 @@ HEDGES = re.compile(
     r"\b(?:may|might|could|would|likely|unlikely|possibly|probably|perhaps|expected|"
     r"reportedly|believed|estimated|appears?|seems?|should)\b"
 )
+
+# --- Event arguments -------------------------------------------------------------------
+
+#: Prepositions that put their object where an event happens ("in Seoul", "near Kursk").
+LOCATIVE_PREPOSITIONS = words("in at near inside outside")
+#: Prepositions that name where a movement goes ("deployment to the Korean Peninsula").
+MOVEMENT_PREPOSITIONS = words("to into")

@@ -1,0 +1,155 @@
+"""Who took part in an event and where, read from the dependency parse around its trigger.
+
+- *Actors* are named people, organisations and countries that act: named entities
+  (PERSON, ORG, GPE) in the trigger's own clause — for a noun trigger its own modifiers
+  ("Russia's invasion of Georgia"), else the clause of the verb it belongs to. An entity
+  in another clause ("…, signaling ties between Pyongyang and Moscow") is not an actor
+  of this event, and a place never is: a GPE governed by a place preposition ("in
+  Russia's Kursk region", "to the Korean Peninsula") or naming where the event is
+  ("the Seoul meeting") is a location.
+- The *location* is a place entity (GPE, LOC, FAC) governed by in/at/near (by "to" for
+  movements: deployments, visits) or modifying the trigger ("a New York press
+  conference"): the one in the trigger's clause first, else the first in the sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from extractor.text.lexicon import LOCATIVE_PREPOSITIONS, MOVEMENT_PREPOSITIONS
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE"})
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+#: Dependencies that keep a word inside the noun phrase of its head.
+_NOMINAL = frozenset({"compound", "nmod", "amod", "appos", "conj", "cc", "det", "poss"})
+#: Dependencies from a title word up to the name it belongs to.
+_TITLE_LINKS = frozenset({"compound", "nmod", "amod", "pobj", "prep"})
+#: Dependencies that open a clause of its own: what is inside is not this event's.
+_CLAUSES = frozenset({"advcl", "ccomp", "relcl", "acl", "csubj", "parataxis"})
+
+#: A name in its canonical form (fullest name, acronym spelt out), given its entity.
+Naming = Callable[["Span"], str | None]
+#: The name a subject that is no entity refers to ("it", "the company"), if any.
+Subject = Callable[["Token"], str | None]
+#: Dependencies of a noun trigger that make the clause's participants the event's.
+_CORE = frozenset({"dobj", "nsubj", "nsubjpass", "attr", "ROOT", "oprd"})
+
+
+def actors(
+    sentence: Span, trigger: Token, name: Naming, movement: bool, subject: Subject
+) -> list[str]:
+    """The named participants of the event `trigger` names, in order, no places."""
+    entities = [e for e in sentence.ents if e.label_ in ACTOR_LABELS and e.root != trigger]
+    clauses = _clauses(trigger)
+    in_clause = [e for e in entities if _clause(e.root) in clauses]
+    chosen = in_clause
+    if trigger.pos_ in ("NOUN", "PROPN"):
+        own = [e for e in entities if _in_subtree(e.root, trigger)]
+        # "carried out a drill", "filed for bankruptcy": the clause's participants too;
+        # "discussed intelligence about troop deployments": only the noun's own
+        core = trigger.dep_ in _CORE or (
+            trigger.dep_ == "pobj" and trigger.head.head == _clause(trigger)
+        )
+        chosen = [e for e in entities if e in own or e in in_clause] if core else own
+    found: list[str] = []
+    for entity in chosen:
+        if entity.label_ == "GPE" and (
+            _place_role(entity, trigger, movement) or _describes_person(entity)
+        ):
+            continue
+        canonical = name(entity)
+        if canonical and canonical not in found:
+            found.append(canonical)
+    for clause in clauses:
+        for who in _subjects(clause):
+            if not who.ent_type_:
+                canonical = subject(who)  # "it", "the company": resolved to a name
+                if canonical and canonical not in found:
+                    found.insert(0, canonical)
+    return found
+
+
+def location(sentence: Span, trigger: Token, name: Naming, movement: bool) -> str | None:
+    """Where the event took place: a place entity governed by in/at/near (or "to")."""
+    clause = _clause(trigger)
+    places = [
+        e for e in sentence.ents if e.label_ in PLACE_LABELS and _place_role(e, trigger, movement)
+    ]
+    places.sort(key=lambda e: _clause(e.root) != clause and not _in_subtree(e.root, trigger))
+    for place in places:
+        canonical = name(place)
+        if canonical:
+            return canonical
+    return None
+
+
+def _place_role(entity: Span, trigger: Token, movement: bool) -> bool:
+    """Whether `entity` is where something is: object of a place preposition (through the
+    noun it modifies: "in Russia's Kursk region"), or a modifier of the trigger."""
+    head = entity.root
+    while head.dep_ in _NOMINAL and head.head != head:
+        if head.dep_ in ("compound", "nmod") and head.head == trigger:
+            return True  # "the Seoul meeting", "a New York press conference"
+        if head.dep_ == "poss":
+            return False  # "Russia's invasion": the possessor acts
+        head = head.head
+    if head.dep_ != "pobj":
+        return False
+    preposition = head.head.lower_
+    return preposition in LOCATIVE_PREPOSITIONS or (
+        movement and preposition in MOVEMENT_PREPOSITIONS
+    )
+
+
+def _describes_person(entity: Span) -> bool:
+    """A country in a person's title or origin: "U.S. Secretary of State Marco Rubio",
+    "senator Mark Warner from Virginia" (an organisation in a title acts: "Chrysler
+    Chief Executive Robert Nardelli")."""
+    head = entity.root
+    while head.head != head and head.dep_ in _TITLE_LINKS:
+        head = head.head
+        if head.ent_type_ == "PERSON":
+            return True
+    return False
+
+
+def _subjects(clause: Token) -> list[Token]:
+    """The clause's subjects, coordinated ones included."""
+    found = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
+    return found + [c for s in found for c in s.conjuncts]
+
+
+def _clause(token: Token) -> Token:
+    """The verb whose clause `token` is in (itself for a verb), or the sentence root."""
+    while token.pos_ not in ("VERB", "AUX") and token.head != token:
+        token = token.head
+    return token
+
+
+def _clauses(trigger: Token) -> list[Token]:
+    """The trigger's clause, and the clauses that lend it their participants: "X may be
+    preparing to send troops" (xcomp), "X met Y and signed a pact" (conj, no subject),
+    "X responded by offering" (pcomp), "X announced that jobs would be cut" (ccomp: who
+    announces it is a participant)."""
+    clause = _clause(trigger)
+    found = [clause]
+    while clause.head != clause and (
+        clause.dep_ in ("xcomp", "pcomp", "ccomp")
+        or (clause.dep_ == "conj" and not any(c.dep_.startswith("nsubj") for c in clause.children))
+    ):
+        clause = _clause(clause.head)
+        found.append(clause)
+    return found
+
+
+def _in_subtree(token: Token, root: Token) -> bool:
+    """Whether `token` is `root` or below it without crossing into another clause."""
+    while token != root:
+        if token.head == token or token.dep_ in _CLAUSES:
+            return False
+        token = token.head
+    return True
