@@ -36,8 +36,8 @@ def find_items(article: Article) -> DocumentExtraction:
     people = scan_people(text)
     quotes = find_quotes(text, sents, people)
     quoted = [(q.char_start, q.char_end) for q in quotes]
-    claims = find_claims(text, sents, people, quoted)
     doc = nlp.parse(text)
+    claims = find_claims(text, sents, people, quoted, doc)
 
     def name(entity: Span) -> str | None:
         """Local stand-in for the entity resolver: fullest name, acronym spelt out."""

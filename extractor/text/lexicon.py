@@ -196,3 +196,26 @@ HEDGES = re.compile(
 LOCATIVE_PREPOSITIONS = words("in at near inside outside")
 #: Prepositions that name where a movement goes ("deployment to the Korean Peninsula").
 MOVEMENT_PREPOSITIONS = words("to into")
+
+# --- Reported speech in the parse -----------------------------------------------------
+
+#: Verbs whose clausal complement the parse reads as a claim: the claim cues, and verbs
+#: of finding and showing that reports, polls and studies use ("a poll showed that").
+REPORTED_SPEECH_VERBS = CLAIM_CUES | _forms(
+    "show", "allege", "maintain", "contend", "accuse", "doubt", "agree", "guarantee",
+    "project", "anticipate", "assume", "recognise", "recognize",
+) | {
+    "shown", "find", "finds", "found", "finding", "think", "thinks", "thought", "thinking",
+}  # fmt: skip
+#: Nouns whose "that" clause is someone's claim ("the claim that …", "X's view that …").
+CLAIM_NOUNS = words(
+    """
+    claim claims view views belief beliefs assessment assessments warning warnings estimate
+    estimates prediction predictions allegation allegations accusation accusations fear
+    fears concern concerns assertion assertions argument arguments challenge challenges
+    suggestion suggestions statement statements announcement report reports finding
+    findings conclusion conclusions assurance assurances promise promises insistence
+    """
+)
+#: Modals that make an unattributed main clause the article's own speculation.
+AUTHOR_MODALS = words("would should may might")
