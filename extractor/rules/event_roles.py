@@ -58,7 +58,9 @@ def actors(
     found: list[str] = []
     for entity in chosen:
         if entity.label_ == "GPE" and (
-            _place_role(entity, trigger, movement) or _describes_person(entity)
+            _place_role(entity, trigger, movement)
+            or _describes_person(entity)
+            or entity.root.dep_ == "compound"  # "the UK index", "US banks": a description
         ):
             continue
         canonical = name(entity)

@@ -18,12 +18,11 @@ import re
 from typing import TYPE_CHECKING
 
 from extractor.rules import event_roles
-from extractor.rules.claims import THAT
 from extractor.rules.event_roles import Naming, Subject
 from extractor.rules.quotes import FINAL, inside, quoted_share
 from extractor.schemas import MAX_ACTORS, Claim, Event, EventType
 from extractor.text.dates import DateMention
-from extractor.text.lexicon import ANNOUNCING_CUES
+from extractor.text.lexicon import ANNOUNCING_CUES, HEDGING_CUES, HYPOTHETICAL, SPECULATION
 from extractor.text.segment import Segment
 
 if TYPE_CHECKING:
@@ -64,12 +63,11 @@ _TRIGGERS = [
 MAX_EVENTS_PER_SENTENCE = 2
 #: Event types whose "to <place>" is where they happen ("a visit to North Korea").
 _MOVEMENTS = frozenset({EventType.deployment, EventType.meeting})
-_HYPOTHETICAL = re.compile(
-    r"\b(?:future|possible|potential|proposed|planned|considering)\s+(?:\w+\s+)?$"
-)
-_DEFINITE = re.compile(
-    r"\b(?:[Tt]he|[Tt]his|[Tt]hat|[Tt]hese|[Tt]hose|[Tt]heir|[Ii]ts)\s+(?:[\w-]+\s+){0,2}$"
-)
+_HYPOTHETICAL = re.compile(rf"\b(?:{'|'.join(sorted(HYPOTHETICAL))})\s+(?:\w+\s+)?$")
+#: Determiners that make a noun trigger a back-reference ("the drill", "their meeting").
+_DEFINITE = frozenset({"the", "this", "that", "these", "those", "their", "its"})
+#: Event types whose trigger names a thing: a verb of the same spelling is no event.
+_NOUN_TYPES = frozenset({EventType.military_exercise})
 
 
 def find_events(
@@ -85,9 +83,7 @@ def find_events(
     """Every event of the article; `quoted` are the quotes' spans, `claims` the claims
     (reported opinions are not events; announcements are)."""
     events: list[Event] = []
-    opinions = [
-        (c.char_start, c.char_end) for c in claims if c.hedged and c.cue not in ANNOUNCING_CUES
-    ]
+    opinions = [(c.char_start, c.char_end) for c in claims if _opinion(c)]
     for sent in sents:
         body = sent.text
         if not FINAL.search(body) or body.rstrip("\"'”’)").endswith("?"):
@@ -100,20 +96,16 @@ def find_events(
             continue
         emitted = 0
         for kind, pattern in _TRIGGERS:
-            trigger = next(
-                (m for m in pattern.finditer(body) if _reports(sent, m, quoted, opinions)), None
-            )
-            if trigger is None or _is_attribution(kind, body, trigger):
+            if kind == EventType.statement and emitted:
+                continue  # "announced job cuts" is the cuts, not also a statement
+            found = _trigger(doc, sent, kind, pattern, quoted, opinions)
+            if found is None:
                 continue
-            word = _token(doc, sent.start + trigger.start(), sent.start + trigger.end())
-            if word is None or word.dep_ == "amod":
-                continue  # "dropped calls", a "recommended" rating: no event
+            trigger, word = found
             movement = kind in _MOVEMENTS
             actors = event_roles.actors(parsed, word, name, movement, subject)[:MAX_ACTORS]
             place = event_roles.location(parsed, word, name, movement)
-            if _already_reported(
-                events, kind, actors, mention, body[: trigger.start()], trigger.group(0).lower()
-            ):
+            if _already_reported(events, kind, actors, mention, word, trigger.group(0).lower()):
                 continue
             events.append(
                 Event.model_validate(
@@ -145,29 +137,50 @@ def _setting(events: list[Event], text: str, sent: Segment) -> str | None:
     return events[-1].location if events[-1].char_end <= sent.start else None
 
 
-def _token(doc: Doc, start: int, end: int) -> Token | None:
-    """The head token of the trigger's words."""
-    span = doc.char_span(start, end, alignment_mode="expand")
-    return span.root if span is not None else None
-
-
-def _reports(
+def _trigger(
+    doc: Doc,
     sent: Segment,
-    trigger: re.Match[str],
+    kind: EventType,
+    pattern: re.Pattern[str],
     quoted: list[tuple[int, int]],
     opinions: list[tuple[int, int]],
-) -> bool:
-    """Whether a trigger reports something that happened: not inside a quotation or a
-    reported opinion, not hypothetical ("a future visit")."""
-    at = sent.start + trigger.start()
-    if inside(at, quoted) or inside(at, opinions):
+) -> tuple[re.Match[str], Token] | None:
+    """The sentence's first word of the lexicon for `kind` that reports something that
+    happened, with its head token: not inside a quotation or a reported opinion, not
+    hypothetical ("a future visit", "the proposed sale or closure"), not a modifier
+    ("dropped calls", an "investment banker"), a noun where the type names a thing
+    ("exercise its rights" is no exercise)."""
+    for match in pattern.finditer(sent.text):
+        at = sent.start + match.start()
+        if inside(at, quoted) or inside(at, opinions):
+            continue
+        if _HYPOTHETICAL.search(sent.text[: match.start()]):
+            continue
+        span = doc.char_span(at, sent.start + match.end(), alignment_mode="expand")
+        if span is None:
+            continue
+        word = span.root
+        if word.dep_ in ("amod", "compound") or _hypothetical(word):
+            continue
+        if kind in _NOUN_TYPES and word.pos_ not in ("NOUN", "PROPN"):
+            continue
+        return match, word
+    return None
+
+
+def _hypothetical(word: Token) -> bool:
+    """ "the proposed sale or closure": a modifier of the word or of its conjunct head."""
+    heads = [word, word.head] if word.dep_ == "conj" else [word]
+    return any(c.dep_ == "amod" and c.lower_ in HYPOTHETICAL for h in heads for c in h.children)
+
+
+def _opinion(claim: Claim) -> bool:
+    """A claim whose content is an opinion or a guess, not news: cued by a belief
+    ("expects", "predicts"), or speculating itself ("may be preparing"); "said it would
+    axe 10,000 jobs" reports a decision, an event."""
+    if claim.cue in ANNOUNCING_CUES:
         return False
-    return not _HYPOTHETICAL.search(sent.text[: trigger.start()])
-
-
-def _is_attribution(kind: EventType, body: str, trigger: re.Match[str]) -> bool:
-    """ "announced that …" reports speech (a claim), not an announcement event."""
-    return kind == EventType.statement and bool(THAT.match(body[trigger.end() :]))
+    return claim.cue in HEDGING_CUES or bool(SPECULATION.search(claim.text))
 
 
 def _already_reported(
@@ -175,16 +188,20 @@ def _already_reported(
     kind: EventType,
     actors: list[str],
     mention: DateMention | None,
-    before: str,
+    trigger: Token,
     word: str,
 ) -> bool:
     """An earlier event of this type covers it: "the exercise", or the same trigger word
     with no new actor or date."""
-    if _DEFINITE.search(before) and any(e.event_type == kind for e in events):
+    definite = trigger.pos_ == "NOUN" and any(
+        c.dep_ in ("det", "poss") and c.lower_ in _DEFINITE for c in trigger.children
+    )
+    if definite and any(e.event_type == kind for e in events):
         return True
     same = [e for e in events if e.event_type == kind and e.trigger and e.trigger.lower() == word]
     if not same:
         return False
     time = mention.iso if mention else None
     seen = {a for e in same for a in e.actors}
-    return (time is None or any(e.time == time for e in same)) and set(actors) <= seen
+    new_time = time is not None and all(e.time != time for e in same)
+    return not new_time and bool(actors) and set(actors) <= seen

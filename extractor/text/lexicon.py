@@ -219,3 +219,9 @@ CLAIM_NOUNS = words(
 )
 #: Modals that make an unattributed main clause the article's own speculation.
 AUTHOR_MODALS = words("would should may might")
+#: Words that make a reported clause a guess rather than news ("may be preparing").
+SPECULATION = re.compile(
+    r"\b(?:may|might|could|possibly|probably|perhaps|likely|unlikely|reportedly)\b"
+)
+#: Words before an event word that make it hypothetical ("a future visit").
+HYPOTHETICAL = words("future possible potential proposed planned considering")
