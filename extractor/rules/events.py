@@ -54,7 +54,9 @@ LEXICON: dict[EventType, str] = {
     r" visit(?:ed|s)? discussions review",
     EventType.statement: r"announce(?:d|s|ment) unveil(?:ed|s)? resign(?:ed|s|ation) keynote"
     r" step(?:s|ped)?\sdown launch(?:ed|es)? outlined recommended called\son urged ultimatums?"
-    r" went\son\snational\stelevision issued",
+    r" went\son\snational\stelevision issued welcomed expressed",
+    EventType.other: r"founded succeed(?:s|ed|ing)? first\sflight first\sflew delays? delayed"
+    r" postponed",
 }
 _TRIGGERS = [
     (kind, re.compile(rf"\b(?:{'|'.join(words.split())})\b", re.I))
@@ -98,7 +100,7 @@ def find_events(
         for kind, pattern in _TRIGGERS:
             if kind == EventType.statement and emitted:
                 continue  # "announced job cuts" is the cuts, not also a statement
-            found = _trigger(doc, sent, kind, pattern, quoted, opinions)
+            found = _trigger(doc, sent, kind, pattern, quoted, opinions, events)
             if found is None:
                 continue
             trigger, word = found
@@ -144,12 +146,13 @@ def _trigger(
     pattern: re.Pattern[str],
     quoted: list[tuple[int, int]],
     opinions: list[tuple[int, int]],
+    events: list[Event],
 ) -> tuple[re.Match[str], Token] | None:
     """The sentence's first word of the lexicon for `kind` that reports something that
     happened, with its head token: not inside a quotation or a reported opinion, not
     hypothetical ("a future visit", "the proposed sale or closure"), not a modifier
     ("dropped calls", an "investment banker"), a noun where the type names a thing
-    ("exercise its rights" is no exercise)."""
+    ("exercise its rights" is no exercise), no back-reference to an earlier event."""
     for match in pattern.finditer(sent.text):
         at = sent.start + match.start()
         if inside(at, quoted) or inside(at, opinions):
@@ -164,8 +167,25 @@ def _trigger(
             continue
         if kind in _NOUN_TYPES and word.pos_ not in ("NOUN", "PROPN"):
             continue
+        if _back_reference(word, kind, events, doc.text):
+            continue
         return match, word
     return None
+
+
+def _back_reference(word: Token, kind: EventType, events: list[Event], text: str) -> bool:
+    """ "The exercise was held …" after the drill in the same paragraph, "the first
+    lawsuit" after a lawsuit: a definite noun naming an event already reported. "The
+    trial" paragraphs after the lawsuit is news of its own."""
+    definite = word.pos_ == "NOUN" and any(
+        c.dep_ in ("det", "poss") and c.lower_ in _DEFINITE for c in word.children
+    )
+    if not definite:
+        return False
+    same = [e for e in events if e.event_type == kind]
+    return any(
+        "\n" not in text[e.char_end : word.idx] or word.lower_ in e.text.lower() for e in same
+    )
 
 
 def _hypothetical(word: Token) -> bool:
@@ -193,11 +213,6 @@ def _already_reported(
 ) -> bool:
     """An earlier event of this type covers it: "the exercise", or the same trigger word
     with no new actor or date."""
-    definite = trigger.pos_ == "NOUN" and any(
-        c.dep_ in ("det", "poss") and c.lower_ in _DEFINITE for c in trigger.children
-    )
-    if definite and any(e.event_type == kind for e in events):
-        return True
     same = [e for e in events if e.event_type == kind and e.trigger and e.trigger.lower() == word]
     if not same:
         return False
