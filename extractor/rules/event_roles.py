@@ -8,8 +8,9 @@
   Russia's Kursk region", "to the Korean Peninsula") or naming where the event is
   ("the Seoul meeting") is a location.
 - The *location* is a place entity (GPE, LOC, FAC) governed by in/at/near (by "to" for
-  movements: deployments, visits) or modifying the trigger ("a New York press
-  conference"): the one in the trigger's clause first, else the first in the sentence.
+  movements: deployments, visits; by "of"/"on"/"against" for attacks) or modifying the
+  trigger ("a New York press conference"), or a named place noun ("in Russia's Kursk
+  region"): the one in the trigger's clause first, else the first in the sentence.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from extractor.text.lexicon import LOCATIVE_PREPOSITIONS, MOVEMENT_PREPOSITIONS
+from extractor.text.lexicon import LOCATIVE_PREPOSITIONS, PLACE_NOUNS
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -40,7 +41,7 @@ _CORE = frozenset({"dobj", "nsubj", "nsubjpass", "attr", "ROOT", "oprd"})
 
 
 def actors(
-    sentence: Span, trigger: Token, name: Naming, movement: bool, subject: Subject
+    sentence: Span, trigger: Token, name: Naming, towards: frozenset[str], subject: Subject
 ) -> list[str]:
     """The named participants of the event `trigger` names, in order, no places."""
     entities = [e for e in sentence.ents if e.label_ in ACTOR_LABELS and e.root != trigger]
@@ -58,7 +59,7 @@ def actors(
     found: list[str] = []
     for entity in chosen:
         if entity.label_ == "GPE" and (
-            _place_role(entity, trigger, movement)
+            _place_role(entity, trigger, towards)
             or _describes_person(entity)
             or entity.root.dep_ == "compound"  # "the UK index", "US banks": a description
         ):
@@ -75,13 +76,18 @@ def actors(
     return found
 
 
-def location(sentence: Span, trigger: Token, name: Naming, movement: bool) -> str | None:
-    """Where the event took place: a place entity governed by in/at/near (or "to")."""
+def location(sentence: Span, trigger: Token, name: Naming, towards: frozenset[str]) -> str | None:
+    """Where the event took place: a place entity governed by in/at/near (or by one of
+    `towards`: "a visit to North Korea", "the invasion of Georgia"), or a named place
+    noun ("in Russia's Kursk region")."""
     clause = _clause(trigger)
     places = [
-        e for e in sentence.ents if e.label_ in PLACE_LABELS and _place_role(e, trigger, movement)
+        e for e in sentence.ents if e.label_ in PLACE_LABELS and _place_role(e, trigger, towards)
     ]
-    places.sort(key=lambda e: _clause(e.root) != clause and not _in_subtree(e.root, trigger))
+    places += _named_areas(sentence, places)
+    places.sort(
+        key=lambda e: (_clause(e.root) != clause and not _in_subtree(e.root, trigger), e.start)
+    )
     for place in places:
         canonical = name(place)
         if canonical:
@@ -89,7 +95,22 @@ def location(sentence: Span, trigger: Token, name: Naming, movement: bool) -> st
     return None
 
 
-def _place_role(entity: Span, trigger: Token, movement: bool) -> bool:
+def _named_areas(sentence: Span, places: list[Span]) -> list[Span]:
+    """ "in Russia's Kursk region": a place noun with a proper name, after in/at/near,
+    that the entity recogniser missed."""
+    found: list[Span] = []
+    for token in sentence:
+        if token.lower_ not in PLACE_NOUNS or token.dep_ != "pobj":
+            continue
+        if token.head.lower_ not in LOCATIVE_PREPOSITIONS:
+            continue
+        names = [c for c in token.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
+        if names and not any(p.start <= names[0].i < p.end for p in places):
+            found.append(sentence.doc[names[0].left_edge.i : token.i + 1])
+    return found
+
+
+def _place_role(entity: Span, trigger: Token, towards: frozenset[str]) -> bool:
     """Whether `entity` is where something is: object of a place preposition (through the
     noun it modifies: "in Russia's Kursk region"), or a modifier of the trigger."""
     head = entity.root
@@ -102,9 +123,7 @@ def _place_role(entity: Span, trigger: Token, movement: bool) -> bool:
     if head.dep_ != "pobj":
         return False
     preposition = head.head.lower_
-    return preposition in LOCATIVE_PREPOSITIONS or (
-        movement and preposition in MOVEMENT_PREPOSITIONS
-    )
+    return preposition in LOCATIVE_PREPOSITIONS or preposition in towards
 
 
 def _describes_person(entity: Span) -> bool:

@@ -22,7 +22,14 @@ from extractor.rules.event_roles import Naming, Subject
 from extractor.rules.quotes import FINAL, inside, quoted_share
 from extractor.schemas import MAX_ACTORS, Claim, Event, EventType
 from extractor.text.dates import DateMention
-from extractor.text.lexicon import ANNOUNCING_CUES, HEDGING_CUES, HYPOTHETICAL, SPECULATION
+from extractor.text.lexicon import (
+    ANNOUNCING_CUES,
+    HEDGING_CUES,
+    HYPOTHETICAL,
+    MOVEMENT_PREPOSITIONS,
+    SPECULATION,
+    TARGET_PREPOSITIONS,
+)
 from extractor.text.segment import Segment
 
 if TYPE_CHECKING:
@@ -63,8 +70,14 @@ _TRIGGERS = [
     for kind, words in LEXICON.items()
 ]
 MAX_EVENTS_PER_SENTENCE = 2
-#: Event types whose "to <place>" is where they happen ("a visit to North Korea").
-_MOVEMENTS = frozenset({EventType.deployment, EventType.meeting})
+#: Prepositions beyond in/at/near whose object is where an event of a type happens,
+#: and so no actor ("a deployment to the Korean Peninsula", "a visit to North Korea")...
+_TOWARDS = {
+    EventType.deployment: MOVEMENT_PREPOSITIONS,
+    EventType.meeting: MOVEMENT_PREPOSITIONS,
+}
+#: ... or where it happens while its object still takes part ("the invasion of Georgia").
+_TARGETS = {EventType.attack: TARGET_PREPOSITIONS}
 _HYPOTHETICAL = re.compile(rf"\b(?:{'|'.join(sorted(HYPOTHETICAL))})\s+(?:\w+\s+)?$")
 #: Determiners that make a noun trigger a back-reference ("the drill", "their meeting").
 _DEFINITE = frozenset({"the", "this", "that", "these", "those", "their", "its"})
@@ -104,9 +117,9 @@ def find_events(
             if found is None:
                 continue
             trigger, word = found
-            movement = kind in _MOVEMENTS
-            actors = event_roles.actors(parsed, word, name, movement, subject)[:MAX_ACTORS]
-            place = event_roles.location(parsed, word, name, movement)
+            towards = _TOWARDS.get(kind, frozenset())
+            actors = event_roles.actors(parsed, word, name, towards, subject)[:MAX_ACTORS]
+            place = event_roles.location(parsed, word, name, towards | _TARGETS.get(kind, towards))
             if _already_reported(events, kind, actors, mention, word, trigger.group(0).lower()):
                 continue
             events.append(

@@ -225,3 +225,7 @@ SPECULATION = re.compile(
 )
 #: Words before an event word that make it hypothetical ("a future visit").
 HYPOTHETICAL = words("future possible potential proposed planned considering")
+#: Prepositions that name the target of an attack ("the invasion of Georgia").
+TARGET_PREPOSITIONS = words("of on against into")
+#: Nouns of an area that a proper name before them makes a place ("the Kursk region").
+PLACE_NOUNS = words("region province state district city town village county peninsula area")
