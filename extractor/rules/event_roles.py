@@ -58,10 +58,12 @@ def actors(
         chosen = [e for e in entities if e in own or e in in_clause] if core else own
     found: list[str] = []
     for entity in chosen:
-        if entity.label_ == "GPE" and (
-            _place_role(entity, trigger, towards)
-            or _describes_person(entity)
-            or entity.root.dep_ == "compound"  # "the UK index", "US banks": a description
+        if _describes_person(entity) or (
+            entity.label_ == "GPE"
+            and (
+                _place_role(entity, trigger, towards)
+                or entity.root.dep_ == "compound"  # "the UK index", "US banks": a description
+            )
         ):
             continue
         canonical = name(entity)
@@ -127,14 +129,17 @@ def _place_role(entity: Span, trigger: Token, towards: frozenset[str]) -> bool:
 
 
 def _describes_person(entity: Span) -> bool:
-    """A country in a person's title or origin: "U.S. Secretary of State Marco Rubio",
-    "senator Mark Warner from Virginia" (an organisation in a title acts: "Chrysler
-    Chief Executive Robert Nardelli")."""
+    """A country in a person's title or origin ("U.S. Secretary of State Marco Rubio",
+    "senator Mark Warner from Virginia"), an office after "of" ("Secretary of State").
+    An organisation naming a person's employer acts: "Chrysler Chief Executive Robert
+    Nardelli"."""
     head = entity.root
+    through_preposition = False
     while head.head != head and head.dep_ in _TITLE_LINKS:
+        through_preposition |= head.dep_ == "pobj"
         head = head.head
         if head.ent_type_ == "PERSON":
-            return True
+            return entity.label_ == "GPE" or through_preposition
     return False
 
 
