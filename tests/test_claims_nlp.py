@@ -70,3 +70,8 @@ def test_unattributed_modal_main_clause_is_the_authors_hedged_claim() -> None:
 
 def test_plain_future_report_is_no_claim() -> None:
     assert _claims("The government will give the carmaker a loan of US$30 billion.") == []
+
+
+def test_a_study_is_named_with_its_authors() -> None:
+    text = "A study by Harvard researchers found that the drug cut deaths by a third."
+    assert _pairs(text) == [("the drug cut deaths by a third", "study by Harvard researchers")]

@@ -128,6 +128,9 @@ def _holder(noun: Token, people: People) -> str | None:
 def _name(head: Token, people: People) -> str | None:
     """The claimant a subject phrase names, as the cue patterns read a speaker phrase."""
     words = [t for t in head.subtree if t.i <= head.i]
+    by = [c for c in head.children if c.dep_ == "prep" and c.lower_ in ("by", "from")]
+    if by and not any(t.pos_ == "PROPN" for t in words):
+        words.append(by[0].right_edge)  # "a study by Harvard researchers"
     start, end = words[0].idx, words[-1].idx + len(words[-1].text)
     who = parse_speaker(head.doc.text[start:end], people, start)
     if who is None:
