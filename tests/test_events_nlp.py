@@ -76,3 +76,17 @@ def test_announced_job_cuts_are_one_economic_event() -> None:
 def test_definite_back_reference_in_the_paragraph_is_the_same_event() -> None:
     text = "Japan and Canada held a joint naval drill on Friday. The exercise was held at sea."
     assert len([e for e in _events(text) if e.event_type == EventType.military_exercise]) == 1
+
+
+def test_in_the_country_is_the_country_named_before() -> None:
+    text = (
+        "Airlines in Indonesia face new rules. "
+        "The EU banned the airlines after a string of accidents in the country."
+    )
+    events = [e for e in _events(text) if e.text.startswith("The EU")]
+    assert events and all(e.location == "Indonesia" for e in events)
+
+
+def test_a_named_building_is_the_location() -> None:
+    [event] = _events("Boeing unveiled the 787 at their Everett Factory near Seattle on Sunday.")
+    assert event.location == "Everett Factory"

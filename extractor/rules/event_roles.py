@@ -9,8 +9,10 @@
   ("the Seoul meeting") is a location.
 - The *location* is a place entity (GPE, LOC, FAC) governed by in/at/near (by "to" for
   movements: deployments, visits; by "of"/"on"/"against" for attacks) or modifying the
-  trigger ("a New York press conference"), or a named place noun ("in Russia's Kursk
-  region"): the one in the trigger's clause first, else the first in the sentence.
+  trigger ("a New York press conference"), a named building ("at their Everett
+  Factory"), a named place noun ("in Russia's Kursk region") or "in the country" (the
+  country named last): the one in the trigger's clause first, else the first in the
+  sentence.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from extractor.text.lexicon import LOCATIVE_PREPOSITIONS, PLACE_NOUNS
+from extractor.text.lexicon import FACILITY_WORDS, LOCATIVE_PREPOSITIONS, PLACE_NOUNS
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -83,10 +85,8 @@ def location(sentence: Span, trigger: Token, name: Naming, towards: frozenset[st
     `towards`: "a visit to North Korea", "the invasion of Georgia"), or a named place
     noun ("in Russia's Kursk region")."""
     clause = _clause(trigger)
-    places = [
-        e for e in sentence.ents if e.label_ in PLACE_LABELS and _place_role(e, trigger, towards)
-    ]
-    places += _named_areas(sentence, places)
+    places = [e for e in sentence.ents if _is_place(e) and _place_role(e, trigger, towards)]
+    places += _named_areas(sentence, places) + _places_referred_to(sentence)
     places.sort(
         key=lambda e: (_clause(e.root) != clause and not _in_subtree(e.root, trigger), e.start)
     )
@@ -97,18 +97,42 @@ def location(sentence: Span, trigger: Token, name: Naming, towards: frozenset[st
     return None
 
 
+def _is_place(entity: Span) -> bool:
+    """A place entity, or a named building the recogniser took for an organisation
+    ("their Everett Factory", "the Royal Courts of Justice")."""
+    if entity.label_ in PLACE_LABELS:
+        return True
+    return entity.label_ == "ORG" and any(t.lower_ in FACILITY_WORDS for t in entity)
+
+
 def _named_areas(sentence: Span, places: list[Span]) -> list[Span]:
-    """ "in Russia's Kursk region": a place noun with a proper name, after in/at/near,
-    that the entity recogniser missed."""
+    """ "in Russia's Kursk region", "at their Everett Factory": a place or building noun
+    with a proper name, after in/at/near, that the entity recogniser missed."""
     found: list[Span] = []
     for token in sentence:
-        if token.lower_ not in PLACE_NOUNS or token.dep_ != "pobj":
+        if token.lower_ not in PLACE_NOUNS | FACILITY_WORDS or token.dep_ != "pobj":
             continue
         if token.head.lower_ not in LOCATIVE_PREPOSITIONS:
             continue
         names = [c for c in token.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
         if names and not any(p.start <= names[0].i < p.end for p in places):
             found.append(sentence.doc[names[0].left_edge.i : token.i + 1])
+    return found
+
+
+def _places_referred_to(sentence: Span) -> list[Span]:
+    """ "accidents in the country": the country or city named last before it."""
+    found: list[Span] = []
+    for token in sentence:
+        if token.lower_ not in ("country", "city") or token.dep_ != "pobj":
+            continue
+        if token.head.lower_ not in LOCATIVE_PREPOSITIONS:
+            continue
+        if not any(c.dep_ == "det" and c.lower_ == "the" for c in token.children):
+            continue
+        named = [e for e in sentence.doc.ents if e.label_ == "GPE" and e.end <= token.i]
+        if named:
+            found.append(named[-1])
     return found
 
 

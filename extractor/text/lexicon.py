@@ -229,3 +229,7 @@ HYPOTHETICAL = words("future possible potential proposed planned considering")
 TARGET_PREPOSITIONS = words("of on against into")
 #: Nouns of an area that a proper name before them makes a place ("the Kursk region").
 PLACE_NOUNS = words("region province state district city town village county peninsula area")
+#: Words that make a named organisation a building one can be in ("the Everett Factory").
+FACILITY_WORDS = words(
+    "factory plant courts court centre center hall house palace stadium airport headquarters"
+)
