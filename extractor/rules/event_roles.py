@@ -20,7 +20,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from extractor.text.lexicon import FACILITY_WORDS, LOCATIVE_PREPOSITIONS, PLACE_NOUNS
+from extractor.text.lexicon import (
+    CLOCK_WORDS,
+    FACILITY_WORDS,
+    GOVERNMENT_WORDS,
+    LOCATIVE_PREPOSITIONS,
+    PLACE_NOUNS,
+    PRODUCT_VERBS,
+    TITLE_WORDS,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -46,7 +54,12 @@ def actors(
     sentence: Span, trigger: Token, name: Naming, towards: frozenset[str], subject: Subject
 ) -> list[str]:
     """The named participants of the event `trigger` names, in order, no places."""
-    entities = [e for e in sentence.ents if e.label_ in ACTOR_LABELS and e.root != trigger]
+    entities = [
+        e
+        for e in sentence.ents
+        if e.label_ in ACTOR_LABELS and e.root != trigger and not _no_name(e)
+    ] + _governments(sentence)
+    entities.sort(key=lambda e: e.start)
     clauses = _clauses(trigger)
     in_clause = [e for e in entities if _clause(e.root) in clauses]
     chosen = in_clause
@@ -60,6 +73,8 @@ def actors(
         chosen = [e for e in entities if e in own or e in in_clause] if core else own
     found: list[str] = []
     for entity in chosen:
+        if entity.root.dep_ == "dobj" and entity.root.head.lower_ in PRODUCT_VERBS:
+            continue  # "unveiled the iPad": a product, not a participant
         if _describes_person(entity) or (
             entity.label_ == "GPE"
             and (
@@ -73,10 +88,15 @@ def actors(
             found.append(canonical)
     for clause in clauses:
         for who in _subjects(clause):
-            if not who.ent_type_:
+            if who.ent_type_:
+                continue
+            if who.pos_ == "PROPN":  # "the DJIA has lost": a name the recogniser missed
+                words = [t for t in who.subtree if t.i <= who.i and t.pos_ == "PROPN"]
+                canonical = name(who.doc[words[0].i : who.i + 1])
+            else:
                 canonical = subject(who)  # "it", "the company": resolved to a name
-                if canonical and canonical not in found:
-                    found.insert(0, canonical)
+            if canonical and canonical not in found:
+                found.insert(0, canonical)
     return found
 
 
@@ -152,6 +172,25 @@ def _place_role(entity: Span, trigger: Token, towards: frozenset[str]) -> bool:
     return preposition in LOCATIVE_PREPOSITIONS or preposition in towards
 
 
+def _no_name(entity: Span) -> bool:
+    """An organisation the recogniser made of a title or a clock ("Chief Operating
+    Officer", "16:15 UTC")."""
+    words = [t.lower_ for t in entity if not t.is_punct]
+    return entity.label_ == "ORG" and all(w in TITLE_WORDS or w in CLOCK_WORDS for w in words)
+
+
+def _governments(sentence: Span) -> list[Span]:
+    """ "The UK government", "the Russian government": a body named by its country."""
+    found: list[Span] = []
+    for token in sentence:
+        if token.lower_ not in GOVERNMENT_WORDS or token.ent_type_:
+            continue
+        country = [c for c in token.children if c.ent_type_ in ("GPE", "NORP") and c.i < token.i]
+        if country:
+            found.append(sentence.doc[country[0].left_edge.i : token.i + 1])
+    return found
+
+
 def _describes_person(entity: Span) -> bool:
     """A country in a person's title or origin ("U.S. Secretary of State Marco Rubio",
     "senator Mark Warner from Virginia"), an office after "of" ("Secretary of State").
@@ -184,11 +223,12 @@ def _clauses(trigger: Token) -> list[Token]:
     """The trigger's clause, and the clauses that lend it their participants: "X may be
     preparing to send troops" (xcomp), "X met Y and signed a pact" (conj, no subject),
     "X responded by offering" (pcomp), "X announced that jobs would be cut" (ccomp: who
-    announces it is a participant)."""
+    announces it is a participant), "X appeared to unveil" (a purpose)."""
     clause = _clause(trigger)
     found = [clause]
     while clause.head != clause and (
         clause.dep_ in ("xcomp", "pcomp", "ccomp")
+        or (clause.dep_ == "advcl" and any(c.tag_ == "TO" for c in clause.children))
         or (clause.dep_ == "conj" and not any(c.dep_.startswith("nsubj") for c in clause.children))
     ):
         clause = _clause(clause.head)

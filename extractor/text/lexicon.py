@@ -233,3 +233,9 @@ PLACE_NOUNS = words("region province state district city town village county pen
 FACILITY_WORDS = words(
     "factory plant courts court centre center hall house palace stadium airport headquarters"
 )
+#: Bodies an article names by their country ("the UK government", "Russian military").
+GOVERNMENT_WORDS = words("government ministry military army navy police parliament cabinet")
+#: Verbs whose object is a product, not a participant ("unveiled the iPad").
+PRODUCT_VERBS = words("unveil unveiled unveils unveiling launch launched launches release released")
+#: Clock words the entity recogniser takes for organisations ("16:15 UTC").
+CLOCK_WORDS = words("utc gmt est edt pst cet am pm a.m. p.m.")
