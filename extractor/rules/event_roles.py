@@ -61,7 +61,9 @@ def actors(
     ] + _governments(sentence)
     entities.sort(key=lambda e: e.start)
     clauses = _clauses(trigger)
-    in_clause = [e for e in entities if _clause(e.root) in clauses]
+    in_clause = [
+        e for e in entities if _clause(e.root) in clauses and (e.label_ != "GPE" or _near(e.root))
+    ]
     chosen = in_clause
     if trigger.pos_ in ("NOUN", "PROPN"):
         own = [e for e in entities if _in_subtree(e.root, trigger)]
@@ -79,7 +81,8 @@ def actors(
             entity.label_ == "GPE"
             and (
                 _place_role(entity, trigger, towards)
-                or entity.root.dep_ == "compound"  # "the UK index", "US banks": a description
+                or entity.root.dep_ in ("compound", "nmod", "amod")  # "the UK index"
+                or (entity.root.dep_ == "poss" and entity.root.head.ent_type_ != "")
             )
         ):
             continue
@@ -175,7 +178,7 @@ def _place_role(entity: Span, trigger: Token, towards: frozenset[str]) -> bool:
 def _no_name(entity: Span) -> bool:
     """An organisation the recogniser made of a title or a clock ("Chief Operating
     Officer", "16:15 UTC")."""
-    words = [t.lower_ for t in entity if not t.is_punct]
+    words = [t.lower_ for t in entity if not t.is_punct and not t.like_num]
     return entity.label_ == "ORG" and all(w in TITLE_WORDS or w in CLOCK_WORDS for w in words)
 
 
@@ -192,18 +195,30 @@ def _governments(sentence: Span) -> list[Span]:
 
 
 def _describes_person(entity: Span) -> bool:
-    """A country in a person's title or origin ("U.S. Secretary of State Marco Rubio",
-    "senator Mark Warner from Virginia"), an office after "of" ("Secretary of State").
-    An organisation naming a person's employer acts: "Chrysler Chief Executive Robert
-    Nardelli"."""
+    """A country in a person's or an organisation's title or origin ("U.S. Secretary of
+    State Marco Rubio", "minister of transport for Indonesia", "ALAFCO of Kuwait"), an
+    office after "of" ("Secretary of State"). An organisation naming a person's employer
+    acts: "Chrysler Chief Executive Robert Nardelli"."""
+    country = entity.label_ == "GPE"
+    links = _TITLE_LINKS | {"appos"} if country else _TITLE_LINKS
     head = entity.root
     through_preposition = False
-    while head.head != head and head.dep_ in _TITLE_LINKS:
+    while head.head != head and head.dep_ in links:
         through_preposition |= head.dep_ == "pobj"
         head = head.head
-        if head.ent_type_ == "PERSON":
-            return entity.label_ == "GPE" or through_preposition
+        if head.ent_type_ == "PERSON" or (country and head.ent_type_ == "ORG"):
+            return country or through_preposition
     return False
+
+
+def _near(token: Token) -> bool:
+    """At most one preposition between a country and its clause's verb: "talks with
+    China" take part, "lost points over concerns about Greece's economy" not."""
+    hops = 0
+    while token.pos_ not in ("VERB", "AUX") and token.head != token:
+        hops += token.dep_ == "prep"
+        token = token.head
+    return hops <= 1
 
 
 def _subjects(clause: Token) -> list[Token]:
