@@ -75,3 +75,13 @@ def test_plain_future_report_is_no_claim() -> None:
 def test_a_study_is_named_with_its_authors() -> None:
     text = "A study by Harvard researchers found that the drug cut deaths by a third."
     assert _pairs(text) == [("the drug cut deaths by a third", "study by Harvard researchers")]
+
+
+def test_claimant_is_the_subject_of_the_cue_not_an_earlier_clause() -> None:
+    text = (
+        "Stock indexes worldwide rose on Friday, after US bank chief Ben Bernanke said that "
+        "the US economy was starting to recover from the recession."
+    )
+    assert _pairs(text) == [
+        ("the US economy was starting to recover from the recession", "Ben Bernanke")
+    ]

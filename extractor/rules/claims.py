@@ -73,7 +73,7 @@ def find_claims(
                 found.extend(reported)
         for match in _ACCORDING.finditer(body):
             found.extend(_according_claim(sent, match, people))
-    found.extend(_parsed(text, sents, found, quoted, reported_claims(doc, people)))
+    found.extend(_parsed(text, sents, found, quoted, reported_claims(doc, people), doc))
     for sent in sents:
         body = sent.text
         if (
@@ -116,6 +116,7 @@ def _parsed(
     found: list[_Found],
     quoted: list[tuple[int, int]],
     parsed: list[_Found],
+    doc: Doc,
 ) -> list[_Found]:
     """The parse's claims that no cue pattern found, cut where a claim ends (", saying",
     "and that", a new speaker) and kept within one sentence that is no question."""
@@ -130,10 +131,24 @@ def _parsed(
         end = start + len(text[start:end].rstrip(" .!?,;:"))
         if len(text[start:end].split()) < 3 or inside(start, quoted):
             continue
+        for i, (s, e, who, verb, hedge) in enumerate(found):
+            if s == start and verb == cue and _garbled(who, doc, sent):
+                found[i] = (s, e, claimant, verb, hedge)  # the parse read the subject better
         if any(s < end and start < e for s, e, *_ in found + extra):
             continue  # the cue patterns found this claim already
         extra.append((start, end, claimant, cue, hedged))
     return extra
+
+
+def _garbled(claimant: str | None, doc: Doc, sent: Segment) -> bool:
+    """A claimant the word patterns took from a clause, not a noun phrase: the parse has
+    a verb in it ("Stock indexes worldwide rose", "Jobs welcomed everyone to the event
+    and")."""
+    at = sent.text.find(claimant) if claimant and claimant != AUTHOR else -1
+    if at < 0:
+        return False
+    words = doc.char_span(sent.start + at, sent.start + at + len(claimant or ""), "expand")
+    return words is not None and any(t.pos_ == "VERB" for t in words)
 
 
 def _cue_claims(
