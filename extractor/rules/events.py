@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from extractor.rules import event_roles
 from extractor.rules.event_roles import Naming, Subject
 from extractor.rules.quotes import FINAL, inside, quoted_share
-from extractor.schemas import MAX_ACTORS, Claim, Event, EventType
+from extractor.schemas import AUTHOR, MAX_ACTORS, Claim, Event, EventType
 from extractor.text.dates import DateMention
 from extractor.text.lexicon import (
     ANNOUNCING_CUES,
@@ -208,12 +208,19 @@ def _hypothetical(word: Token) -> bool:
 
 
 def _opinion(claim: Claim) -> bool:
-    """A claim whose content is an opinion or a guess, not news: cued by a belief
-    ("expects", "predicts"), or speculating itself ("may be preparing"); "said it would
-    axe 10,000 jobs" reports a decision, an event."""
+    """A claim whose content is an opinion or a guess, not news: the article's own
+    ("the first flight is expected to take place"), cued by a belief ("predicts that"),
+    or speculating or believing itself ("may be preparing", "the company expects to
+    cut"); "said it would axe 10,000 jobs" reports a decision, an event."""
     if claim.cue in ANNOUNCING_CUES:
         return False
-    return claim.cue in HEDGING_CUES or bool(SPECULATION.search(claim.text))
+    believes = any(word in HEDGING_CUES for word in claim.text.lower().split())
+    return (
+        claim.claimant == AUTHOR
+        or claim.cue in HEDGING_CUES
+        or believes
+        or bool(SPECULATION.search(claim.text))
+    )
 
 
 def _already_reported(
