@@ -85,3 +85,8 @@ def test_claimant_is_the_subject_of_the_cue_not_an_earlier_clause() -> None:
     assert _pairs(text) == [
         ("the US economy was starting to recover from the recession", "Ben Bernanke")
     ]
+
+
+def test_an_asserted_cause_is_a_claim() -> None:
+    text = "Mayor Ana Costa blamed the flooding on the broken pumps near the river."
+    assert _pairs(text) == [("the flooding on the broken pumps near the river", "Ana Costa")]

@@ -8,6 +8,7 @@
 - Noun complements: "the claim that …", "X's view that …", "challenges voiced by X
   that …" (`CLAIM_NOUNS`), claimed by the possessor or the agent.
 - Reports, polls and studies claim what they show ("a Reuters poll showed that …").
+- Causes asserted: "X attributed A to B", "X blamed A on B" (from A to the end of B).
 
 A complement opened by whether/if/how or infinitival ("expects to cut") is no claim;
 questions are not claims. A claimant is who the subject phrase names, read as the cue
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING
 from extractor.rules.people import People
 from extractor.rules.speakers import parse_speaker
 from extractor.text.lexicon import (
+    ATTRIBUTING_VERBS,
     AUTHOR_MODALS,
     CLAIM_NOUNS,
     HEDGING_CUES,
@@ -48,12 +50,34 @@ def reported_claims(doc: Doc, people: People) -> list[Found]:
                 who = _claimant(token, people)
                 if who is not None:
                     found.append(_found(doc, clause, who, token))
+        elif token.pos_ == "VERB" and word in ATTRIBUTING_VERBS:
+            span = _attributed(token)
+            who = _claimant(token, people) if span else None
+            if span and who is not None:
+                found.append((*span, who, token.text, False))
         elif token.pos_ == "NOUN" and word in CLAIM_NOUNS:
             for clause in _complements(token, nominal=True):
                 who = _holder(token, people)
                 if who is not None:
                     found.append(_found(doc, clause, who, token))
     return found
+
+
+def _attributed(verb: Token) -> tuple[int, int] | None:
+    """ "X attributed A to B", "X blamed A on B", "X associated A with B": from A to the
+    end of B, the cause X asserts."""
+    objects = [c for c in verb.children if c.dep_ == "dobj"]
+    if not objects:
+        return None
+    links = [  # the parse hangs "to B" on the verb or on A
+        c
+        for c in (*verb.children, *objects[0].children)
+        if c.dep_ == "prep" and c.lower_ in ("to", "on", "with") and c.i > objects[0].i
+    ]
+    if not links:
+        return None
+    first, last = objects[0].left_edge, links[0].right_edge
+    return first.idx, last.idx + len(last.text)
 
 
 def _complements(cue: Token, nominal: bool = False) -> list[Token]:

@@ -239,3 +239,5 @@ GOVERNMENT_WORDS = words("government ministry military army navy police parliame
 PRODUCT_VERBS = words("unveil unveiled unveils unveiling launch launched launches release released")
 #: Clock words the entity recogniser takes for organisations ("16:15 UTC").
 CLOCK_WORDS = words("utc gmt est edt pst cet am pm a.m. p.m.")
+#: Verbs asserting a cause: "X attributed A to B", "blamed A on B", "associated A with B".
+ATTRIBUTING_VERBS = words("attribute attributes attributed blame blames blamed associated")
