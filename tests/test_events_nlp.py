@@ -90,3 +90,9 @@ def test_in_the_country_is_the_country_named_before() -> None:
 def test_a_named_building_is_the_location() -> None:
     [event] = _events("Boeing unveiled the 787 at their Everett Factory near Seattle on Sunday.")
     assert event.location == "Everett Factory"
+
+
+def test_a_relative_clause_event_belongs_to_its_head() -> None:
+    text = "Fritz Henderson spoke for General Motors, which filed for bankruptcy on Monday."
+    [event] = [e for e in _events(text) if e.event_type == EventType.economic]
+    assert "General Motors" in event.actors

@@ -91,9 +91,15 @@ def actors(
             found.append(canonical)
     for clause in clauses:
         for who in _subjects(clause):
+            relative = who.lower_ in ("which", "who", "that") and clause.dep_ == "relcl"
+            if relative:
+                who = clause.head  # "General Motors, which filed for bankruptcy"
             if who.ent_type_:
-                continue
-            if who.pos_ == "PROPN":  # "the DJIA has lost": a name the recogniser missed
+                if not relative:
+                    continue  # an entity of the clause: among the actors already
+                named = [e for e in sentence.ents if e.start <= who.i < e.end]
+                canonical = name(named[0]) if named else None
+            elif who.pos_ == "PROPN":  # "the DJIA has lost": a name the recogniser missed
                 words = [t for t in who.subtree if t.i <= who.i and t.pos_ == "PROPN"]
                 canonical = name(who.doc[words[0].i : who.i + 1])
             else:
