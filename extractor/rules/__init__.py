@@ -41,7 +41,10 @@ def find_items(article: Article) -> DocumentExtraction:
 
     def name(entity: Span) -> str | None:
         """Local stand-in for the entity resolver: fullest name, acronym spelt out."""
-        words = re.sub(r"^(?:the|The)\s+|['’]s$", "", entity.text).strip()
+        end = entity.end_char
+        hyphenated = re.match(r"-\w+", text[end:])  # "Park Yoon" + "-joo"
+        end += hyphenated.end() if hyphenated else 0
+        words = re.sub(r"^(?:the|The)\s+|['’]s$", "", text[entity.start_char : end]).strip()
         if entity.label_ == "PERSON":
             words = people.expand(words)
         return expand_acronym(words.replace(".", "") if "." in words else words, text)
