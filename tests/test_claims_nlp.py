@@ -90,3 +90,7 @@ def test_claimant_is_the_subject_of_the_cue_not_an_earlier_clause() -> None:
 def test_an_asserted_cause_is_a_claim() -> None:
     text = "Mayor Ana Costa blamed the flooding on the broken pumps near the river."
     assert _pairs(text) == [("the flooding on the broken pumps near the river", "Ana Costa")]
+
+
+def test_narrated_would_is_no_speculation() -> None:
+    assert _claims("Jobs left Apple in 1985. He would later return as chief executive.") == []

@@ -194,6 +194,8 @@ def speculation(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     for verb in (root, *root.conjuncts):
         if not any(c.dep_ == "aux" and c.lower_ in AUTHOR_MODALS for c in verb.children):
             continue
+        if any(c.dep_ == "advmod" and c.lower_ in ("later", "eventually") for c in verb.children):
+            continue  # "he would later found NeXT": narrated past, no guess
         subjects = [c for c in verb.children if c.dep_ in _SUBJECTS]
         if not subjects or any(t.is_punct for t in subjects[0].subtree):
             continue  # no subject, or one the parse ran across a list: unreliable
