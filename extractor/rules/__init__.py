@@ -2,8 +2,11 @@
 
 Spans are found directly in the article text (native offsets, which the grounding stage
 checks like any other source's). By job: `quotes` (quotations and who said them),
-`claims` (reported speech and beliefs), `events` (trigger words per sentence),
+`claims` (reported speech and beliefs), `reported` (what the spaCy parse adds to them:
+clausal complements, claim nouns, asserted causes, the author's speculation), `events`
+(trigger words per sentence), `event_roles` (actors and location from the parse),
 `speakers` (cue verbs and speaker phrases), `people` (names, organisations, acronyms).
+The article is parsed once (`extractor.nlp`); claims and events share the parse.
 Word lists live in `extractor.text.lexicon`, quotation marks in `extractor.text.quotation`.
 """
 
