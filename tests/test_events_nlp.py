@@ -96,3 +96,12 @@ def test_a_relative_clause_event_belongs_to_its_head() -> None:
     text = "Fritz Henderson spoke for General Motors, which filed for bankruptcy on Monday."
     [event] = [e for e in _events(text) if e.event_type == EventType.economic]
     assert "General Motors" in event.actors
+
+
+def test_a_scheduled_weekday_is_ahead_and_the_clause_date_wins() -> None:
+    published = date(2006, 3, 27)  # a Monday
+    [trial] = _events("The trial is set to begin on Wednesday in London.", published)
+    assert trial.time == "2006-03-29"
+    text = "Apple, which was founded in 1976, unveiled the new phone on Friday."
+    [unveiled] = [e for e in _events(text, date(2010, 7, 19)) if e.trigger == "unveiled"]
+    assert unveiled.time == "2010-07-16"

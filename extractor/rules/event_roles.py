@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from extractor.text.dates import DateMention
 from extractor.text.lexicon import (
     CLOCK_WORDS,
     FACILITY_WORDS,
@@ -31,7 +32,7 @@ from extractor.text.lexicon import (
 )
 
 if TYPE_CHECKING:
-    from spacy.tokens import Span, Token
+    from spacy.tokens import Doc, Span, Token
 
 ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE"})
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -124,6 +125,17 @@ def location(sentence: Span, trigger: Token, name: Naming, towards: frozenset[st
         if canonical:
             return canonical
     return None
+
+
+def when(doc: Doc, trigger: Token, mentions: list[DateMention]) -> DateMention | None:
+    """The sentence's date mention in the trigger's clause ("Apple, founded in 1976,
+    unveiled it on Friday" -> Friday), else its first one."""
+    clauses = _clauses(trigger)
+    for mention in mentions:
+        span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        if span is not None and (_clause(span.root) in clauses or _in_subtree(span.root, trigger)):
+            return mention
+    return mentions[0] if mentions else None
 
 
 def _is_place(entity: Span) -> bool:

@@ -105,7 +105,7 @@ def find_events(
             continue
         if quoted_share(sent.start, sent.end, quoted) > 0.5:
             continue
-        mention = next((d for d in dates if sent.start <= d.start < sent.end), None)
+        mentions = [d for d in dates if sent.start <= d.start < sent.end]
         parsed = doc.char_span(sent.start, sent.end, alignment_mode="expand")
         if parsed is None:
             continue
@@ -117,6 +117,7 @@ def find_events(
             if found is None:
                 continue
             trigger, word = found
+            mention = event_roles.when(doc, word, mentions)
             towards = _TOWARDS.get(kind, frozenset())
             actors = event_roles.actors(parsed, word, name, towards, subject)[:MAX_ACTORS]
             place = event_roles.location(parsed, word, name, towards | _TARGETS.get(kind, towards))
