@@ -78,6 +78,8 @@ _TOWARDS = {
 }
 #: ... or where it happens while its object still takes part ("the invasion of Georgia").
 _TARGETS = {EventType.attack: TARGET_PREPOSITIONS}
+#: Meeting triggers that move someone elsewhere: their place is a destination.
+_VISITS = frozenset({"visit", "visited", "visits"})
 _HYPOTHETICAL = re.compile(rf"\b(?:{'|'.join(sorted(HYPOTHETICAL))})\s+(?:\w+\s+)?$")
 #: Determiners that make a noun trigger a back-reference ("the drill", "their meeting").
 _DEFINITE = frozenset({"the", "this", "that", "these", "those", "their", "its"})
@@ -146,11 +148,14 @@ def find_events(
 
 
 def _setting(events: list[Event], text: str, sent: Segment) -> str | None:
-    """The location of the previous sentence's event in the same paragraph: news gives
-    the setting once ("met … in Malaysia. The three nations pledged …")."""
+    """The place of a meeting the previous sentence of the paragraph reported: what is
+    said or agreed there happens there ("met … in Malaysia. The three nations pledged
+    …"); a visit's destination is no setting for the next sentence's news."""
     if not events or "\n" in text[events[-1].char_end : sent.start]:
         return None
-    return events[-1].location if events[-1].char_end <= sent.start else None
+    last = events[-1]
+    meeting = last.event_type == EventType.meeting and last.trigger not in _VISITS
+    return last.location if meeting and last.char_end <= sent.start else None
 
 
 def _trigger(
