@@ -1,8 +1,8 @@
 """Reported speech read from the dependency parse: what the cue patterns of `claims` miss.
 
 - A reporting or cognition verb (`REPORTED_SPEECH_VERBS`) with a finite clausal
-  complement: the complement is the claim, the verb's subject the claimant ("Apple
-  associated …" is no claim; "Boeing said Asia will be …" is). The subject of a
+  complement: the complement is the claim, the verb's subject the claimant ("Boeing
+  said Asia will be …"; "Apple showed videos …" is no claim). The subject of a
   coordinated or controlled verb is its head's ("X stated A and argued that B").
 - Passives: "it was reported by X that …" (the agent claims; without one, nobody does).
 - Noun complements: "the claim that …", "X's view that …", "challenges voiced by X
@@ -38,6 +38,7 @@ Found = tuple[int, int, str | None, str, bool]
 
 _NOT_ASSERTED = frozenset({"whether", "if", "how", "why", "what", "when", "where", "who"})
 _SUBJECTS = ("nsubj", "nsubjpass", "csubj")
+_CLOSING_QUOTES = frozenset({"”", '"'})
 
 
 def reported_claims(doc: Doc, people: People) -> list[Found]:
@@ -49,7 +50,7 @@ def reported_claims(doc: Doc, people: People) -> list[Found]:
             for clause in _complements(token):
                 who = _claimant(token, people)
                 if who is not None:
-                    found.append(_found(doc, clause, who, token))
+                    found.append(_found(clause, who, token))
         elif token.pos_ == "VERB" and word in ATTRIBUTING_VERBS:
             span = _attributed(token)
             who = _claimant(token, people) if span else None
@@ -59,7 +60,7 @@ def reported_claims(doc: Doc, people: People) -> list[Found]:
             for clause in _complements(token, nominal=True):
                 who = _holder(token, people)
                 if who is not None:
-                    found.append(_found(doc, clause, who, token))
+                    found.append(_found(clause, who, token))
     return found
 
 
@@ -162,24 +163,19 @@ def _name(head: Token, people: People) -> str | None:
     return who.name if who.is_person else (who.name or who.title)
 
 
-def _found(doc: Doc, clause: Token, claimant: str, cue: Token) -> Found:
+def _found(clause: Token, claimant: str, cue: Token) -> Found:
     """The claim's span: the clause without its "that", leading punctuation or the
-    sentence's final punctuation."""
+    sentence's final punctuation (a closing quotation mark stays)."""
     tokens = [t for t in clause.subtree if t.i != cue.i]
     while tokens and (tokens[0].dep_ == "mark" or tokens[0].is_punct or tokens[0].is_space):
         tokens.pop(0)
-    while (
-        tokens
-        and (tokens[-1].is_punct or tokens[-1].is_space)
-        and tokens[-1].text
-        not in (
-            "”",
-            '"',
-        )
-    ):
+    while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
+        if tokens[-1].text in _CLOSING_QUOTES:
+            break
         tokens.pop()
-    start = tokens[0].idx if tokens else clause.idx
-    end = tokens[-1].idx + len(tokens[-1].text) if tokens else clause.idx + len(clause.text)
+    if not tokens:
+        tokens = [clause]
+    start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
     return (start, end, claimant, cue.text, cue.lower_ in HEDGING_CUES)
 
 
