@@ -6,13 +6,19 @@
   in another clause ("…, signaling ties between Pyongyang and Moscow") is not an actor
   of this event, and a place never is: a GPE governed by a place preposition ("in
   Russia's Kursk region", "to the Korean Peninsula") or naming where the event is
-  ("the Seoul meeting") is a location.
+  ("the Seoul meeting") is a location; nor is a country in a title or a description
+  ("U.S. Secretary of State", "the UK index"), a product ("unveiled the iPad") or a
+  title the recogniser took for an organisation. Subjects the recogniser missed count:
+  "the DJIA", "the UK government", "it"/"the company" (resolved), the head of "…,
+  which filed for bankruptcy"; so does whoever announces the event ("X announced that
+  … would be infused").
 - The *location* is a place entity (GPE, LOC, FAC) governed by in/at/near (by "to" for
   movements: deployments, visits; by "of"/"on"/"against" for attacks) or modifying the
   trigger ("a New York press conference"), a named building ("at their Everett
   Factory"), a named place noun ("in Russia's Kursk region") or "in the country" (the
   country named last): the one in the trigger's clause first, else the first in the
   sentence.
+- The *time* is the date mention in the trigger's clause, else the sentence's first.
 """
 
 from __future__ import annotations
