@@ -105,3 +105,8 @@ def test_a_scheduled_weekday_is_ahead_and_the_clause_date_wins() -> None:
     text = "Apple, which was founded in 1976, unveiled the new phone on Friday."
     [unveiled] = [e for e in _events(text, date(2010, 7, 19)) if e.trigger == "unveiled"]
     assert unveiled.time == "2010-07-16"
+
+
+def test_each_index_with_its_own_verb_is_one_event() -> None:
+    text = "The Nasdaq fell 82 points, and the Standard & Poor's 500 index dropped 37 points."
+    assert len([e for e in _events(text) if e.event_type == EventType.economic]) == 2

@@ -33,7 +33,7 @@ from extractor.text.lexicon import (
 from extractor.text.segment import Segment
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc, Span, Token
 
 #: Trigger patterns per event type (space-separated), in priority order.
 LEXICON: dict[EventType, str] = {
@@ -115,36 +115,62 @@ def find_events(
         for kind, pattern in _TRIGGERS:
             if kind == EventType.statement and emitted:
                 continue  # "announced job cuts" is the cuts, not also a statement
-            found = _trigger(doc, sent, kind, pattern, quoted, opinions, events)
-            if found is None:
+            found = _triggers(doc, sent, kind, pattern, quoted, opinions, events)
+            if not found:
                 continue
-            trigger, word = found
-            mention = event_roles.when(doc, word, mentions)
-            towards = _TOWARDS.get(kind, frozenset())
-            actors = event_roles.actors(parsed, word, name, towards, subject)[:MAX_ACTORS]
-            place = event_roles.location(parsed, word, name, towards | _TARGETS.get(kind, towards))
-            if _already_reported(events, kind, actors, mention, word, trigger.group(0).lower()):
-                continue
-            events.append(
-                Event.model_validate(
-                    {
-                        "text": body,
-                        "char_start": sent.start,
-                        "char_end": sent.end,
-                        "event_type": kind,
-                        "trigger": trigger.group(0),
-                        "actors": actors,
-                        "location": place or _setting(events, text, sent),
-                        "time_text": mention.text if mention else None,
-                        "time": mention.iso if mention else None,
-                    },
-                    context={"document": text},
+            first = found[0][1]
+            # "The Nasdaq fell …, and the S&P 500 index dropped …": one event per verb
+            own = [f for f in found[1:] if f[1] in first.conjuncts and _has_subject(f[1])]
+            before = len(events)
+            for trigger, word in [found[0], *own]:
+                event = _event(
+                    text, sent, parsed, kind, trigger, word, mentions, events, name, subject
                 )
-            )
-            emitted += 1
+                if event is not None:
+                    events.append(event)
+            emitted += len(events) > before
             if emitted == MAX_EVENTS_PER_SENTENCE:
                 break
     return events
+
+
+def _event(
+    text: str,
+    sent: Segment,
+    parsed: Span,
+    kind: EventType,
+    trigger: re.Match[str],
+    word: Token,
+    mentions: list[DateMention],
+    events: list[Event],
+    name: Naming,
+    subject: Subject,
+) -> Event | None:
+    """The event `word` names, or None when an earlier one already reported it."""
+    mention = event_roles.when(parsed.doc, word, mentions)
+    towards = _TOWARDS.get(kind, frozenset())
+    actors = event_roles.actors(parsed, word, name, towards, subject)[:MAX_ACTORS]
+    place = event_roles.location(parsed, word, name, towards | _TARGETS.get(kind, towards))
+    if _already_reported(events, kind, actors, mention, word, trigger.group(0).lower()):
+        return None
+    return Event.model_validate(
+        {
+            "text": sent.text,
+            "char_start": sent.start,
+            "char_end": sent.end,
+            "event_type": kind,
+            "trigger": trigger.group(0),
+            "actors": actors,
+            "location": place or _setting(events, text, sent),
+            "time_text": mention.text if mention else None,
+            "time": mention.iso if mention else None,
+        },
+        context={"document": text},
+    )
+
+
+def _has_subject(verb: Token) -> bool:
+    return any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
 
 
 def _setting(events: list[Event], text: str, sent: Segment) -> str | None:
@@ -158,7 +184,7 @@ def _setting(events: list[Event], text: str, sent: Segment) -> str | None:
     return last.location if meeting and last.char_end <= sent.start else None
 
 
-def _trigger(
+def _triggers(
     doc: Doc,
     sent: Segment,
     kind: EventType,
@@ -166,12 +192,13 @@ def _trigger(
     quoted: list[tuple[int, int]],
     opinions: list[tuple[int, int]],
     events: list[Event],
-) -> tuple[re.Match[str], Token] | None:
-    """The sentence's first word of the lexicon for `kind` that reports something that
-    happened, with its head token: not inside a quotation or a reported opinion, not
+) -> list[tuple[re.Match[str], Token]]:
+    """The sentence's words of the lexicon for `kind` that report something that
+    happened, with their head tokens: not inside a quotation or a reported opinion, not
     hypothetical ("a future visit", "the proposed sale or closure"), not a modifier
     ("dropped calls", an "investment banker"), a noun where the type names a thing
     ("exercise its rights" is no exercise), no back-reference to an earlier event."""
+    found: list[tuple[re.Match[str], Token]] = []
     for match in pattern.finditer(sent.text):
         at = sent.start + match.start()
         if inside(at, quoted) or inside(at, opinions):
@@ -188,8 +215,8 @@ def _trigger(
             continue
         if _back_reference(word, kind, events, doc.text):
             continue
-        return match, word
-    return None
+        found.append((match, word))
+    return found
 
 
 def _back_reference(word: Token, kind: EventType, events: list[Event], text: str) -> bool:
