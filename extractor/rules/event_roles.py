@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from extractor.rules.entities import PLACE_LABELS
 from extractor.text.dates import DateMention
 from extractor.text.lexicon import (
     CLOCK_WORDS,
@@ -41,7 +42,6 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
 ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE"})
-PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 #: Dependencies that keep a word inside the noun phrase of its head.
 _NOMINAL = frozenset({"compound", "nmod", "amod", "appos", "conj", "cc", "det", "poss"})
 #: Dependencies from a title word up to the name it belongs to.
