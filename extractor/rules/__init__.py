@@ -2,32 +2,61 @@
 
 Spans are found directly in the article text (native offsets, which the grounding stage
 checks like any other source's). By job: `quotes` (quotations and who said them),
-`claims` (reported speech and beliefs), `events` (trigger words per sentence),
-`speakers` (cue verbs and speaker phrases), `people` (names, organisations, acronyms).
+`claims` (reported speech and beliefs), `reported` (what the spaCy parse adds to them:
+clausal complements, claim nouns, asserted causes, the author's speculation), `events`
+(trigger words per sentence), `event_roles` (actors and location from the parse),
+`speakers` (cue verbs and speaker phrases), `people` (names, organisations, acronyms),
+`entities` (canonical entities and what a mention refers to), `analysis` (the text
+parsed once, shared by every finder).
 Word lists live in `extractor.text.lexicon`, quotation marks in `extractor.text.quotation`.
 """
 
 from __future__ import annotations
 
+import re
+from typing import TYPE_CHECKING
+
+from extractor.rules.analysis import Analysis, analyse
 from extractor.rules.claims import find_claims
 from extractor.rules.events import find_events
-from extractor.rules.people import scan_people
+from extractor.rules.people import expand_acronym
 from extractor.rules.quotes import find_quotes
 from extractor.schemas import DocumentExtraction
+from extractor.settings import DEFAULT_NLP_MODEL
 from extractor.text.articles import Article
 from extractor.text.dates import find_dates
-from extractor.text.segment import sentences
 
-__all__ = ["find_items"]
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+__all__ = ["Analysis", "analyse", "find_items"]
 
 
-def find_items(article: Article) -> DocumentExtraction:
-    """The article's quotes, claims and events, with offsets into `article.text`."""
-    text = article.text
-    sents = sentences(text)
-    people = scan_people(text)
-    quotes = find_quotes(text, sents, people)
+def find_items(
+    article: Article, nlp_model: str = DEFAULT_NLP_MODEL, analysis: Analysis | None = None
+) -> DocumentExtraction:
+    """The article's quotes, claims and events, with offsets into `article.text`; the
+    text is parsed once (`analysis`, built here unless given)."""
+    a = analysis or analyse(article.text, nlp_model)
+    quotes = find_quotes(a)
     quoted = [(q.char_start, q.char_end) for q in quotes]
-    claims = find_claims(text, sents, people, quoted)
-    events = find_events(text, sents, quoted, claims, find_dates(text, article.published))
+    claims = find_claims(a.text, a.sentences, a.people, quoted, a.doc)
+
+    def name(span: Span) -> str | None:
+        """A person's or organisation's canonical name; a place or an unknown name as
+        written, without "the" or a possessive, its acronym spelt out ("U.S.")."""
+        if (canonical := a.entities.resolve(span.start_char, span.end_char)) is not None:
+            return canonical
+        end = span.end_char
+        hyphenated = re.match(r"-\w+", a.text[end:])  # "Park Yoon" + "-joo"
+        end += hyphenated.end() if hyphenated else 0
+        words = re.sub(r"^(?:the|The)\s+|['’]s$", "", a.text[span.start_char : end]).strip()
+        return expand_acronym(words.replace(".", "") if "." in words else words, a.text)
+
+    def subject(token: Token) -> str | None:
+        """What a subject that is no name refers to: "it", "he", "the company"."""
+        return a.entities.resolve(token.idx, token.idx + len(token.text))
+
+    dates = find_dates(a.text, article.published)
+    events = find_events(a.text, a.sentences, quoted, claims, dates, a.doc, name, subject)
     return DocumentExtraction(quotes=quotes, claims=claims, events=events)

@@ -13,13 +13,18 @@ A clause that is itself a quote is not a claim; a claim nested in a wider one is
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from extractor.rules.people import People, expand_acronym
 from extractor.rules.quotes import FINAL, inside, quoted_share
+from extractor.rules.reported import reported_claims, speculation
 from extractor.rules.speakers import CLAIM_CUE, parse_speaker, subject_of
 from extractor.schemas import AUTHOR, Claim
 from extractor.text.lexicon import HEDGES, HEDGING_CUES
 from extractor.text.segment import Segment
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 #: start, end, claimant, cue, hedged of a claim before it becomes a `Claim`.
 _Found = tuple[int, int, str | None, str, bool]
@@ -54,7 +59,7 @@ _AUTHOR = re.compile(
 
 
 def find_claims(
-    text: str, sents: list[Segment], people: People, quoted: list[tuple[int, int]]
+    text: str, sents: list[Segment], people: People, quoted: list[tuple[int, int]], doc: Doc
 ) -> list[Claim]:
     """Every claim of the article; `quoted` are the quotes' spans (a quote is no claim)."""
     found: list[_Found] = []
@@ -68,15 +73,20 @@ def find_claims(
                 found.extend(reported)
         for match in _ACCORDING.finditer(body):
             found.extend(_according_claim(sent, match, people))
-        attributed = any(sent.start <= f[0] < sent.end for f in found)
+    found.extend(_parsed(text, sents, found, quoted, reported_claims(doc, people), doc))
+    for sent in sents:
+        body = sent.text
         if (
-            _AUTHOR.search(body)
-            and not attributed
-            and not re.search('["“]', body)
-            and FINAL.search(body)
+            any(sent.start <= f[0] < sent.end for f in found)  # attributed
+            or re.search('["“]', body)
+            or not FINAL.search(body)
         ):
+            continue
+        if _AUTHOR.search(body):
             end = sent.start + len(body.rstrip(".!?\"'”’ "))
             found.append((sent.start, end, AUTHOR, "", True))
+        elif (modal := speculation(doc, sent.start, sent.end)) is not None:
+            found.append((*modal, AUTHOR, "", True))
     claims: list[Claim] = []
     for start, end, claimant, verb, hedged in found:
         if any(s <= start and end <= e and (s, e) != (start, end) for s, e, *_ in found):
@@ -98,6 +108,47 @@ def find_claims(
             )
         )
     return claims
+
+
+def _parsed(
+    text: str,
+    sents: list[Segment],
+    found: list[_Found],
+    quoted: list[tuple[int, int]],
+    parsed: list[_Found],
+    doc: Doc,
+) -> list[_Found]:
+    """The parse's claims that no cue pattern found, cut where a claim ends (", saying",
+    "and that", a new speaker) and kept within one sentence that is no question."""
+    extra: list[_Found] = []
+    for start, end, claimant, cue, hedged in parsed:
+        sent = next((s for s in sents if s.start <= start < s.end), None)
+        if sent is None or sent.text.rstrip("\"'”’) ").endswith("?"):
+            continue
+        end = min(end, sent.start + len(sent.text.rstrip()))
+        ending = _CLAIM_END.search(text, start, end)
+        end = ending.start() if ending else end
+        end = start + len(text[start:end].rstrip(" .!?,;:"))
+        if len(text[start:end].split()) < 3 or inside(start, quoted):
+            continue
+        for i, (s, e, who, verb, hedge) in enumerate(found):
+            if s == start and verb == cue and _garbled(who, doc, sent):
+                found[i] = (s, e, claimant, verb, hedge)  # the parse read the subject better
+        if any(s < end and start < e for s, e, *_ in found + extra):
+            continue  # the cue patterns found this claim already
+        extra.append((start, end, claimant, cue, hedged))
+    return extra
+
+
+def _garbled(claimant: str | None, doc: Doc, sent: Segment) -> bool:
+    """A claimant the word patterns took from a clause, not a noun phrase: the parse has
+    a verb in it ("Stock indexes worldwide rose", "Jobs welcomed everyone to the event
+    and")."""
+    at = sent.text.find(claimant) if claimant and claimant != AUTHOR else -1
+    if at < 0:
+        return False
+    words = doc.char_span(sent.start + at, sent.start + at + len(claimant or ""), "expand")
+    return words is not None and any(t.pos_ == "VERB" for t in words)
 
 
 def _cue_claims(

@@ -3,31 +3,37 @@ priority order), the whole sentence as span.
 
 A trigger is skipped inside a quotation or a hedged reported opinion (a hedged claim not
 cued by "announced"), after "future"/"possible"/..., and when an earlier event of its
-type already covers it (a definite back-reference such as "the drill", or no new actor
-and no new date). Lines without final punctuation (headings) and questions are not
-events. Actors are the sentence's capitalised runs; the location the first "in/at
-<Place>"; the time the first date mention.
+type already covers it (a definite back-reference such as "the drill", or the same
+trigger word with no new actor and no new date), and when the parse reads it as a
+modifier ("dropped calls", a "recommended" rating). Lines without final punctuation
+(headings) and questions are not events. Actors and location come from the parse
+around the trigger (`event_roles`); without a place of its own, an event keeps the
+setting of the previous sentence's event in its paragraph; the time is the first date
+mention.
 """
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from extractor.rules.claims import THAT
-from extractor.rules.people import CAPITALISED_RUN, person_name
+from extractor.rules import event_roles
+from extractor.rules.event_roles import Naming, Subject
 from extractor.rules.quotes import FINAL, inside, quoted_share
-from extractor.schemas import MAX_ACTORS, Claim, Event, EventType
+from extractor.schemas import AUTHOR, MAX_ACTORS, Claim, Event, EventType
 from extractor.text.dates import DateMention
 from extractor.text.lexicon import (
     ANNOUNCING_CUES,
-    COMPASS,
-    MONTH_NAMES,
-    NATIONALITIES,
-    TITLE_WORDS,
-    UNAMBIGUOUS_MONTHS,
-    WEEKDAY_NAMES,
+    HEDGING_CUES,
+    HYPOTHETICAL,
+    MOVEMENT_PREPOSITIONS,
+    SPECULATION,
+    TARGET_PREPOSITIONS,
 )
 from extractor.text.segment import Segment
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
 
 #: Trigger patterns per event type (space-separated), in priority order.
 LEXICON: dict[EventType, str] = {
@@ -55,30 +61,30 @@ LEXICON: dict[EventType, str] = {
     r" visit(?:ed|s)? discussions review",
     EventType.statement: r"announce(?:d|s|ment) unveil(?:ed|s)? resign(?:ed|s|ation) keynote"
     r" step(?:s|ped)?\sdown launch(?:ed|es)? outlined recommended called\son urged ultimatums?"
-    r" went\son\snational\stelevision issued",
+    r" went\son\snational\stelevision issued welcomed expressed",
+    EventType.other: r"founded succeed(?:s|ed|ing)? first\sflight first\sflew delays? delayed"
+    r" postponed",
 }
 _TRIGGERS = [
     (kind, re.compile(rf"\b(?:{'|'.join(words.split())})\b", re.I))
     for kind, words in LEXICON.items()
 ]
 MAX_EVENTS_PER_SENTENCE = 2
-#: Capitalised words that are no actor on their own ("Russian", "South Korean", "Friday").
-_NOT_ACTORS = NATIONALITIES | COMPASS | WEEKDAY_NAMES | UNAMBIGUOUS_MONTHS
-#: Capitalised words after "in"/"at" that are no place ("in May", "at the").
-_NOT_PLACES = frozenset(MONTH_NAMES) | WEEKDAY_NAMES | {"the", "a", "an"}
-#: Words that open a sentence or a run without being part of an actor's name.
-_FUNCTION_WORDS = frozenset(
-    "the a an in on at as of for by with during after before this that these those it he "
-    "she they we his her their its but and or if while when although meanwhile however "
-    "also other some many most".split()
-)
-_LOCATION = re.compile(rf"\b(?:in|at)\s+(?:the\s+)?(?P<place>{CAPITALISED_RUN.pattern})")
-_HYPOTHETICAL = re.compile(
-    r"\b(?:future|possible|potential|proposed|planned|considering)\s+(?:\w+\s+)?$"
-)
-_DEFINITE = re.compile(
-    r"\b(?:[Tt]he|[Tt]his|[Tt]hat|[Tt]hese|[Tt]hose|[Tt]heir|[Ii]ts)\s+(?:[\w-]+\s+){0,2}$"
-)
+#: Prepositions beyond in/at/near whose object is where an event of a type happens,
+#: and so no actor ("a deployment to the Korean Peninsula", "a visit to North Korea")...
+_TOWARDS = {
+    EventType.deployment: MOVEMENT_PREPOSITIONS,
+    EventType.meeting: MOVEMENT_PREPOSITIONS,
+}
+#: ... or where it happens while its object still takes part ("the invasion of Georgia").
+_TARGETS = {EventType.attack: TARGET_PREPOSITIONS}
+#: Meeting triggers that move someone elsewhere: their place is a destination.
+_VISITS = frozenset({"visit", "visited", "visits"})
+_HYPOTHETICAL = re.compile(rf"\b(?:{'|'.join(sorted(HYPOTHETICAL))})\s+(?:\w+\s+)?$")
+#: Determiners that make a noun trigger a back-reference ("the drill", "their meeting").
+_DEFINITE = frozenset({"the", "this", "that", "these", "those", "their", "its"})
+#: Event types whose trigger names a thing: a verb of the same spelling is no event.
+_NOUN_TYPES = frozenset({EventType.military_exercise})
 
 
 def find_events(
@@ -87,69 +93,167 @@ def find_events(
     quoted: list[tuple[int, int]],
     claims: list[Claim],
     dates: list[DateMention],
+    doc: Doc,
+    name: Naming,
+    subject: Subject,
 ) -> list[Event]:
     """Every event of the article; `quoted` are the quotes' spans, `claims` the claims
     (reported opinions are not events; announcements are)."""
     events: list[Event] = []
-    opinions = [
-        (c.char_start, c.char_end) for c in claims if c.hedged and c.cue not in ANNOUNCING_CUES
-    ]
+    opinions = [(c.char_start, c.char_end) for c in claims if _opinion(c)]
     for sent in sents:
         body = sent.text
         if not FINAL.search(body) or body.rstrip("\"'”’)").endswith("?"):
             continue
         if quoted_share(sent.start, sent.end, quoted) > 0.5:
             continue
-        mention = next((d for d in dates if sent.start <= d.start < sent.end), None)
-        actors = _actors(body)
+        mentions = [d for d in dates if sent.start <= d.start < sent.end]
+        parsed = doc.char_span(sent.start, sent.end, alignment_mode="expand")
+        if parsed is None:
+            continue
         emitted = 0
         for kind, pattern in _TRIGGERS:
-            trigger = next(
-                (m for m in pattern.finditer(body) if _reports(sent, m, quoted, opinions)), None
-            )
-            if trigger is None or _is_attribution(kind, body, trigger):
+            if kind == EventType.statement and emitted:
+                continue  # "announced job cuts" is the cuts, not also a statement
+            found = _triggers(doc, sent, kind, pattern, quoted, opinions, events)
+            if not found:
                 continue
-            if _already_reported(events, kind, actors, mention, body[: trigger.start()]):
-                continue
-            events.append(
-                Event.model_validate(
-                    {
-                        "text": body,
-                        "char_start": sent.start,
-                        "char_end": sent.end,
-                        "event_type": kind,
-                        "trigger": trigger.group(0),
-                        "actors": actors,
-                        "location": _location(body),
-                        "time_text": mention.text if mention else None,
-                        "time": mention.iso if mention else None,
-                    },
-                    context={"document": text},
+            first = found[0][1]
+            # "The Nasdaq fell …, and the S&P 500 index dropped …": one event per verb
+            own = [f for f in found[1:] if f[1] in first.conjuncts and _has_subject(f[1])]
+            before = len(events)
+            for trigger, word in [found[0], *own]:
+                event = _event(
+                    text, sent, parsed, kind, trigger, word, mentions, events, name, subject
                 )
-            )
-            emitted += 1
+                if event is not None:
+                    events.append(event)
+            emitted += len(events) > before
             if emitted == MAX_EVENTS_PER_SENTENCE:
                 break
     return events
 
 
-def _reports(
+def _event(
+    text: str,
     sent: Segment,
+    parsed: Span,
+    kind: EventType,
     trigger: re.Match[str],
+    word: Token,
+    mentions: list[DateMention],
+    events: list[Event],
+    name: Naming,
+    subject: Subject,
+) -> Event | None:
+    """The event `word` names, or None when an earlier one already reported it."""
+    mention = event_roles.when(parsed.doc, word, mentions)
+    towards = _TOWARDS.get(kind, frozenset())
+    actors = event_roles.actors(parsed, word, name, towards, subject)[:MAX_ACTORS]
+    place = event_roles.location(parsed, word, name, towards | _TARGETS.get(kind, towards))
+    if _already_reported(events, kind, actors, mention, word, trigger.group(0).lower()):
+        return None
+    return Event.model_validate(
+        {
+            "text": sent.text,
+            "char_start": sent.start,
+            "char_end": sent.end,
+            "event_type": kind,
+            "trigger": trigger.group(0),
+            "actors": actors,
+            "location": place or _setting(events, text, sent),
+            "time_text": mention.text if mention else None,
+            "time": mention.iso if mention else None,
+        },
+        context={"document": text},
+    )
+
+
+def _has_subject(verb: Token) -> bool:
+    return any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
+
+
+def _setting(events: list[Event], text: str, sent: Segment) -> str | None:
+    """The place of a meeting the previous sentence of the paragraph reported: what is
+    said or agreed there happens there ("met … in Malaysia. The three nations pledged
+    …"); a visit's destination is no setting for the next sentence's news."""
+    if not events or "\n" in text[events[-1].char_end : sent.start]:
+        return None
+    last = events[-1]
+    meeting = last.event_type == EventType.meeting and last.trigger not in _VISITS
+    return last.location if meeting and last.char_end <= sent.start else None
+
+
+def _triggers(
+    doc: Doc,
+    sent: Segment,
+    kind: EventType,
+    pattern: re.Pattern[str],
     quoted: list[tuple[int, int]],
     opinions: list[tuple[int, int]],
-) -> bool:
-    """Whether a trigger reports something that happened: not inside a quotation or a
-    reported opinion, not hypothetical ("a future visit")."""
-    at = sent.start + trigger.start()
-    if inside(at, quoted) or inside(at, opinions):
+    events: list[Event],
+) -> list[tuple[re.Match[str], Token]]:
+    """The sentence's words of the lexicon for `kind` that report something that
+    happened, with their head tokens: not inside a quotation or a reported opinion, not
+    hypothetical ("a future visit", "the proposed sale or closure"), not a modifier
+    ("dropped calls", an "investment banker"), a noun where the type names a thing
+    ("exercise its rights" is no exercise), no back-reference to an earlier event."""
+    found: list[tuple[re.Match[str], Token]] = []
+    for match in pattern.finditer(sent.text):
+        at = sent.start + match.start()
+        if inside(at, quoted) or inside(at, opinions):
+            continue
+        if _HYPOTHETICAL.search(sent.text[: match.start()]):
+            continue
+        span = doc.char_span(at, sent.start + match.end(), alignment_mode="expand")
+        if span is None:
+            continue
+        word = span.root
+        if word.dep_ in ("amod", "compound") or _hypothetical(word):
+            continue
+        if kind in _NOUN_TYPES and word.pos_ not in ("NOUN", "PROPN"):
+            continue
+        if _back_reference(word, kind, events, doc.text):
+            continue
+        found.append((match, word))
+    return found
+
+
+def _back_reference(word: Token, kind: EventType, events: list[Event], text: str) -> bool:
+    """ "The exercise was held …" after the drill in the same paragraph, "the first
+    lawsuit" after a lawsuit: a definite noun naming an event already reported. "The
+    trial" paragraphs after the lawsuit is news of its own."""
+    definite = word.pos_ == "NOUN" and any(
+        c.dep_ in ("det", "poss") and c.lower_ in _DEFINITE for c in word.children
+    )
+    if not definite:
         return False
-    return not _HYPOTHETICAL.search(sent.text[: trigger.start()])
+    same = [e for e in events if e.event_type == kind]
+    return any(
+        "\n" not in text[e.char_end : word.idx] or word.lower_ in e.text.lower() for e in same
+    )
 
 
-def _is_attribution(kind: EventType, body: str, trigger: re.Match[str]) -> bool:
-    """ "announced that …" reports speech (a claim), not an announcement event."""
-    return kind == EventType.statement and bool(THAT.match(body[trigger.end() :]))
+def _hypothetical(word: Token) -> bool:
+    """ "the proposed sale or closure": a modifier of the word or of its conjunct head."""
+    heads = [word, word.head] if word.dep_ == "conj" else [word]
+    return any(c.dep_ == "amod" and c.lower_ in HYPOTHETICAL for h in heads for c in h.children)
+
+
+def _opinion(claim: Claim) -> bool:
+    """A claim whose content is an opinion or a guess, not news: the article's own
+    ("the first flight is expected to take place"), cued by a belief ("predicts that"),
+    or speculating or believing itself ("may be preparing", "the company expects to
+    cut"); "said it would axe 10,000 jobs" reports a decision, an event."""
+    if claim.cue in ANNOUNCING_CUES:
+        return False
+    believes = any(word in HEDGING_CUES for word in claim.text.lower().split())
+    return (
+        claim.claimant == AUTHOR
+        or claim.cue in HEDGING_CUES
+        or believes
+        or bool(SPECULATION.search(claim.text))
+    )
 
 
 def _already_reported(
@@ -157,47 +261,15 @@ def _already_reported(
     kind: EventType,
     actors: list[str],
     mention: DateMention | None,
-    before: str,
+    trigger: Token,
+    word: str,
 ) -> bool:
-    """An earlier event of this type covers it: "the exercise", or no new actor or date."""
-    same = [e for e in events if e.event_type == kind]
+    """An earlier event of this type covers it: "the exercise", or the same trigger word
+    with no new actor or date."""
+    same = [e for e in events if e.event_type == kind and e.trigger and e.trigger.lower() == word]
     if not same:
         return False
-    if _DEFINITE.search(before):
-        return True
     time = mention.iso if mention else None
     seen = {a for e in same for a in e.actors}
-    return (time is None or any(e.time == time for e in same)) and set(actors) <= seen
-
-
-def _actors(body: str) -> list[str]:
-    """Capitalised runs: titles stripped from people's names; possessives, model numbers,
-    sentence-initial function words and participles, and lone adjectives of nationality
-    or place words dropped."""
-    actors: list[str] = []
-    for run in CAPITALISED_RUN.finditer(body):
-        tokens = [re.sub(r"['’]s$", "", t) for t in run.group(0).rstrip(".,").split()]
-        while tokens and (tokens[0].lower() in _FUNCTION_WORDS | TITLE_WORDS):
-            tokens.pop(0)
-        while tokens and re.search(r"\d", tokens[-1]):
-            tokens.pop()
-        if not tokens or (
-            run.start() == 0 and len(tokens) == 1 and tokens[0].endswith(("ing", "ly", "ed"))
-        ):
-            continue
-        name = person_name(tokens) if any(t.lower() in TITLE_WORDS for t in tokens) else None
-        actor = name or " ".join(tokens)
-        if all(t.lower() in _NOT_ACTORS for t in tokens):
-            continue  # "Russian", "South Korean", "Friday"
-        if actor not in actors:
-            actors.append(actor)
-    return actors[:MAX_ACTORS]
-
-
-def _location(body: str) -> str | None:
-    """The first "in/at <Capitalised place>" that is not a date."""
-    for match in _LOCATION.finditer(body):
-        place = re.sub(r"['’]s$", "", match.group("place").rstrip(".,"))
-        if place.split()[0].lower() not in _NOT_PLACES and not re.search(r"\d", place):
-            return place
-    return None
+    new_time = time is not None and all(e.time != time for e in same)
+    return not new_time and bool(actors) and set(actors) <= seen

@@ -79,6 +79,10 @@ class People:
         index = bisect_right(self._org_positions, position)
         return self._orgs[index - 1] if index else None
 
+    def mentions(self) -> list[tuple[str, int]]:
+        """Every person mention recorded: (fullest known name, position), in order."""
+        return list(zip(self._names, self._positions, strict=True))
+
     def before(self, position: int) -> str | None:
         """The person named last before `position`."""
         index = bisect_right(self._positions, position)

@@ -23,7 +23,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from extractor.rules.people import People, expand_acronym
+from extractor.rules.analysis import Analysis
+from extractor.rules.people import expand_acronym
 from extractor.rules.speakers import (
     CLAIM_CUE,
     QUOTE_CUE,
@@ -33,7 +34,6 @@ from extractor.rules.speakers import (
 )
 from extractor.schemas import Quote
 from extractor.text.quotation import DOUBLE, PAIRS, quotations
-from extractor.text.segment import Segment
 
 MAX_QUOTE_LINES = 8
 MAX_QUOTE_CHARS = 3000
@@ -64,9 +64,10 @@ class _Marks:
     after: int
 
 
-def find_quotes(text: str, sents: list[Segment], people: People) -> list[Quote]:
-    """Every quote of the article, attributed where a cue says who; `people` learns the
-    speakers named."""
+def find_quotes(analysis: Analysis) -> list[Quote]:
+    """Every quote of the article, attributed where a cue says who; the analysis's
+    `people` learns the speakers named."""
+    text, sents, people = analysis.text, analysis.sentences, analysis.people
     starts = [s.start for s in sents]
     quotes: list[Quote] = []
     previous: tuple[_Marks, Quote] | None = None

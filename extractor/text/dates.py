@@ -6,7 +6,7 @@ Explicit dates ("July 11, 2025", "11 July 2025", "2025-07-11", "July 2025", "Sep
 - "today", "yesterday", "tomorrow" -> that day;
 - a weekday ("on Friday") -> the most recent such day on or before publication, or the
   next one after it when the words just before it in the sentence look ahead ("will",
-  "until", "next", "would", ...); "last Friday" is strictly before publication;
+  "until", "next", "would", "is set to", ...); "last Friday" is strictly before publication;
 - "this/last/next year" -> `YYYY`, "this/last/next month" -> `YYYY-MM`;
 - a month and day without a year ("June 1st") -> in the publication year.
 
@@ -27,7 +27,8 @@ from extractor.text.lexicon import MONTH_ABBREVIATIONS, MONTH_NAMES, MONTHS, WEE
 
 #: Words shortly before a weekday (same sentence) that put it after publication.
 _FUTURE_CUES = re.compile(
-    r"\b(?:will|would|until|till|next|shall|scheduled|due|coming|upcoming|going to)\b[^.;]*$"
+    r"\b(?:will|would|until|till|next|shall|scheduled|due|coming|upcoming|going to|set to"
+    r"|expected to|plans? to)\b[^.;]*$"
 )
 _LOOKBEHIND = 60
 

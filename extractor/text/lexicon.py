@@ -189,3 +189,55 @@ HEDGES = re.compile(
     r"\b(?:may|might|could|would|likely|unlikely|possibly|probably|perhaps|expected|"
     r"reportedly|believed|estimated|appears?|seems?|should)\b"
 )
+
+# --- Event arguments -------------------------------------------------------------------
+
+#: Prepositions that put their object where an event happens ("in Seoul", "near Kursk").
+LOCATIVE_PREPOSITIONS = words("in at near inside outside")
+#: Prepositions that name where a movement goes ("deployment to the Korean Peninsula").
+MOVEMENT_PREPOSITIONS = words("to into")
+
+# --- Reported speech in the parse -----------------------------------------------------
+
+#: Verbs whose clausal complement the parse reads as a claim: the claim cues, and verbs
+#: of finding and showing that reports, polls and studies use ("a poll showed that").
+REPORTED_SPEECH_VERBS = CLAIM_CUES | _forms(
+    "show", "allege", "maintain", "contend", "accuse", "doubt", "agree", "guarantee",
+    "project", "anticipate", "assume", "recognise", "recognize",
+) | {
+    "shown", "find", "finds", "found", "finding", "think", "thinks", "thought", "thinking",
+}  # fmt: skip
+#: Nouns whose "that" clause is someone's claim ("the claim that …", "X's view that …").
+CLAIM_NOUNS = words(
+    """
+    claim claims view views belief beliefs assessment assessments warning warnings estimate
+    estimates prediction predictions allegation allegations accusation accusations fear
+    fears concern concerns assertion assertions argument arguments challenge challenges
+    suggestion suggestions statement statements announcement report reports finding
+    findings conclusion conclusions assurance assurances promise promises insistence
+    """
+)
+#: Modals that make an unattributed main clause the article's own speculation.
+AUTHOR_MODALS = words("would should may might")
+#: Words that make a reported clause a guess rather than news ("may be preparing").
+SPECULATION = re.compile(
+    r"\b(?:may|might|could|possibly|probably|perhaps|likely|unlikely|reportedly)\b"
+)
+#: Words before an event word that make it hypothetical ("a future visit").
+HYPOTHETICAL = words("future possible potential proposed planned considering")
+#: Prepositions that name the target of an attack ("the invasion of Georgia").
+TARGET_PREPOSITIONS = words("of on against into")
+#: Nouns of an area that a proper name before them makes a place ("the Kursk region").
+PLACE_NOUNS = words("region province state district city town village county peninsula area")
+#: Words that make a named organisation a building one can be in ("the Everett Factory").
+FACILITY_WORDS = words(
+    "factory plant courts court centre center hall house palace stadium airport headquarters"
+)
+#: Bodies an article names by their country ("the UK government", "Russian military").
+GOVERNMENT_WORDS = words("government ministry military army navy police parliament cabinet")
+#: Verbs whose object is a product, not a participant ("unveiled the iPad").
+PRODUCT_VERBS = words("unveil unveiled unveils unveiling launch launched launches release released")
+#: Clock words the entity recogniser takes for organisations ("16:15 UTC").
+CLOCK_WORDS = words("utc gmt est edt pst cet am pm a.m. p.m.")
+#: Verbs asserting a cause: "X attributed A to B", "blamed A on B", "associated A with B".
+ATTRIBUTING_VERBS = words("attribute attributes attributed blame blames blamed associated")

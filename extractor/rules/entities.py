@@ -1,0 +1,222 @@
+"""One canonical entity per person or organisation of a document, from spaCy's named
+entities and the names the rules read.
+
+- Person mentions group by surname ("President Barack Obama", "Obama", "Mr. Obama") and by
+  a first name that only one grouped person has ("Steve" -> "Steve Jobs"); the canonical
+  name is the fullest form without titles or honorifics ("Barack Obama"), so the same
+  person gets the same string in every document that names them in full.
+- Organisation mentions group by their words without determiners or a possessive;
+  an acronym the text spells out joins its long form ("UAW" -> "United Auto Workers").
+- `resolve(start, end)` gives the canonical name for a mention at those offsets: a name,
+  a pronoun ("he", "she": the nearest person before; "it": the nearest organisation) or
+  a nominal ("the company" -> nearest organisation; "the minister", "the spokesman" ->
+  nearest person). `is_place(start, end)` tells a GPE/LOC/FAC span from a person or an
+  organisation. `canonical(name)` maps a name string (a model's speaker) to its entity.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from extractor.rules.people import People, expand_acronym, person_name
+from extractor.text.lexicon import DETERMINERS, GENERIC_ORGANISATIONS, HONORIFICS, TITLE_WORDS
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+PERSON, ORGANISATION = "person", "organisation"
+_LABELS = {"PERSON": PERSON, "ORG": ORGANISATION, "NORP": None}
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_MALE = frozenset({"he", "him", "his", "himself"})
+_FEMALE = frozenset({"she", "her", "hers", "herself"})
+_ORG_PRONOUNS = frozenset({"it", "its"})
+_MALE_HONORIFICS = frozenset({"mr", "mr.", "sir"})
+_FEMALE_HONORIFICS = frozenset({"mrs", "mrs.", "ms", "ms.", "dame", "miss"})
+_POSSESSIVE = re.compile(r"(?<=\w)['’]s?$")
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Entity:
+    """A person or an organisation, with every mention of it in the document."""
+
+    name: str
+    type: str
+    mentions: list[Mention] = field(default_factory=list)
+    gender: str | None = None  # "male", "female" (from honorifics), else None
+
+
+@dataclass
+class Entities:
+    """The document's entities and where each is mentioned, to resolve mentions."""
+
+    text: str
+    entities: list[Entity] = field(default_factory=list)
+    places: list[tuple[int, int]] = field(default_factory=list)
+    _starts: list[int] = field(default_factory=list)
+    _at: list[tuple[Mention, Entity]] = field(default_factory=list)
+
+    def index(self) -> None:
+        pairs = sorted(
+            ((m, e) for e in self.entities for m in e.mentions), key=lambda p: p[0].start
+        )
+        self._at = pairs
+        self._starts = [m.start for m, _ in pairs]
+
+    def entity_at(self, start: int, end: int) -> Entity | None:
+        """The entity with a mention overlapping [start, end), if any."""
+        i = bisect_left(self._starts, end)
+        for mention, entity in reversed(self._at[max(0, i - 8) : i]):
+            if mention.end > start:
+                return entity
+        return None
+
+    def nearest_before(self, position: int, kind: str, gender: str | None = None) -> Entity | None:
+        """The entity of type `kind` mentioned last before `position` (gender-compatible)."""
+        i = bisect_left(self._starts, position)
+        for _, entity in reversed(self._at[:i]):
+            if entity.type == kind and (gender is None or entity.gender in (None, gender)):
+                return entity
+        return None
+
+    def resolve(self, start: int, end: int) -> str | None:
+        """The canonical name for the mention at [start, end): a name, a pronoun or a
+        nominal ("the company", "the minister"); None when nothing fits."""
+        if (entity := self.entity_at(start, end)) is not None:
+            return entity.name
+        words = self.text[start:end].lower().split()
+        while words and words[0] in DETERMINERS:
+            words.pop(0)
+        if not words:
+            return None
+        if len(words) == 1 and words[0] in _MALE | _FEMALE:
+            gender = "male" if words[0] in _MALE else "female"
+            found = self.nearest_before(start, PERSON, gender)
+        elif (len(words) == 1 and words[0] in _ORG_PRONOUNS) or (
+            words[-1] in GENERIC_ORGANISATIONS
+        ):
+            found = self.nearest_before(start, ORGANISATION)
+        elif words[-1] in TITLE_WORDS:
+            found = self.nearest_before(start, PERSON)
+        else:
+            return self.canonical(self.text[start:end])
+        return found.name if found else None
+
+    def canonical(self, name: str) -> str | None:
+        """The canonical name of the entity `name` refers to (a full or a short name),
+        or None when it names none of the document's entities."""
+        key = _org_key(name)
+        for entity in self.entities:
+            if entity.type == ORGANISATION and _org_key(entity.name) == key:
+                return entity.name
+        person = person_name(name.split())
+        if person is None:
+            return None
+        for entity in self.entities:
+            if entity.type == PERSON and _same_person(person, entity.name):
+                return entity.name
+        return None
+
+    def is_place(self, start: int, end: int) -> bool:
+        """Whether [start, end) overlaps a place (GPE, LOC, FAC) and no person or
+        organisation."""
+        if self.entity_at(start, end) is not None:
+            return False
+        return any(s < end and start < e for s, e in self.places)
+
+
+def find_entities(text: str, doc: Doc, people: People) -> Entities:
+    """The document's entities from spaCy's PERSON and ORG spans and the people and
+    organisations the rules named (`people`)."""
+    found = Entities(text)
+    persons: list[Entity] = []
+    orgs: dict[str, Entity] = {}
+    pending: list[tuple[Mention, str]] = []
+    for ent in doc.ents:
+        if ent.label_ in PLACE_LABELS:
+            found.places.append((ent.start_char, ent.end_char))
+            continue
+        kind = _LABELS.get(ent.label_)
+        if kind is None:
+            continue
+        start, end = _trim(text, ent.start_char, ent.end_char)
+        if end <= start:
+            continue
+        pending.append((Mention(start, end, text[start:end]), kind))
+    for name, position in people.mentions():
+        at = text.find(name, position, position + len(name) + 60)
+        if at >= 0 and not any(m.start <= at < m.end for m, _ in pending):
+            pending.append((Mention(at, at + len(name), name), PERSON))
+    # Persons: the fullest names first, so short forms join them.
+    for mention, kind in sorted(pending, key=lambda p: -len(p[0].text.split())):
+        if kind == ORGANISATION:
+            full = expand_acronym(_org_name(mention.text), text)
+            entity = orgs.setdefault(_org_key(full), Entity(full, ORGANISATION))
+            entity.mentions.append(mention)
+            continue
+        person_text = person_name(mention.text.split())
+        if person_text is None:
+            continue
+        person = next((p for p in persons if _same_person(person_text, p.name)), None)
+        if person is None:
+            person = Entity(person_text, PERSON)
+            persons.append(person)
+        person.mentions.append(mention)
+        person.gender = person.gender or _gender(text, mention.start)
+    found.entities = [*persons, *orgs.values()]
+    for entity in found.entities:
+        entity.mentions.sort(key=lambda m: m.start)
+    found.index()
+    return found
+
+
+def _same_person(name: str, full: str) -> bool:
+    """`name` is `full` or a short form of it: its surname, its first name alone, or
+    the same words in part."""
+    words, known = name.split(), full.split()
+    if words == known:
+        return True
+    if len(words) == 1:
+        return words[0] in (known[-1], known[0]) and len(known) > 1
+    return words[-1] == known[-1] and set(words[:-1]) <= set(known[:-1])
+
+
+def _gender(text: str, start: int) -> str | None:
+    before = text[max(0, start - 6) : start].split()
+    word = before[-1].lower() if before else ""
+    if word in _MALE_HONORIFICS:
+        return "male"
+    if word in _FEMALE_HONORIFICS:
+        return "female"
+    return None
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop a leading determiner or honorific and a trailing possessive of a span."""
+    span = text[start:end]
+    first = span.split(" ", 1)[0]
+    if " " in span and first.lower() in DETERMINERS | HONORIFICS:
+        start += len(first) + 1
+    if match := _POSSESSIVE.search(text[start:end]):
+        end -= len(match.group(0))
+    return start, end
+
+
+def _org_name(text: str) -> str:
+    words = text.split()
+    while words and words[0].lower() in DETERMINERS:
+        words.pop(0)
+    return " ".join(words)
+
+
+def _org_key(name: str) -> str:
+    return _org_name(name).lower().replace(".", "")

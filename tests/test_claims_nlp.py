@@ -1,0 +1,96 @@
+"""Claims the rules engine reads from the spaCy parse: reported speech without "that"
+patterns, noun complements, polls, passives, and the article's own speculation."""
+
+from __future__ import annotations
+
+from extractor.rules import find_items
+from extractor.schemas import AUTHOR, Claim
+from extractor.text.articles import Article
+
+
+def _claims(text: str) -> list[Claim]:
+    claims = find_items(Article(text=text)).claims
+    for claim in claims:
+        assert text[claim.char_start : claim.char_end] == claim.text
+    return claims
+
+
+def _pairs(text: str) -> list[tuple[str, str | None]]:
+    return [(c.text, c.claimant) for c in _claims(text)]
+
+
+def test_attribution_after_the_clause_names_the_claimant() -> None:
+    text = (
+        "Mike Gikas of Consumer Reports reviewed the phone. The death grip, however, has "
+        "not been as big an issue for other phones as it has for this one, said Mike Gikas."
+    )
+    assert (
+        "The death grip, however, has not been as big an issue for other phones as it has "
+        "for this one",
+        "Mike Gikas",
+    ) in _pairs(text)
+
+
+def test_a_poll_is_a_claimant_of_what_it_showed() -> None:
+    text = "A Reuters poll showed that most voters now oppose the new tax on fuel."
+    [claim] = _claims(text)
+    assert claim.text == "most voters now oppose the new tax on fuel"
+    assert claim.claimant is not None and "Reuters" in claim.claimant
+
+
+def test_noun_complement_is_claimed_by_the_possessor() -> None:
+    text = "Analysts at the bank dismissed Maria Lopez's view that the currency will recover soon."
+    assert ("the currency will recover soon", "Maria Lopez") in _pairs(text)
+
+
+def test_questions_instructions_and_wh_clauses_are_not_claims() -> None:
+    text = (
+        "Dana Ruiz did not say where the cuts would fall. "
+        "Apple told customers to hold the phone differently. "
+        "John Park asked whether the deal would survive."
+    )
+    assert not [c for c in _claims(text) if c.claimant != AUTHOR]
+
+
+def test_passive_without_agent_has_no_claimant() -> None:
+    text = "It was reported that the factory had closed for good after the strike."
+    assert all(c.claimant is not None for c in _claims(text))
+    assert not [c for c in _claims(text) if c.cue == "reported"]
+
+
+def test_unattributed_modal_main_clause_is_the_authors_hedged_claim() -> None:
+    text = "The merger closed on Monday. The combined group would hold a 60% share of the market."
+    [claim] = _claims(text)
+    assert (claim.text, claim.claimant, claim.hedged) == (
+        "The combined group would hold a 60% share of the market",
+        AUTHOR,
+        True,
+    )
+
+
+def test_plain_future_report_is_no_claim() -> None:
+    assert _claims("The government will give the carmaker a loan of US$30 billion.") == []
+
+
+def test_a_study_is_named_with_its_authors() -> None:
+    text = "A study by Harvard researchers found that the drug cut deaths by a third."
+    assert _pairs(text) == [("the drug cut deaths by a third", "study by Harvard researchers")]
+
+
+def test_claimant_is_the_subject_of_the_cue_not_an_earlier_clause() -> None:
+    text = (
+        "Stock indexes worldwide rose on Friday, after US bank chief Ben Bernanke said that "
+        "the US economy was starting to recover from the recession."
+    )
+    assert _pairs(text) == [
+        ("the US economy was starting to recover from the recession", "Ben Bernanke")
+    ]
+
+
+def test_an_asserted_cause_is_a_claim() -> None:
+    text = "Mayor Ana Costa blamed the flooding on the broken pumps near the river."
+    assert _pairs(text) == [("the flooding on the broken pumps near the river", "Ana Costa")]
+
+
+def test_narrated_would_is_no_speculation() -> None:
+    assert _claims("Jobs left Apple in 1985. He would later return as chief executive.") == []

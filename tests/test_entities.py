@@ -1,0 +1,46 @@
+"""Entities: one canonical entity per person or organisation, and mention resolution."""
+
+from __future__ import annotations
+
+from extractor.rules import analyse
+
+TEXT = (
+    "President Barack Obama met Steve Jobs of Apple Inc. in Washington on Monday. "
+    "Obama said the talks went well. Jobs said he was pleased, and Steve added that "
+    "the company would invest. Mrs. Ana Costa, the minister, said she agreed."
+)
+
+
+def test_mentions_of_one_person_share_the_fullest_name_without_titles() -> None:
+    entities = analyse(TEXT).entities
+    people = [e.name for e in entities.entities if e.type == "person"]
+    assert "Barack Obama" in people and "Steve Jobs" in people
+    assert not {"Obama", "Jobs", "Steve", "President Barack Obama"} & set(people)
+    obama = TEXT.index("Obama said")
+    assert entities.resolve(obama, obama + len("Obama")) == "Barack Obama"
+    steve = TEXT.index("Steve added")
+    assert entities.resolve(steve, steve + len("Steve")) == "Steve Jobs"
+
+
+def test_pronouns_and_nominals_resolve_to_the_nearest_compatible_entity() -> None:
+    entities = analyse(TEXT).entities
+    he = TEXT.index("he was")
+    assert entities.resolve(he, he + 2) == "Steve Jobs"
+    company = TEXT.index("the company")
+    assert entities.resolve(company, company + len("the company")) == "Apple Inc."
+    she = TEXT.index("she agreed")
+    assert entities.resolve(she, she + 3) == "Ana Costa"
+
+
+def test_places_are_told_from_people_and_organisations() -> None:
+    entities = analyse(TEXT).entities
+    where = TEXT.index("Washington")
+    assert entities.is_place(where, where + len("Washington"))
+    jobs = TEXT.index("Steve Jobs")
+    assert not entities.is_place(jobs, jobs + len("Steve Jobs"))
+
+
+def test_every_mention_is_a_slice_of_the_text() -> None:
+    for entity in analyse(TEXT).entities.entities:
+        for mention in entity.mentions:
+            assert TEXT[mention.start : mention.end] == mention.text

@@ -1,0 +1,112 @@
+"""Events of the rules engine with the spaCy parse: actors are named participants and
+never places, the location comes from place words governed by in/at/near."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from extractor.rules import find_items
+from extractor.schemas import DocumentExtraction, Event, EventType
+from extractor.text.articles import Article, read_article
+from tests.conftest import SEED
+
+
+def _events(text: str, published: date | None = None) -> list[Event]:
+    events = find_items(Article(text=text, published=published)).events
+    for event in events:
+        assert text[event.char_start : event.char_end] == event.text
+    return events
+
+
+@pytest.fixture(scope="module")
+def seed() -> DocumentExtraction:
+    return find_items(read_article(SEED))
+
+
+def test_seed_meeting_in_malaysia_has_people_not_places(seed: DocumentExtraction) -> None:
+    [met] = [e for e in seed.events if e.trigger == "met"]
+    assert met.event_type == EventType.meeting
+    assert met.location in ("Malaysia", "Kuala Lumpur")
+    assert {"Marco Rubio", "Takeshi Iwaya"} <= set(met.actors)
+    assert not {"Malaysia", "Kuala Lumpur", "United States", "U.S."} & set(met.actors)
+
+
+def test_seed_places_are_never_actors(seed: DocumentExtraction) -> None:
+    places = {"Seoul", "Kursk", "Kursk region", "Korean Peninsula", "Malaysia", "Kuala Lumpur"}
+    for event in seed.events:
+        assert not places & set(event.actors), event
+
+
+def test_place_after_in_is_the_location_and_no_actor() -> None:
+    [event] = _events("Protesters from the union met the minister Anna Berg in Lisbon on Monday.")
+    assert event.location == "Lisbon"
+    assert "Lisbon" not in event.actors
+    assert "Anna Berg" in event.actors
+
+
+def test_countries_that_act_are_actors() -> None:
+    [event] = _events("Russia's invasion of Georgia began in August.")
+    assert event.event_type == EventType.attack
+    assert {"Russia", "Georgia"} <= set(event.actors)
+
+
+def test_time_is_resolved_against_publication() -> None:
+    [event] = _events("Boeing unveiled the new aircraft on Sunday.", published=date(2007, 7, 9))
+    assert event.time == "2007-07-08"
+    assert event.actors == ["Boeing"]
+
+
+def test_modifiers_and_hypotheticals_are_no_events() -> None:
+    text = (
+        "The antenna is a metal strip that wraps around the side of the device, which has "
+        "caused dropped calls when held in a certain way. "
+        "The plan includes the proposed sale or closure of three plants."
+    )
+    assert _events(text) == []
+
+
+def test_announced_job_cuts_are_one_economic_event() -> None:
+    [event] = _events("Airbus has announced 10,000 job cuts over the next four years.")
+    assert event.event_type == EventType.economic
+    assert event.actors == ["Airbus"]
+
+
+def test_definite_back_reference_in_the_paragraph_is_the_same_event() -> None:
+    text = "Japan and Canada held a joint naval drill on Friday. The exercise was held at sea."
+    assert len([e for e in _events(text) if e.event_type == EventType.military_exercise]) == 1
+
+
+def test_in_the_country_is_the_country_named_before() -> None:
+    text = (
+        "Airlines in Indonesia face new rules. "
+        "The EU banned the airlines after a string of accidents in the country."
+    )
+    events = [e for e in _events(text) if e.text.startswith("The EU")]
+    assert events and all(e.location == "Indonesia" for e in events)
+
+
+def test_a_named_building_is_the_location() -> None:
+    [event] = _events("Boeing unveiled the 787 at their Everett Factory near Seattle on Sunday.")
+    assert event.location == "Everett Factory"
+
+
+def test_a_relative_clause_event_belongs_to_its_head() -> None:
+    text = "Fritz Henderson spoke for General Motors, which filed for bankruptcy on Monday."
+    [event] = [e for e in _events(text) if e.event_type == EventType.economic]
+    assert "General Motors" in event.actors
+
+
+def test_a_scheduled_weekday_is_ahead_and_the_clause_date_wins() -> None:
+    published = date(2006, 3, 27)  # a Monday
+    [trial] = _events("The trial is set to begin on Wednesday in London.", published)
+    assert trial.time == "2006-03-29"
+    text = "Apple, which was founded in 1976, unveiled the new phone on Friday."
+    [unveiled] = [e for e in _events(text, date(2010, 7, 19)) if e.trigger == "unveiled"]
+    assert unveiled.time == "2010-07-16"
+
+
+def test_each_index_with_its_own_verb_is_one_event() -> None:
+    text = "The Nasdaq fell 82 points, and the Standard & Poor's 500 index dropped 37 points."
+    assert len([e for e in _events(text) if e.event_type == EventType.economic]) == 2
