@@ -173,11 +173,22 @@ def m004_partial(db: duckdb.DuckDBPyConnection) -> None:
     db.execute("ALTER TABLE run_documents ADD COLUMN failed_chunks INTEGER[]")
 
 
+def m006_languages(db: duckdb.DuckDBPyConnection) -> None:
+    """A document's language (ISO 639-1, null when it could not be told), on the document
+    because it is a property of its text; the kinds an engine skipped for it and why, on
+    run_documents because they depend on the engine (the rules have no French claims, a
+    model may)."""
+    db.execute("ALTER TABLE documents ADD COLUMN language VARCHAR")
+    db.execute("ALTER TABLE run_documents ADD COLUMN skipped_kinds VARCHAR[]")
+    db.execute("ALTER TABLE run_documents ADD COLUMN skip_reason VARCHAR")
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial", m001_initial),
     (2, "evals", m002_evals),
     (3, "rejections", m003_rejections),
     (4, "partial", m004_partial),
+    (6, "languages", m006_languages),
 ]
 
 
