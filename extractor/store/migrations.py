@@ -183,12 +183,20 @@ def m006_languages(db: duckdb.DuckDBPyConnection) -> None:
     db.execute("ALTER TABLE run_documents ADD COLUMN skip_reason VARCHAR")
 
 
+def m010_eval_gold_hash(db: duckdb.DuckDBPyConnection) -> None:
+    """Which gold set and which scorer an eval used, so scores from different ones are
+    never compared by accident (null for evals stored before this)."""
+    db.execute("ALTER TABLE evals ADD COLUMN gold_hash VARCHAR")
+    db.execute("ALTER TABLE evals ADD COLUMN scorer_version VARCHAR")
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial", m001_initial),
     (2, "evals", m002_evals),
     (3, "rejections", m003_rejections),
     (4, "partial", m004_partial),
     (6, "languages", m006_languages),
+    (10, "eval_gold_hash", m010_eval_gold_hash),
 ]
 
 
