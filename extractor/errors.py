@@ -7,6 +7,8 @@
     │   └── NotFound     no such document or run
     ├── ProviderError    the model endpoint failed after retries (down, 5xx, timeout, 429);
     │                    `.calls` holds the calls it spent, failed attempts included
+    ├── BatchError       a batch job that cannot be submitted or read, or a request of it
+    │                    that failed or expired (its document is recorded failed)
     ├── GroundingError   a span that cannot be located in its document
     ├── StoreError       the database refused a write
     └── GoldError        a gold file that does not hold together (wrong offset, missing field)
@@ -48,6 +50,10 @@ class ProviderError(ExtractorError):
         super().__init__(message)
         #: The model calls spent before the failure (they cost money all the same).
         self.calls: list[CallRecord] = list(calls)
+
+
+class BatchError(ExtractorError):
+    pass
 
 
 class GroundingError(ExtractorError):

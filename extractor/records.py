@@ -6,7 +6,18 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
+
+
+class Notify(Protocol):
+    """Where an engine says what it is doing: `loading model …` (a step worth a line),
+    or, `transient`, a progress line per chunk (a terminal shows it, a log need not)."""
+
+    def __call__(self, message: str, *, transient: bool = False) -> None: ...
+
+
+def quiet(message: str, *, transient: bool = False) -> None:
+    """A `Notify` that says nothing (the service, the Python API, tests)."""
 
 
 @dataclass(frozen=True)
@@ -21,6 +32,10 @@ class CallRecord:
     outcome: str  # "ok", "reask", "error", "cached"
     error: str | None = None
     chunk_index: int = 0
+    #: The request's chat messages and the answer's text, for the call log (`extractor
+    #: logs`): never a header, so never a key or token. None when there was no answer.
+    messages: list[dict[str, Any]] | None = field(default=None, repr=False)
+    response: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)

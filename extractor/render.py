@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
 from rich.console import Console, Group
@@ -16,7 +16,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from extractor.pipeline import Outcome
+if TYPE_CHECKING:  # the pipeline (engines, rules) loads only for the commands that extract
+    from extractor.pipeline import Outcome
 
 
 def stdout_console(soft_wrap: bool = False) -> Console:

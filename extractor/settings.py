@@ -44,7 +44,9 @@ class StoreSettings:
 
 @dataclass(frozen=True)
 class EngineSettings:
-    engine: str = "local"  # the offline default: embedded llama.cpp, no key, no network
+    # What `engine_from` picks when none is named: `llm` once an endpoint or key is set,
+    # else this, the best offline engine by the eval at its speed (README, Evaluation).
+    engine: str = "rules"
     # --- model endpoint (engine llm; engine local fills base_url itself)
     model: str | None = None
     base_url: str | None = None
@@ -63,9 +65,9 @@ class EngineSettings:
     nlp_model: str = DEFAULT_NLP_MODEL  # any installed spaCy pipeline
     chunk_chars: int = 6000
     chunk_overlap: int = 400
-    # --- transport
-    timeout_s: float = 120.0
-    max_retries: int = 4  # transport attempts after the first
+    # --- transport (None: the engine's default, `TRANSPORT_DEFAULTS`)
+    timeout_s: float | None = None
+    max_retries: int | None = None  # transport attempts after the first
     max_retry_wait_s: float = 60.0
     concurrency: int = 4
     rpm: int | None = None  # requests per minute, None for no limit
@@ -75,8 +77,28 @@ class EngineSettings:
     cache_dir: Path = Path(".extractor-cache")
     use_cache: bool = True
 
+    @property
+    def request_timeout_s(self) -> float:
+        """Seconds one model request may take: the setting, else the engine's default."""
+        return self.timeout_s if self.timeout_s is not None else _transport(self.engine)[0]
+
+    @property
+    def transport_retries(self) -> int:
+        """Transport retries after the first attempt: the setting, else the engine's."""
+        return self.max_retries if self.max_retries is not None else _transport(self.engine)[1]
+
     def with_overrides(self, **changes: Any) -> EngineSettings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+#: (timeout in seconds, transport retries) per engine. An endpoint over the network is
+#: retried; the in-process llama.cpp server is not (a retry only queues behind the request
+#: that timed out) and gets longer, as a busy machine or a large GGUF is slow, not down.
+TRANSPORT_DEFAULTS = {"llm": (120.0, 4), "local": (600.0, 0)}
+
+
+def _transport(engine: str) -> tuple[float, int]:
+    return TRANSPORT_DEFAULTS.get(engine, TRANSPORT_DEFAULTS["llm"])
 
 
 @dataclass(frozen=True)
@@ -114,8 +136,9 @@ STORE_OPTIONS = (Option("db_path", "--db", "DuckDB file", ("EXTRACTOR_DB",), Pat
 
 ENGINE_OPTIONS = (
     Option("engine", "--engine",
-           "rules: no model; local: embedded llama.cpp; llm: any OpenAI-compatible endpoint",
-           ("EXTRACTOR_ENGINE",), choices=ENGINES),
+           "rules: no model; local: embedded llama.cpp (any GGUF: --model-path); llm: any "
+           "OpenAI-compatible endpoint", ("EXTRACTOR_ENGINE",), choices=ENGINES,
+           default_text="llm when an endpoint or key is set, else rules"),
     Option("model", "--model", "model name (llm)", ("EXTRACTOR_MODEL", "OPENAI_MODEL"),
            default_text=f"the server's model, or {DEFAULT_LLM_MODEL} on OpenAI"),
     Option("base_url", "--base-url", "OpenAI-compatible endpoint",
@@ -129,16 +152,17 @@ ENGINE_OPTIONS = (
            ("EXTRACTOR_MODEL_PATH",), Path, metavar="GGUF",
            default_text="SmolLM2-135M-Instruct"),
     Option("threads", "--threads", "CPU threads for --engine local", ("EXTRACTOR_THREADS",),
-           int, default_text="llama.cpp's choice"),
+           int, default_text="the free cores: CPUs minus the load average, at least 1"),
     Option("ctx_size", "--ctx-size", "context size for --engine local",
            ("EXTRACTOR_CTX_SIZE",), int),
     Option("prompt", "--prompt", "prompt version (a folder of prompts/)", ("EXTRACTOR_PROMPT",)),
     Option("max_reasks", "--max-reasks", "re-asks after a validation error",
            ("EXTRACTOR_MAX_REASKS",), int),
     Option("max_retries", "--max-retries", "transport retries (429, 5xx, timeouts)",
-           ("EXTRACTOR_MAX_RETRIES",), int),
+           ("EXTRACTOR_MAX_RETRIES",), int,
+           default_text="4 for llm, 0 for local: its server is in this process"),
     Option("timeout_s", "--timeout", "seconds per request", ("EXTRACTOR_TIMEOUT",), float,
-           metavar="SECONDS"),
+           metavar="SECONDS", default_text="120 for llm, 600 for local"),
     Option("concurrency", "--concurrency", "documents in flight at once",
            ("EXTRACTOR_CONCURRENCY",), int),
     Option("max_model_failures", "--max-model-failures",
@@ -173,6 +197,8 @@ COST_OPTIONS = (
            ("EXTRACTOR_PRICES",), Path, metavar="FILE", default_text="the built-in table"),
 )  # fmt: skip
 
+_ENGINE_OPTION = next(o for o in ENGINE_OPTIONS if o.name == "engine")
+
 _OPTIONS: dict[type, tuple[Option, ...]] = {
     StoreSettings: STORE_OPTIONS,
     EngineSettings: ENGINE_OPTIONS,
@@ -189,6 +215,8 @@ def add_options(
     """Add `cls`'s flags. A flag not given parses as None, so the env or the default
     applies; `overrides` (field: default) changes what a command defaults to."""
     defaults = {f.name: f.default for f in fields(cls) if f.default is not MISSING}
+    # A default that depends on other settings is shown as its text, not as the field's.
+    defaults.update({o.name: None for o in _OPTIONS[cls] if o.default_text is not None})
     defaults.update(overrides)
     for option in _OPTIONS[cls]:
         if option.flag is None:
@@ -216,14 +244,8 @@ def help_text(option: Option, defaults: Mapping[str, Any]) -> str:
 def build(cls: type[T], flags: Mapping[str, Any] | argparse.Namespace, env: Mapping[str, str]) -> T:
     """`cls` from flags (None: not given), then env vars in order, then its defaults."""
     given = vars(flags) if isinstance(flags, argparse.Namespace) else flags
-    values: dict[str, Any] = {}
-    for option in _OPTIONS[cls]:
-        value = given.get(option.name)
-        if value is None:
-            value = _from_env(option, env)
-        if value is not None:
-            values[option.name] = value
-    return cls(**values)
+    values = {option.name: _given(option, given, env) for option in _OPTIONS[cls]}
+    return cls(**{name: value for name, value in values.items() if value is not None})
 
 
 def store_from(
@@ -235,7 +257,15 @@ def store_from(
 def engine_from(
     flags: Mapping[str, Any] | argparse.Namespace, env: Mapping[str, str] | None = None
 ) -> EngineSettings:
-    return validate_engine(build(EngineSettings, flags, _env(env)))
+    """The engine settings; with no engine named, `llm` when an endpoint or a key is set
+    (flag or env), else the field's offline default."""
+    env = _env(env)
+    settings = build(EngineSettings, flags, env)
+    given = vars(flags) if isinstance(flags, argparse.Namespace) else flags
+    named = _given(_ENGINE_OPTION, given, env)
+    if named is None and (settings.base_url or settings.api_key):
+        settings = replace(settings, engine="llm")
+    return validate_engine(settings)
 
 
 def service_from(
@@ -259,8 +289,10 @@ def validate_engine(settings: EngineSettings) -> EngineSettings:
         raise ConfigError("--concurrency must be at least 1")
     if settings.rpm is not None and settings.rpm < 1:
         raise ConfigError("--rpm must be at least 1")
-    if settings.max_reasks < 0 or settings.max_retries < 0:
+    if settings.max_reasks < 0 or settings.transport_retries < 0:
         raise ConfigError("--max-reasks and --max-retries cannot be negative")
+    if settings.timeout_s is not None and settings.timeout_s <= 0:
+        raise ConfigError("--timeout must be more than 0 seconds")
     if settings.max_model_failures < 0:
         raise ConfigError("--max-model-failures cannot be negative (0: never stop)")
     if settings.chunk_overlap >= settings.chunk_chars:
@@ -287,6 +319,12 @@ def _env(env: Mapping[str, str] | None) -> Mapping[str, str]:
 _TYPE_NAMES: dict[Any, str] = {int: "a whole number", float: "a number"}
 
 
+def _given(option: Option, flags: Mapping[str, Any], env: Mapping[str, str]) -> Any:
+    """The option's flag value, else its first env var that is set, else None."""
+    value = flags.get(option.name)
+    return _from_env(option, env) if value is None else value
+
+
 def _from_env(option: Option, env: Mapping[str, str]) -> Any:
     for name in option.env:
         value = env.get(name)
@@ -307,6 +345,7 @@ __all__ = [
     "DEFAULT_NLP_MODEL",
     "DEFAULT_PROMPT",
     "ENGINES",
+    "TRANSPORT_DEFAULTS",
     "CostSettings",
     "EngineSettings",
     "Option",

@@ -81,7 +81,7 @@ def test_runs_help_explains_limit(capsys: pytest.CaptureFixture[str]) -> None:
 def test_runs_table_fits_80_columns_without_wrapping_the_model() -> None:
     record = ["0123456789ab", "local", "SmolLM2-135M-Instruct-Q8_0", "extract/v1", "done",
               "2026-12-01 23:09", "1,250", "3", "0", "12,345", "1,234,567", "98,765",
-              significant(0.0123456), seconds(120123.4)]  # fmt: skip
+              significant(0.0123456), significant(9.87654), seconds(120123.4)]  # fmt: skip
     table, hidden = fitted_table(COLUMNS, [record], 80)
     screen = io.StringIO()
     Console(width=80, file=screen, color_system=None).print(table)

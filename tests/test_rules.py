@@ -321,7 +321,7 @@ def test_every_item_is_grounded_on_every_fixture_article(path: Path) -> None:
 
 
 def test_all_fixture_articles_are_covered() -> None:
-    assert len(ARTICLES) == 17 + 15  # seed and English Wikinews, French Wikinews
+    assert len(ARTICLES) == 26 + 15  # seed and English Wikinews, French Wikinews
 
 
 def test_a_time_after_the_speaker_is_not_the_speaker() -> None:

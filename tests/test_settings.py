@@ -94,6 +94,20 @@ def test_flag_over_project_env_over_generic_env_over_default() -> None:
     assert engine_from(parse(["extract", "x.txt", "--no-cache"]), {}).use_cache is False
 
 
+def test_the_default_engine_is_rules_offline_and_llm_with_an_endpoint_or_key() -> None:
+    parse = build_parser().parse_args
+    args = parse(["extract", "x.txt"])
+    assert engine_from(args, {}).engine == "rules"
+    for env in ({"OPENAI_BASE_URL": "http://h/v1"}, {"OPENAI_API_KEY": "sk-x"},
+                {"EXTRACTOR_BASE_URL": "http://h/v1"}, {"EXTRACTOR_API_KEY": "k"}):  # fmt: skip
+        assert engine_from(args, env).engine == "llm", env
+    assert engine_from(parse(["extract", "x.txt", "--base-url", "http://h/v1"]), {}).engine == "llm"
+    # A named engine wins: the flag, or EXTRACTOR_ENGINE.
+    key = {"OPENAI_API_KEY": "sk-x"}
+    assert engine_from(parse(["extract", "x.txt", "--engine", "local"]), key).engine == "local"
+    assert engine_from(args, {**key, "EXTRACTOR_ENGINE": "rules"}).engine == "rules"
+
+
 def test_service_settings_from_flags_and_env() -> None:
     parse = build_parser().parse_args
     env = {"EXTRACTOR_API_TOKEN": "t0ken", "EXTRACTOR_MAX_BODY": "1000"}
@@ -115,7 +129,7 @@ def test_help_names_the_env_vars_and_shows_defaults(capsys: pytest.CaptureFixtur
     assert "[$EXTRACTOR_MODEL, $OPENAI_MODEL]" in text
     assert "[$EXTRACTOR_API_KEY, $OPENAI_API_KEY]" in text
     assert "[$EXTRACTOR_PROMPT] (default: extract/v1)" in text
-    assert "[$EXTRACTOR_ENGINE] (default: local)" in text
+    assert "[$EXTRACTOR_ENGINE] (default: llm when an endpoint or key is set, else rules)" in text
     assert "[$EXTRACTOR_DB] (default: extractions.duckdb)" in text
     assert "--host HOST address to listen on (default: 127.0.0.1)" in text
     assert "(default: 8000)" in text

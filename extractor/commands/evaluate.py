@@ -43,10 +43,10 @@ from extractor.text.articles import Article, document_id
 from extractor.version import __version__
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
+def add_parser(subparsers: argparse._SubParsersAction, help: str) -> None:
     parser = subparsers.add_parser(
         "eval",
-        help="score an engine against a gold set (or: eval compare A B)",
+        help=help,
         description="Extracts the gold documents with --engine (or scores the stored run "
         "--run-id), writes OUT/metrics.json, samples.jsonl, report.md and report.html, prints "
         "a table, and stores the scores in the database. `extractor eval compare A B` "

@@ -20,10 +20,8 @@ from extractor.store import table_names
 FORMATS = {".parquet": "parquet", ".jsonl": "jsonl", ".csv": "csv"}
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "export", help="write a table or a query to Parquet, JSONL or CSV"
-    )
+def add_parser(subparsers: argparse._SubParsersAction, help: str) -> None:
+    parser = subparsers.add_parser("export", help=help)
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("table", nargs="?", help="a table name, e.g. quotes")
     source.add_argument("--query", help="a read-only SQL query instead of a table")

@@ -7,8 +7,17 @@ import sys
 from functools import partial
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
+from extractor.commands.batch import add_batch_dir
+from extractor.commands.batch import write as write_batch
 from extractor.commands.options import add_db, add_engine, settings_from
 from extractor.engines import create_engine
 from extractor.pipeline import Outcome, Source, run_batch
@@ -20,14 +29,20 @@ from extractor.text.articles import Article, iter_paths, parse_article, read_art
 PROGRESS_FROM = 3
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
+def add_parser(subparsers: argparse._SubParsersAction, help: str) -> None:
     parser = subparsers.add_parser(
         "extract",
-        help="extract quotes, claims and events from articles and store them",
+        help=help,
         description="PATH is a file, a folder of articles, or - for stdin.",
     )
     parser.add_argument("paths", nargs="+", metavar="PATH")
     parser.add_argument("--json", action="store_true", help="one JSON object per document")
+    parser.add_argument(
+        "--batch", action="store_true",
+        help="write the model requests as a batch job (OpenAI batch JSONL) and submit it "
+        "when the endpoint has a batch API; `extractor batch collect` stores the answers",
+    )  # fmt: skip
+    add_batch_dir(parser)
     add_db(parser)
     add_engine(parser)
     parser.set_defaults(run=run)
@@ -48,10 +63,15 @@ def run(args: argparse.Namespace) -> int:
     sources = sources_for(args.paths)
     out = stdout_console(soft_wrap=args.json)
     err = Console(stderr=True, soft_wrap=True)
-    engine = create_engine(settings)
+    if args.batch:
+        return write_batch(sources, settings, args.batch_dir, err)
+    notices = _Notices(err)
+    engine = create_engine(settings, notices)
     try:
         with Store(store_settings.db_path) as store, _progress(err, len(sources)) as progress:
             task = progress.add_task("extracting", total=len(sources))
+            if len(sources) >= PROGRESS_FROM:
+                notices.bar = (progress, task)
 
             skipping: list[str] = []
 
@@ -106,6 +126,24 @@ def run(args: argparse.Namespace) -> int:
         err.print(f"exit 1: {', '.join(reason)}", highlight=False)
         return 1
     return 0
+
+
+class _Notices:
+    """What the engine says, on stderr: a step (`loading model …`) as a line; a chunk's
+    progress only on a terminal, as the progress bar's text when there is a bar."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.bar: tuple[Progress, TaskID] | None = None
+
+    def __call__(self, message: str, *, transient: bool = False) -> None:
+        if transient and not self.console.is_terminal:
+            return
+        if transient and self.bar is not None:
+            progress, task = self.bar
+            progress.update(task, description=message)
+            return
+        self.console.print(message, style="dim", highlight=False)
 
 
 def _read_stdin() -> Article:

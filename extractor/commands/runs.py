@@ -1,5 +1,5 @@
 """`extractor runs`: runs with their documents (stored, of them partial, and failed),
-tokens, cost and time."""
+tokens, cost (and what 1,000 documents cost at that rate) and time."""
 
 from __future__ import annotations
 
@@ -38,10 +38,10 @@ GROUP BY ALL ORDER BY started DESC LIMIT ?
 """
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
+def add_parser(subparsers: argparse._SubParsersAction, help: str) -> None:
     parser = subparsers.add_parser(
         "runs",
-        help="list runs: documents, failures, tokens, cost",
+        help=help,
         description="Newest first. The table shows the columns that fit the terminal; "
         "--json has every field.",
     )
@@ -69,6 +69,7 @@ COLUMNS = (
     Column("tok in", 10, numeric=True),
     Column("tok out", 11, numeric=True),
     Column("cost $", 5, numeric=True),
+    Column("$/1k docs", 14, numeric=True),
     Column("seconds", 7, numeric=True),
 )
 
@@ -83,6 +84,7 @@ def run(args: argparse.Namespace) -> int:
     for row in rows:
         record = dict(zip(names, row, strict=True))
         record["cost_usd"] = _cost(record.pop("usage"), prices)
+        record["cost_per_1000_documents"] = _per_1000(record["cost_usd"], record["documents"])
         records.append(record)
     if args.json:
         for record in records:
@@ -117,6 +119,7 @@ def _cells(record: dict[str, Any]) -> list[str]:
         whole(record["prompt_tokens"]),
         whole(record["completion_tokens"]),
         significant(record["cost_usd"]),
+        significant(record["cost_per_1000_documents"]),
         seconds(record["seconds"]),
     ]
 
@@ -134,3 +137,10 @@ def _cost(
             return None
         total += value
     return round(total, 6)
+
+
+def _per_1000(cost_usd: float | None, documents: int) -> float | None:
+    """What 1,000 documents cost at this run's rate (its model, prompt and articles)."""
+    if cost_usd is None or not documents:
+        return None
+    return round(cost_usd / documents * 1000, 6)

@@ -14,10 +14,10 @@ from extractor.settings import API_TOKEN_ENV as TOKEN_ENV
 from extractor.settings import ServiceSettings, add_options, service_from
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
+def add_parser(subparsers: argparse._SubParsersAction, help: str) -> None:
     parser = subparsers.add_parser(
         "serve",
-        help="run the HTTP service (API, review pages, /docs)",
+        help=help,
         description=f"Set {TOKEN_ENV} to require `Authorization: Bearer <token>` on /v1.",
     )
     add_options(parser, ServiceSettings)

@@ -11,10 +11,10 @@ from extractor.commands.options import add_db, read_only_db, read_only_query
 from extractor.render import rows_table, stdout_console
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
+def add_parser(subparsers: argparse._SubParsersAction, help: str) -> None:
     parser = subparsers.add_parser(
         "sql",
-        help="run a read-only SQL query (writes are refused)",
+        help=help,
         description="Tables: documents, runs, run_documents, quotes, claims, events, llm_calls, "
         "evals, eval_scores. Only SELECT, WITH, DESCRIBE, SHOW and EXPLAIN are allowed.",
     )

@@ -10,10 +10,10 @@ from extractor.commands.options import add_db, connection_query, read_only_db, r
 from extractor.review import load_document, render_document_page
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
+def add_parser(subparsers: argparse._SubParsersAction, help: str) -> None:
     parser = subparsers.add_parser(
         "view",
-        help="write a document's review page (highlighted spans) as one HTML file",
+        help=help,
         description="The page opens in any browser with no network: CSS and JS are inline.",
     )
     parser.add_argument("document_id", metavar="DOC_ID", help="a document id or a unique prefix")

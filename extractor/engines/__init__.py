@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 from extractor.engines.base import Engine, Proposal
+from extractor.records import Notify, quiet
 from extractor.settings import EngineSettings
 
 __all__ = ["Engine", "Proposal", "create_engine"]
 
 
-def create_engine(settings: EngineSettings) -> Engine:
-    """Build the engine `settings.engine` names. The caller must `close()` it."""
+def create_engine(settings: EngineSettings, notify: Notify = quiet) -> Engine:
+    """Build the engine `settings.engine` names. The caller must `close()` it; `notify`
+    hears what a model engine is doing (loading the model, each chunk)."""
     if settings.engine == "rules":
         from extractor.engines.rules import RulesEngine
 
@@ -18,5 +20,5 @@ def create_engine(settings: EngineSettings) -> Engine:
     from extractor.engines.llm import LLMEngine
 
     if settings.engine == "llm":
-        return LLMEngine(settings)
-    return LLMEngine.local(settings)
+        return LLMEngine(settings, notify=notify)
+    return LLMEngine.local(settings, notify)

@@ -13,19 +13,18 @@ from __future__ import annotations
 
 from dataclasses import replace
 from typing import Any
-from urllib.parse import urlparse
 
 import httpx
 
 from extractor.engines.base import ChunkFailure, Proposal
 from extractor.errors import ProviderError, one_line
-from extractor.llm.client import HOSTED_URL, ModelClient, served_model
+from extractor.llm.client import ModelClient, endpoint_model
 from extractor.llm.local_server import LocalServer, local_model_name
 from extractor.llm.prompt import load_prompt
 from extractor.llm.responses import placed_items
-from extractor.records import Recorder
+from extractor.records import Notify, Recorder, quiet
 from extractor.schemas import DocumentExtraction
-from extractor.settings import DEFAULT_LLM_MODEL, EngineSettings
+from extractor.settings import EngineSettings
 from extractor.text.articles import Article
 from extractor.text.segment import chunks
 
@@ -40,33 +39,35 @@ class LLMEngine:
         transport: httpx.BaseTransport | None = None,
         name: str = "llm",
         client: ModelClient | None = None,
+        notify: Notify = quiet,
     ) -> None:
-        """`transport` replaces the HTTP transport (tests pass a fake server here)."""
+        """`transport` replaces the HTTP transport (tests pass a fake server here);
+        `notify` hears of each chunk as it is asked."""
         self.name = name
+        self.notify = notify
         self.settings = settings
         self.uses_candidates = settings.use_candidates
         self.prompt = load_prompt(settings.prompt)
         if client is None:
-            base_url = settings.base_url or HOSTED_URL
-            model = settings.model or DEFAULT_LLM_MODEL
-            if not settings.model and urlparse(base_url).hostname != urlparse(HOSTED_URL).hostname:
-                model = served_model(base_url, settings.api_key, transport) or model
+            base_url, model = endpoint_model(settings, transport)
             client = ModelClient(settings, base_url=base_url, model=model, transport=transport)
         self.client = client
         self.server: LocalServer | None = None
 
     @classmethod
-    def local(cls, settings: EngineSettings) -> LLMEngine:
+    def local(cls, settings: EngineSettings, notify: Notify = quiet) -> LLMEngine:
         """The engine behind the embedded llama.cpp server, which starts on the first
-        model call (a fully cached run starts none) and stops in `close()`."""
+        model call (a fully cached run starts none; `notify` hears it load) and stops in
+        `close()`. Its timeout and retries are the in-process server's (`local`)."""
         server = LocalServer(
-            settings.model_path, threads=settings.threads, ctx_size=settings.ctx_size
-        )
-        local = replace(settings, api_key=None, mode=settings.mode or "json_schema")
+            settings.model_path, threads=settings.threads, ctx_size=settings.ctx_size,
+            notify=notify,
+        )  # fmt: skip
+        local = replace(settings, engine="local", api_key=None, mode=settings.mode or "json_schema")
         client = ModelClient(
             local, base_url=server.start, model=local_model_name(settings.model_path)
         )
-        engine = cls(local, name="local", client=client)
+        engine = cls(local, name="local", client=client, notify=notify)
         engine.server = server
         return engine
 
@@ -117,10 +118,11 @@ class LLMEngine:
         published = article.published.isoformat() if article.published else None
         parameters = self.parameters
         settings = self.settings
-        for index, chunk in enumerate(
-            chunks(article.text, settings.chunk_chars, settings.chunk_overlap)
-        ):
+        parts = chunks(article.text, settings.chunk_chars, settings.chunk_overlap)
+        label = article.title or article.path or article.id[:8]
+        for index, chunk in enumerate(parts):
             recorder.chunk_index = index
+            self.notify(f"{label}: chunk {index + 1}/{len(parts)}", transient=True)
             chunk_hints = _within(hints, chunk.start, chunk.end) if hints else None
             messages = self.prompt.messages(chunk.text, published, chunk_hints)
             budget = recorder.budget

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 from urllib.parse import urlparse
 
@@ -30,7 +30,7 @@ from extractor.llm.ratelimit import RateLimiter
 from extractor.llm.responses import ChunkResponse, salvage, schema_hash
 from extractor.llm.transport import RecordingTransport
 from extractor.records import CallRecord, Reason, Recorder, Rejection
-from extractor.settings import EngineSettings
+from extractor.settings import DEFAULT_LLM_MODEL, EngineSettings
 
 MODES = {
     "json_schema": instructor.Mode.JSON_SCHEMA,
@@ -58,13 +58,13 @@ class ModelClient:
         self.settings = settings
         self.model = model
         self._base_url = base_url
-        hosted = isinstance(base_url, str) and urlparse(base_url).hostname == "api.openai.com"
+        hosted = isinstance(base_url, str) and is_hosted(base_url)
         if hosted and not settings.api_key:
             raise ConfigError(
                 "no API key: set OPENAI_API_KEY (or EXTRACTOR_API_KEY), or point "
                 "--base-url/OPENAI_BASE_URL at a local OpenAI-compatible server"
             )
-        mode_name = settings.mode or ("tools" if hosted else "json_schema")
+        mode_name = settings.mode or default_mode(base_url if isinstance(base_url, str) else "")
         if mode_name not in MODES:
             raise ConfigError(f"unknown mode {mode_name!r}: choose one of {', '.join(MODES)}")
         self.mode = MODES[mode_name]
@@ -72,7 +72,7 @@ class ModelClient:
         self.cache = ResponseCache(settings.cache_dir) if settings.use_cache else None
         self.transport = RecordingTransport(
             transport or httpx.HTTPTransport(),
-            max_retries=settings.max_retries,
+            max_retries=settings.transport_retries,
             max_wait_s=settings.max_retry_wait_s,
             limiter=RateLimiter(settings.rpm) if settings.rpm else None,
         )
@@ -150,9 +150,12 @@ class ModelClient:
         calls the model (what a run whose model budget is spent still uses)."""
         if self.cache is None:
             return None
-        hit = _from_cache(self.cache.get(self._key(messages, prompt_hash, parameters)))
-        if hit is not None:
-            recorder.calls.append(_cached_call(self.model, recorder.chunk_index))
+        entry = self.cache.get(self._key(messages, prompt_hash, parameters))
+        hit = _from_cache(entry)
+        if hit is not None and entry is not None:
+            answer = json.dumps(entry["response"], ensure_ascii=False)
+            call = CallRecord(self.model, None, None, 0.0, 1, "cached", None, recorder.chunk_index)
+            recorder.calls.append(replace(call, messages=messages, response=answer))
         return hit
 
     def _key(
@@ -171,16 +174,42 @@ class ModelClient:
                     base_url=base_url,
                     api_key=self.settings.api_key or "not-needed",
                     max_retries=0,  # transport retries are ours (RecordingTransport)
-                    timeout=self.settings.timeout_s,
+                    timeout=self.settings.request_timeout_s,
                     http_client=httpx.Client(  # type: ignore[arg-type]  # the SDK's alias
-                        transport=self.transport, timeout=self.settings.timeout_s
+                        transport=self.transport, timeout=self.settings.request_timeout_s
                     ),
                 )
                 self._instructor = instructor.from_openai(self._client, mode=self.mode)
             return self._instructor
 
     def _provider_error(self, exc: openai.APIError, recorder: Recorder) -> ProviderError:
-        return ProviderError(_provider_message(exc, self.base_url or "?"), recorder.calls)
+        if self.settings.engine == "local":
+            message = _local_message(exc, self.settings.request_timeout_s)
+        else:
+            message = _provider_message(exc, self.base_url or "?")
+        return ProviderError(message, recorder.calls)
+
+
+def is_hosted(base_url: str) -> bool:
+    """OpenAI's own API (not a self-hosted server speaking its protocol)."""
+    return urlparse(base_url).hostname == urlparse(HOSTED_URL).hostname
+
+
+def default_mode(base_url: str) -> str:
+    """Tool calls for OpenAI; a JSON schema (grammar-constrained) for self-hosted servers."""
+    return "tools" if is_hosted(base_url) else "json_schema"
+
+
+def endpoint_model(
+    settings: EngineSettings, transport: httpx.BaseTransport | None = None
+) -> tuple[str, str]:
+    """The endpoint and model the `llm` engine talks to: the settings', else OpenAI and,
+    for a self-hosted server, the first model it serves, else the default model."""
+    base_url = settings.base_url or HOSTED_URL
+    model = settings.model
+    if not model and not is_hosted(base_url):
+        model = served_model(base_url, settings.api_key, transport)
+    return base_url, model or DEFAULT_LLM_MODEL
 
 
 def served_model(
@@ -245,15 +274,20 @@ def _mark_reasks(calls: list[CallRecord], first: int) -> None:
     """Answers that were followed by another call were rejected and re-asked."""
     answered = [i for i in range(first, len(calls)) if calls[i].outcome in ("ok", "truncated")]
     for i in answered[:-1]:
-        call = calls[i]
-        calls[i] = CallRecord(
-            call.model, call.prompt_tokens, call.completion_tokens, call.latency_ms,
-            call.attempt, "reask", "validation failed", call.chunk_index,
-        )  # fmt: skip
+        calls[i] = replace(calls[i], outcome="reask", error="validation failed")
 
 
-def _cached_call(model: str, chunk_index: int) -> CallRecord:
-    return CallRecord(model, None, None, 0.0, 1, "cached", None, chunk_index)
+def _local_message(exc: openai.APIError, timeout_s: float) -> str:
+    """The embedded server's failure, with what to do about it."""
+    if isinstance(exc, openai.APITimeoutError):
+        return (
+            f"the local model gave no answer within {timeout_s:.0f} s (a busy machine or a "
+            "large model): raise --timeout, lower --threads, or use --engine rules"
+        )
+    if isinstance(exc, openai.APIConnectionError):
+        return "the local model server stopped answering; run again (or use --engine rules)"
+    status = getattr(exc, "status_code", None)
+    return f"the local model failed (HTTP {status}): {one_line(exc)[:160]}"
 
 
 def _provider_message(exc: openai.APIError, base_url: str) -> str:

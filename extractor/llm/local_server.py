@@ -20,6 +20,7 @@ from pathlib import Path
 import httpx
 
 from extractor.errors import ConfigError, ProviderError
+from extractor.records import Notify, quiet
 
 DEFAULT_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 
@@ -56,10 +57,13 @@ class LocalServer:
         threads: int | None = None,
         ctx_size: int = 8192,
         parallel: int = 1,
+        notify: Notify = quiet,
     ) -> None:
+        """`threads` None: the cores free when the model loads (`free_cores`)."""
         self.model_path = model_path or default_model_path()
         self.port = port or _free_port()
-        self.threads = threads or os.cpu_count() or 2
+        self.threads = threads
+        self.notify = notify
         self.ctx_size = ctx_size
         self.parallel = parallel
         self._lock = threading.Lock()
@@ -81,13 +85,20 @@ class LocalServer:
         """Load the model and serve it (once); the endpoint's base URL."""
         with self._lock:
             if self._server is None:
-                self._server = self._load()
+                threads = self.threads or free_cores()
+                self.notify(
+                    f"loading model {self.model_path.name} "
+                    f"({threads} thread{'s' if threads > 1 else ''}) …"
+                )
+                started = time.monotonic()
+                self._server = self._load(threads)
                 atexit.register(self.stop)
                 try:
                     self._wait_ready()
                 except BaseException:
                     self._server = None
                     raise
+                self.notify(f"model ready in {time.monotonic() - started:.1f} s")
         return self.base_url
 
     def stop(self) -> None:
@@ -96,7 +107,7 @@ class LocalServer:
         if server is not None:
             del server  # the server's destructor stops its loop and frees the model
 
-    def _load(self) -> object:
+    def _load(self, threads: int) -> object:
         import xllamacpp
 
         params = xllamacpp.CommonParams()
@@ -106,8 +117,8 @@ class LocalServer:
         params.hostnames = ["127.0.0.1"]
         params.port = self.port
         params.verbosity = -1
-        params.cpuparams.n_threads = self.threads
-        params.cpuparams_batch.n_threads = self.threads
+        params.cpuparams.n_threads = threads
+        params.cpuparams_batch.n_threads = threads
         try:
             return xllamacpp.Server(params)
         except Exception as exc:
@@ -125,6 +136,20 @@ class LocalServer:
         raise ProviderError(f"local model server did not answer within {timeout_s:.0f} s")
 
 
+def free_cores() -> int:
+    """The CPUs this process may use minus the 1-minute load average, at least 1: llama.cpp
+    spinning on more threads than there are free cores slows every thread down."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except OSError:
+        load = 0.0
+    return max(1, min(cpus, round(cpus - load)))
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -139,8 +164,9 @@ def main() -> None:
     parser.add_argument("--ctx-size", type=int, default=8192)
     args = parser.parse_args()
     server = LocalServer(
-        args.model_path, port=args.port, threads=args.threads, ctx_size=args.ctx_size
-    )
+        args.model_path, port=args.port, threads=args.threads, ctx_size=args.ctx_size,
+        notify=lambda message, transient=False: print(message, flush=True),
+    )  # fmt: skip
     server.start()
     # Ctrl-C and SIGTERM stop it, whatever handler llama.cpp installed while loading or
     # the disposition this process inherited (an ignored SIGINT stays ignored otherwise).

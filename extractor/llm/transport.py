@@ -7,8 +7,9 @@ past `max_wait_s` is not started (the time of the attempts themselves is bounded
 client's timeout).
 Validation problems are not seen here: instructor's re-ask loop sits above. Every HTTP
 attempt becomes a `CallRecord` with its tokens (read from the response's `usage`), latency
-and outcome ("ok", "truncated" when the answer hit max_tokens, "error"); no header or body
-text that could hold a secret is recorded.
+and outcome ("ok", "truncated" when the answer hit max_tokens, "error"), and for the call
+log the request's chat messages and the answer's text; never a header, nor the body of an
+error (either could hold a secret).
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ import json
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
+from typing import Any
 
 import httpx
 from tenacity import (
@@ -101,21 +104,25 @@ class RecordingTransport(httpx.BaseTransport):
         if self.limiter is not None:
             self.limiter.acquire()
         started = time.perf_counter()
+        messages = _messages(request)
         try:
             response = self.inner.handle_request(request)
         except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
-            self._record(number, started, None, "error", f"{type(exc).__name__}: {exc}"[:200])
+            error = f"{type(exc).__name__}: {exc}"[:200]
+            self._record(number, started, None, "error", error, messages)
             raise _Retryable(type(exc).__name__) from exc
         if response.status_code in RETRY_STATUS:
             response.read()
-            self._record(number, started, None, "error", f"HTTP {response.status_code}")
+            error = f"HTTP {response.status_code}"
+            self._record(number, started, None, "error", error, messages)
             raise _Retryable(f"HTTP {response.status_code}", _retry_after(response), response)
         response.read()
-        usage, finish = _answer(response)
-        if finish == "length":
-            self._record(number, started, usage, "truncated", "answer cut at max_tokens")
-        else:
-            self._record(number, started, usage, "ok", None)
+        answer = _answer(response)
+        cut = answer.finish == "length"
+        self._record(
+            number, started, answer.usage, "truncated" if cut else "ok",
+            "answer cut at max_tokens" if cut else None, messages, answer.text,
+        )  # fmt: skip
         return response
 
     def _record(
@@ -125,6 +132,8 @@ class RecordingTransport(httpx.BaseTransport):
         usage: tuple[int | None, int | None] | None,
         outcome: str,
         error: str | None,
+        messages: list[dict[str, Any]] | None,
+        text: str | None = None,
     ) -> None:
         recorder = self.recorder
         if recorder is None:
@@ -140,6 +149,8 @@ class RecordingTransport(httpx.BaseTransport):
                 outcome=outcome,
                 error=error,
                 chunk_index=recorder.chunk_index,
+                messages=messages,
+                response=text,
             )
         )
 
@@ -181,13 +192,33 @@ def _retry_after(response: httpx.Response) -> float | None:
         return None
 
 
-def _answer(response: httpx.Response) -> tuple[tuple[int | None, int | None] | None, str | None]:
-    """Token usage and the first choice's finish reason of a chat completion, if present."""
+@dataclass(frozen=True)
+class _Answer:
+    usage: tuple[int | None, int | None] | None = None
+    finish: str | None = None
+    text: str | None = None  # the message's content, or its tool call's arguments
+
+
+def _answer(response: httpx.Response) -> _Answer:
+    """Token usage, finish reason and text of a chat completion's first choice, if present."""
     try:
         body = json.loads(response.content)
         usage = body.get("usage") or {}
-        choices = body.get("choices") or [{}]
-        finish = choices[0].get("finish_reason")
-    except (ValueError, AttributeError, TypeError):
-        return None, None
-    return (usage.get("prompt_tokens"), usage.get("completion_tokens")), finish
+        choice = (body.get("choices") or [{}])[0]
+        message = choice.get("message") or {}
+        text = message.get("content")
+        for call in message.get("tool_calls") or []:
+            text = (call.get("function") or {}).get("arguments")
+    except (ValueError, AttributeError, TypeError, IndexError):
+        return _Answer()
+    tokens = (usage.get("prompt_tokens"), usage.get("completion_tokens"))
+    return _Answer(tokens, choice.get("finish_reason"), text if isinstance(text, str) else None)
+
+
+def _messages(request: httpx.Request) -> list[dict[str, Any]] | None:
+    """The chat messages of a request's JSON body (nothing else of it, no header)."""
+    try:
+        messages = json.loads(request.content).get("messages")
+    except (ValueError, AttributeError, httpx.RequestNotRead):
+        return None
+    return messages if isinstance(messages, list) else None

@@ -21,10 +21,11 @@ from typing import Any
 
 import duckdb
 
-from extractor.errors import ConfigError, NotFound, StoreError, one_line
+from extractor.errors import NotFound, StoreError
 from extractor.records import CallRecord, Rejection, Skipped
 from extractor.schemas import KINDS, SCHEMA_VERSION, DocumentExtraction
 from extractor.store.migrations import migrate
+from extractor.store.readonly import connect
 from extractor.text.articles import Article
 from extractor.version import __version__
 
@@ -49,21 +50,6 @@ class RunInfo:
             default=str,
         )
         return hashlib.sha256(canonical.encode()).hexdigest()[:16]
-
-
-def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the database file, with one clear error when that is impossible."""
-    if read_only and not path.exists():
-        raise ConfigError(f"{path}: no such database (run `extractor extract` first)")
-    # No statement of ours reads or writes files through SQL (exports go through Arrow),
-    # so external access is off: user SQL cannot reach the file system either.
-    config: dict[str, str | bool | int | float | list[str]] = {"enable_external_access": False}
-    try:
-        if not read_only:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        return duckdb.connect(str(path), read_only=read_only, config=config)
-    except duckdb.Error as exc:
-        raise ConfigError(f"{path}: cannot open database: {one_line(exc)}") from exc
 
 
 class Store:
@@ -291,8 +277,9 @@ def _insert_calls(
     if calls:
         db.executemany(
             """INSERT INTO llm_calls (run_id, document_id, model, prompt_tokens,
-                   completion_tokens, latency_ms, attempt, outcome, error, chunk_index)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   completion_tokens, latency_ms, attempt, outcome, error, chunk_index,
+                   messages, response)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             [
                 [
                     run_id,
@@ -305,6 +292,8 @@ def _insert_calls(
                     c.outcome,
                     c.error,
                     c.chunk_index,
+                    None if c.messages is None else json.dumps(c.messages, ensure_ascii=False),
+                    c.response,
                 ]
                 for c in calls
             ],

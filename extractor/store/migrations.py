@@ -183,6 +183,13 @@ def m006_languages(db: duckdb.DuckDBPyConnection) -> None:
     db.execute("ALTER TABLE run_documents ADD COLUMN skip_reason VARCHAR")
 
 
+def m007_call_log(db: duckdb.DuckDBPyConnection) -> None:
+    """The call log (`extractor logs`): each model call's request messages and answer text
+    (never a header: no key or token)."""
+    db.execute("ALTER TABLE llm_calls ADD COLUMN messages JSON")
+    db.execute("ALTER TABLE llm_calls ADD COLUMN response VARCHAR")
+
+
 def m010_eval_gold_hash(db: duckdb.DuckDBPyConnection) -> None:
     """Which gold set and which scorer an eval used, so scores from different ones are
     never compared by accident (null for evals stored before this)."""
@@ -196,6 +203,7 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (3, "rejections", m003_rejections),
     (4, "partial", m004_partial),
     (6, "languages", m006_languages),
+    (7, "call_log", m007_call_log),
     (10, "eval_gold_hash", m010_eval_gold_hash),
 ]
 

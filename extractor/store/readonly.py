@@ -1,4 +1,5 @@
-"""Read-only SQL for users: one guard shared by the CLI and the HTTP service.
+"""Opening the database, and read-only SQL for users: one guard shared by the CLI and the
+HTTP service.
 
 Two layers: the statement types are checked before anything runs (only SELECT-like
 statements: SELECT, WITH, DESCRIBE, SHOW, EXPLAIN), and every connection the project opens
@@ -10,11 +11,28 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from extractor.errors import InputError, one_line
+from extractor.errors import ConfigError, InputError, one_line
+
+
+def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the database file, with one clear error when that is impossible."""
+    if read_only and not path.exists():
+        raise ConfigError(f"{path}: no such database (run `extractor extract` first)")
+    # No statement of ours reads or writes files through SQL (exports go through Arrow),
+    # so external access is off: user SQL cannot reach the file system either.
+    config: dict[str, str | bool | int | float | list[str]] = {"enable_external_access": False}
+    try:
+        if not read_only:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        return duckdb.connect(str(path), read_only=read_only, config=config)
+    except duckdb.Error as exc:
+        raise ConfigError(f"{path}: cannot open database: {one_line(exc)}") from exc
+
 
 _EXPLAIN = re.compile(r"^\s*EXPLAIN\s+(ANALY[SZ]E\s+)?", re.IGNORECASE)
 _ALLOWED = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
