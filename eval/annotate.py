@@ -69,9 +69,11 @@ def fill(doc: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     if not isinstance(text, str):
         return doc, ["document needs 'text' or an existing 'source_path'"]
     for kind in KINDS:
-        items = doc.get(kind)
+        items = doc.get(kind, "absent")
+        if items is None:
+            continue  # not annotated (not scored), said so by a null
         if not isinstance(items, list):
-            errors.append(f"{kind} must be a list ([] when annotated and empty)")
+            errors.append(f"{kind} must be a list ([] when annotated and empty, null when not)")
             continue
         for index, item in enumerate(items):
             error = place(item, text)

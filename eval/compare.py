@@ -33,8 +33,11 @@ RESAMPLES = 1000
 SEED = 20251124
 ALPHA = 0.05
 #: Header fields shown side by side when they differ between A and B.
-PROVENANCE = ("engine", "model", "prompt_version", "prompt_hash", "gold", "documents",
-              "failed_documents", "code_version", "git_commit")  # fmt: skip
+PROVENANCE = ("engine", "model", "prompt_version", "prompt_hash", "gold", "gold_hash",
+              "scorer_version", "documents", "failed_documents", "code_version",
+              "git_commit")  # fmt: skip
+#: Header fields that must agree for two evals' scores to mean the same thing.
+COMPARABLE = ("gold_hash", "scorer_version")
 #: How many flipped items each section lists in the rendering (samples.jsonl has them all).
 SHOWN = 20
 
@@ -73,6 +76,12 @@ class Comparison:
     gold_differs: int = 0
     #: Per kind: delta, low, high, p (bootstrap), documents, better, worse, sign_p.
     significance: dict[str, dict[str, float | int]] = field(default_factory=dict)
+
+    @property
+    def incomparable(self) -> list[tuple[str, Any, Any]]:
+        """The `COMPARABLE` fields that differ (a gold set or scorer changed); a side
+        without the field (an eval from before it was recorded) counts as differing."""
+        return [row for row in self.provenance if row[0] in COMPARABLE]
 
 
 def load_eval(folder: Path) -> EvalOutput:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -33,6 +34,19 @@ class GoldDocument:
     title: str | None
     #: Per kind, the annotated items; None when the kind was not annotated (not scored).
     items: dict[str, list[dict[str, Any]] | None]
+
+
+def gold_hash(documents: list[GoldDocument]) -> str:
+    """A hash of what is scored (ids, texts, dates, titles, items), independent of how the
+    documents are split into files or ordered: two evals with different hashes were scored
+    against different gold sets and are not comparable."""
+    canonical = [
+        [doc.id, doc.text, doc.published.isoformat() if doc.published else None, doc.title,
+         doc.items]
+        for doc in sorted(documents, key=lambda d: d.id)
+    ]  # fmt: skip
+    encoded = json.dumps(canonical, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    return hashlib.sha256(encoded).hexdigest()[:16]
 
 
 def load_gold(path: Path) -> list[GoldDocument]:

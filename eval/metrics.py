@@ -26,6 +26,11 @@ from typing import Any
 from extractor.eval.gold import GoldDocument
 from extractor.eval.match import THRESHOLDS, assign_edges, match_names, names_match, overlaps
 from extractor.schemas import KINDS, DocumentExtraction
+from extractor.text.language import detect_language
+
+#: The scorer's version, in every metrics.json and evals row: bump it whenever matching
+#: or a metric changes, so scores from different scorers are not compared as if alike.
+SCORER_VERSION = "1"
 
 #: The attribution field of each kind that has one.
 ATTRIBUTE = {"quotes": "speaker", "claims": "claimant"}
@@ -124,6 +129,21 @@ def f1(tp: int, fp: int, fn: int) -> float | None:
     """2tp / (2tp + fp + fn), the harmonic mean of precision and recall where both exist,
     and still defined when one does not: predicting nothing against some gold is F1 0."""
     return ratio(2 * tp, 2 * tp + fp + fn)
+
+
+def by_language(
+    gold: list[GoldDocument], predictions: Mapping[str, DocumentExtraction]
+) -> dict[str, Any]:
+    """Per detected language of the gold texts ("und" when it cannot be told): the
+    documents and the per-kind scores of `EvalResult.metrics_json`, header aside."""
+    groups: dict[str, list[GoldDocument]] = {}
+    for doc in gold:
+        groups.setdefault(detect_language(doc.text) or "und", []).append(doc)
+    out = {}
+    for language, docs in sorted(groups.items()):
+        scored = score(docs, predictions).metrics_json({})
+        out[language] = {"documents": len(docs)} | {k: scored[k] for k in KINDS if k in scored}
+    return out
 
 
 def score(gold: list[GoldDocument], predictions: Mapping[str, DocumentExtraction]) -> EvalResult:

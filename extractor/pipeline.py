@@ -28,7 +28,7 @@ from extractor.engines.base import ChunkFailure, Engine
 from extractor.engines.rules import rules_items
 from extractor.errors import ExtractorError, ProviderError, one_line
 from extractor.grounding import Document, Grounded, ground_all, merge
-from extractor.records import CallRecord, ModelBudget, Recorder, Rejection
+from extractor.records import CallRecord, ModelBudget, Recorder, Rejection, Skipped
 from extractor.schemas import DocumentExtraction
 from extractor.store import RunInfo, Store
 from extractor.text.articles import Article
@@ -51,6 +51,8 @@ class DocumentResult:
     rejections: list[Rejection] = field(default_factory=list)
     #: The chunks the model gave no answer for (empty: the model part is whole).
     failures: list[ChunkFailure] = field(default_factory=list)
+    #: Kinds not looked for (a language the engine has no rules for), and why.
+    skipped: Skipped | None = None
 
     @property
     def dropped(self) -> int:
@@ -161,7 +163,9 @@ def extract_article(
         *proposal.rejections,
         *grounded.rejections,
     ]
-    return DocumentResult(extraction, recorder.calls, rejections, proposal.failures)
+    return DocumentResult(
+        extraction, recorder.calls, rejections, proposal.failures, proposal.skipped
+    )
 
 
 def extract_one(engine: Engine, source: Source, budget: ModelBudget | None = None) -> Outcome:
@@ -190,7 +194,7 @@ def save(store: Store, run_id: str, outcome: Outcome) -> None:
             store.save_extraction(
                 run_id, outcome.article, output.extraction, output.calls, output.rejections,
                 outcome.latency_ms, model_error=output.model_error,
-                failed_chunks=output.failed_chunks,
+                failed_chunks=output.failed_chunks, skipped=output.skipped,
             )  # fmt: skip
             return
         except ExtractorError as exc:

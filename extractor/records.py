@@ -1,5 +1,5 @@
-"""Records kept beside an extraction: what a model call cost, and what the grounding
-stage refused and why."""
+"""Records kept beside an extraction: what a model call cost, what the grounding
+stage refused and why, and the kinds an engine skipped and why."""
 
 from __future__ import annotations
 
@@ -36,6 +36,15 @@ class CallRecord:
     #: logs`): never a header, so never a key or token. None when there was no answer.
     messages: list[dict[str, Any]] | None = field(default=None, repr=False)
     response: str | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """Kinds an engine did not look for in a document, and why (one line): the rules in
+    a language they have no rules for. Stored on the run's document and printed."""
+
+    kinds: tuple[str, ...]
+    reason: str
 
 
 @dataclass

@@ -39,12 +39,16 @@ def outcome_json(outcome: Outcome, run_id: str) -> dict[str, Any]:
             document_id=outcome.article.id,
             title=outcome.article.title,
             published=outcome.article.published.isoformat() if outcome.article.published else None,
+            language=outcome.article.language,
         )
     if outcome.ok and outcome.output is not None:
         data.update(outcome.output.extraction.model_dump(mode="json"))
         data["dropped"] = outcome.output.dropped
         data["llm_calls"] = len(outcome.output.calls)
         data["failed_chunks"] = outcome.output.failed_chunks
+        skipped = outcome.output.skipped
+        data["skipped"] = list(skipped.kinds) if skipped else []
+        data["skip_reason"] = skipped.reason if skipped else None
     return data
 
 
@@ -56,8 +60,9 @@ def outcome_panel(outcome: Outcome) -> Panel:
         return Panel(Text(outcome.error or "failed", style="red"), title=title, border_style="red")
     extraction = outcome.output.extraction
     subtitle = (
-        f"{article.id} · {len(extraction.quotes)} quotes · {len(extraction.claims)} claims · "
-        f"{len(extraction.events)} events · {outcome.latency_ms:,.0f} ms"
+        f"{article.id} · {article.language or 'language ?'} · {len(extraction.quotes)} quotes · "
+        f"{len(extraction.claims)} claims · {len(extraction.events)} events · "
+        f"{outcome.latency_ms:,.0f} ms"
     )
     if outcome.output.dropped:
         subtitle += f" · {outcome.output.dropped} ungrounded dropped"
@@ -96,6 +101,9 @@ def outcome_panel(outcome: Outcome) -> Panel:
                 wide=3,
             )
         )
+    skipped = outcome.output.skipped
+    if skipped:
+        parts.insert(0, Text(f"skipped: {skipped.reason}", style="yellow"))
     if not parts:
         parts.append(Text("nothing found", style="dim"))
     if partial:

@@ -14,3 +14,9 @@ def test_every_pair_and_no_apostrophes() -> None:
     text = "«Oui» „Ja“ ‘Yes’ 「はい」 the workers’ union don’t"
     found = [(q.mark, text[q.start : q.close]) for q in quotations(text)]
     assert found == [("«", "Oui"), ("„", "Ja"), ("‘", "Yes"), ("「", "はい")]
+
+
+def test_guillemets_nest_inside_a_quotation_they_opened() -> None:
+    text = "« On a constaté 261 cas de « réelle » fraude. » Puis « Non »."
+    found = [(q.mark, text[q.start : q.close]) for q in quotations(text)]
+    assert found == [("«", " On a constaté 261 cas de « réelle » fraude. "), ("«", " Non ")]

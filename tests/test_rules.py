@@ -314,13 +314,14 @@ def test_every_item_is_grounded_on_every_fixture_article(path: Path) -> None:
     article = read_article(path)
     output = extract_article(RulesEngine(), article)
     items = [*output.extraction.quotes, *output.extraction.claims, *output.extraction.events]
-    assert items, f"nothing found in {path.name}"
+    # A French article whose only « » are names or scare quotes has nothing, said so.
+    assert items or output.skipped is not None, f"nothing found in {path.name}"
     for item in items:
         assert article.text[item.char_start : item.char_end] == item.text
 
 
-def test_all_twenty_six_fixture_articles_are_covered() -> None:
-    assert len(ARTICLES) == 26
+def test_all_fixture_articles_are_covered() -> None:
+    assert len(ARTICLES) == 26 + 15  # seed and English Wikinews, French Wikinews
 
 
 def test_a_time_after_the_speaker_is_not_the_speaker() -> None:

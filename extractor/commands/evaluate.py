@@ -21,9 +21,12 @@ from extractor.commands.options import add_db, add_engine, resolve_id
 from extractor.engines import create_engine
 from extractor.errors import ConfigError
 from extractor.eval import (
+    SCORER_VERSION,
     EvalResult,
     GoldDocument,
+    by_language,
     compare,
+    gold_hash,
     load_gold,
     render_comparison,
     render_markdown,
@@ -66,6 +69,11 @@ def add_parser(subparsers: argparse._SubParsersAction, help: str) -> None:
     comparing.add_argument("dir_b", type=Path, metavar="DIR_B", help="eval output folder (after)")
     comparing.add_argument("--samples", type=int, default=1000, help="bootstrap resamples")
     comparing.add_argument("--html", type=Path, help="also write the side-by-side page here")
+    comparing.add_argument(
+        "--allow-different-gold",
+        action="store_true",
+        help="compare evals scored against different gold sets or scorer versions (warns)",
+    )
     comparing.set_defaults(run=_compare)
 
 
@@ -90,6 +98,8 @@ def run(args: argparse.Namespace) -> int:
             "run_id": run_id,
             "gold": str(args.gold),
             "documents": len(gold),
+            "gold_hash": gold_hash(gold),
+            "scorer_version": SCORER_VERSION,
             "failed_documents": failed,
             # scored all the same, with what the rules engine (and any answered chunk) found
             "partial_documents": partial_,
@@ -97,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
             "git_commit": _git_commit(),
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
-        metrics = result.metrics_json(header)
+        metrics = result.metrics_json(header) | {"by_language": by_language(gold, predictions)}
         _write_outputs(args.out, result, metrics, gold)
         _store_eval(store, metrics, run_id, header)
     console = Console()
@@ -179,7 +189,8 @@ def _store_eval(store: Store, metrics: dict[str, Any], run_id: str, header: dict
     with store.transaction() as db:
         db.execute(
             """INSERT INTO evals (id, run_id, engine, model, prompt_version, gold_path,
-                   documents, metrics) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                   documents, metrics, gold_hash, scorer_version)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             [
                 eval_id,
                 run_id,
@@ -189,6 +200,8 @@ def _store_eval(store: Store, metrics: dict[str, Any], run_id: str, header: dict
                 header["gold"],
                 header["documents"],
                 json.dumps(metrics),
+                header["gold_hash"],
+                header["scorer_version"],
             ],
         )
         for kind in KINDS:
@@ -213,6 +226,18 @@ def _store_eval(store: Store, metrics: dict[str, Any], run_id: str, header: dict
 
 def _compare(args: argparse.Namespace) -> int:
     comparison = compare(args.dir_a, args.dir_b, resamples=args.samples)
+    if comparison.incomparable:
+        differ = "; ".join(f"{name} {a} vs {b}" for name, a, b in comparison.incomparable)
+        if not args.allow_different_gold:
+            raise ConfigError(
+                f"eval compare: A and B were not scored alike ({differ}): their scores are "
+                "not comparable (--allow-different-gold compares them anyway)"
+            )
+        Console(stderr=True).print(
+            f"[bold red]WARNING: A and B were not scored alike ({differ}): the deltas "
+            "mix a change of gold set or scorer with the change being measured[/bold red]",
+            highlight=False,
+        )
     Console().print(render_comparison(comparison))
     if args.html is not None:
         args.html.parent.mkdir(parents=True, exist_ok=True)

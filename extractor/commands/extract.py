@@ -99,6 +99,11 @@ def run(args: argparse.Namespace) -> int:
                         f"[yellow]partial[/yellow] {outcome.name}: {outcome.model_error}",
                         highlight=False,
                     )
+                if outcome.ok and outcome.output is not None and outcome.output.skipped:
+                    err.print(
+                        f"[yellow]skipped[/yellow] {outcome.name}: {outcome.output.skipped.reason}",
+                        highlight=False,
+                    )
 
             result = run_batch(
                 sources, engine, store, concurrency=settings.concurrency,

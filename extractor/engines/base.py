@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from extractor.grounding import Placed
-from extractor.records import Recorder, Rejection
+from extractor.records import Recorder, Rejection, Skipped
 from extractor.schemas import DocumentExtraction
 from extractor.text.articles import Article
 
@@ -28,12 +28,15 @@ class ChunkFailure:
 @dataclass
 class Proposal:
     """An engine's raw items for one article, the items it could not even read
-    (malformed answers) as rejections, and the chunks the model failed on (the items of
-    the chunks that were answered are kept all the same)."""
+    (malformed answers) as rejections, the chunks the model failed on (the items of
+    the chunks that were answered are kept all the same), and the kinds it skipped."""
 
     items: list[Placed] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
     failures: list[ChunkFailure] = field(default_factory=list)
+    #: Kinds this engine did not look for in this article, and why (the rules engine in
+    #: a language it has no rules for); None when it looked for all.
+    skipped: Skipped | None = None
 
 
 class Engine(Protocol):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from extractor.engines.base import Proposal
 from extractor.grounding import Placed, RawClaim, RawEvent, RawItem, RawQuote
 from extractor.records import Recorder
-from extractor.rules import find_items
+from extractor.rules import find_items, skipped_kinds
 from extractor.schemas import DocumentExtraction
 from extractor.text.articles import Article
 
@@ -32,7 +32,7 @@ class RulesEngine:
     def propose(
         self, article: Article, hints: DocumentExtraction | None, recorder: Recorder
     ) -> Proposal:
-        return Proposal()  # the candidates are all there is
+        return Proposal(skipped=skipped_kinds(article.language))  # the candidates are all
 
     def close(self) -> None:
         """Nothing to release."""

@@ -19,24 +19,32 @@ from typing import TYPE_CHECKING
 from extractor.rules.analysis import Analysis, analyse
 from extractor.rules.claims import find_claims
 from extractor.rules.events import find_events
+from extractor.rules.french import find_french_quotes
+from extractor.rules.languages import rule_kinds, skipped_kinds
 from extractor.rules.people import expand_acronym
 from extractor.rules.quotes import find_quotes
-from extractor.schemas import DocumentExtraction
+from extractor.schemas import KINDS, DocumentExtraction
 from extractor.settings import DEFAULT_NLP_MODEL
 from extractor.text.articles import Article
 from extractor.text.dates import find_dates
+from extractor.text.segment import sentences
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
-__all__ = ["Analysis", "analyse", "find_items"]
+__all__ = ["Analysis", "analyse", "find_items", "skipped_kinds"]
 
 
 def find_items(
     article: Article, nlp_model: str = DEFAULT_NLP_MODEL, analysis: Analysis | None = None
 ) -> DocumentExtraction:
-    """The article's quotes, claims and events, with offsets into `article.text`; the
+    """The article's quotes, claims and events, with offsets into `article.text`: the
+    kinds the rules support in the article's language (`languages.rule_kinds`). The
     text is parsed once (`analysis`, built here unless given)."""
+    if article.language == "fr":
+        return DocumentExtraction(quotes=find_french_quotes(article.text, sentences(article.text)))
+    if rule_kinds(article.language) != KINDS:
+        return DocumentExtraction()  # nothing for this language: see `skipped_kinds`
     a = analysis or analyse(article.text, nlp_model)
     quotes = find_quotes(a)
     quoted = [(q.char_start, q.char_end) for q in quotes]

@@ -72,7 +72,7 @@ def find_quotes(analysis: Analysis) -> list[Quote]:
     quotes: list[Quote] = []
     previous: tuple[_Marks, Quote] | None = None
     titles: dict[str, str] = {}
-    for marks in _quotations(text):
+    for marks in quote_spans(text):
         first = sents[max(0, bisect_right(starts, marks.open) - 1)]
         last = sents[max(0, bisect_right(starts, max(marks.after - 1, marks.open)) - 1)]
         same_sentence = previous is not None and previous[0].after > first.start
@@ -81,7 +81,7 @@ def find_quotes(analysis: Analysis) -> list[Quote]:
         after = text[marks.after : max(last.end, marks.after)]
         after = _NEXT_OPENING.split(after, maxsplit=1)[0]
         quoted = text[marks.start : marks.end]
-        kind = _kind(quoted, prefix, text[marks.end : marks.after])
+        kind = quote_kind(quoted, prefix, text[marks.end : marks.after])
         who, cue = speaker_after(after, people, marks.open)
         if who is None and len(quoted.split()) <= SHORT_QUOTE_WORDS:
             window = " ".join(prefix.split()[-CUE_WINDOW_WORDS:])
@@ -119,7 +119,7 @@ def find_quotes(analysis: Analysis) -> list[Quote]:
     return quotes
 
 
-def _quotations(text: str) -> list[_Marks]:
+def quote_spans(text: str) -> list[_Marks]:
     """The quotations that may be quotes, trimmed (see the module's docstring)."""
     found: list[_Marks] = []
     # Straight single marks are not read as quotes: English copy uses them for terms
@@ -158,7 +158,7 @@ def _modifier(after: str) -> bool:
     return following is not None and following.group(1) not in _CONTINUATIONS
 
 
-def _kind(quoted: str, prefix: str, closing: str) -> str:
+def quote_kind(quoted: str, prefix: str, closing: str) -> str:
     """direct for a whole utterance, partial for a fragment of the reporter's sentence."""
     if not quoted[:1].isupper() and not quoted[:1].isdigit():
         return "partial"

@@ -22,7 +22,7 @@ from typing import Any
 import duckdb
 
 from extractor.errors import NotFound, StoreError
-from extractor.records import CallRecord, Rejection
+from extractor.records import CallRecord, Rejection, Skipped
 from extractor.schemas import KINDS, SCHEMA_VERSION, DocumentExtraction
 from extractor.store.migrations import migrate
 from extractor.store.readonly import connect
@@ -119,10 +119,12 @@ class Store:
         *,
         model_error: str | None = None,
         failed_chunks: Sequence[int] = (),
+        skipped: Skipped | None = None,
     ) -> None:
         """Write one document's extraction, its calls and its rejections, all or nothing.
         With `model_error` the document is `partial`: the model failed on `failed_chunks`
-        and the extraction holds what the rest of the pipeline found."""
+        and the extraction holds what the rest of the pipeline found. `skipped`: the kinds
+        the engine did not look for (its language), stored with the reason."""
         _check_grounded(article.text, extraction)
         with self.transaction() as db:
             _upsert_document(db, article)
@@ -138,8 +140,9 @@ class Store:
             _insert_rejections(db, run_id, article.id, rejections)
             db.execute(
                 """INSERT INTO run_documents (run_id, document_id, path, status, quotes,
-                       claims, events, dropped, latency_ms, model_error, failed_chunks)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                       claims, events, dropped, latency_ms, model_error, failed_chunks,
+                       skipped_kinds, skip_reason)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 [
                     run_id,
                     article.id,
@@ -152,6 +155,8 @@ class Store:
                     latency_ms,
                     model_error,
                     list(failed_chunks) if model_error is not None else None,
+                    list(skipped.kinds) if skipped else None,
+                    skipped.reason if skipped else None,
                 ],
             )
 
@@ -211,13 +216,14 @@ def _upsert_document(db: duckdb.DuckDBPyConnection, article: Article) -> None:
     stay."""
     db.execute(
         """INSERT INTO documents (id, title, source, url, published_at, text, path,
-               char_count, meta) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+               char_count, meta, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (id) DO UPDATE SET
                title = coalesce(excluded.title, title),
                source = coalesce(excluded.source, source),
                url = coalesce(excluded.url, url),
                published_at = coalesce(excluded.published_at, published_at),
-               meta = coalesce(excluded.meta, meta)""",
+               meta = coalesce(excluded.meta, meta),
+               language = coalesce(excluded.language, language)""",
         [
             article.id,
             article.title,
@@ -228,6 +234,7 @@ def _upsert_document(db: duckdb.DuckDBPyConnection, article: Article) -> None:
             article.path,
             len(article.text),
             json.dumps(article.meta) if article.meta else None,
+            article.language,
         ],
     )
 

@@ -173,6 +173,16 @@ def m004_partial(db: duckdb.DuckDBPyConnection) -> None:
     db.execute("ALTER TABLE run_documents ADD COLUMN failed_chunks INTEGER[]")
 
 
+def m006_languages(db: duckdb.DuckDBPyConnection) -> None:
+    """A document's language (ISO 639-1, null when it could not be told), on the document
+    because it is a property of its text; the kinds an engine skipped for it and why, on
+    run_documents because they depend on the engine (the rules have no French claims, a
+    model may)."""
+    db.execute("ALTER TABLE documents ADD COLUMN language VARCHAR")
+    db.execute("ALTER TABLE run_documents ADD COLUMN skipped_kinds VARCHAR[]")
+    db.execute("ALTER TABLE run_documents ADD COLUMN skip_reason VARCHAR")
+
+
 def m007_call_log(db: duckdb.DuckDBPyConnection) -> None:
     """The call log (`extractor logs`): each model call's request messages and answer text
     (never a header: no key or token)."""
@@ -180,12 +190,21 @@ def m007_call_log(db: duckdb.DuckDBPyConnection) -> None:
     db.execute("ALTER TABLE llm_calls ADD COLUMN response VARCHAR")
 
 
+def m010_eval_gold_hash(db: duckdb.DuckDBPyConnection) -> None:
+    """Which gold set and which scorer an eval used, so scores from different ones are
+    never compared by accident (null for evals stored before this)."""
+    db.execute("ALTER TABLE evals ADD COLUMN gold_hash VARCHAR")
+    db.execute("ALTER TABLE evals ADD COLUMN scorer_version VARCHAR")
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial", m001_initial),
     (2, "evals", m002_evals),
     (3, "rejections", m003_rejections),
     (4, "partial", m004_partial),
+    (6, "languages", m006_languages),
     (7, "call_log", m007_call_log),
+    (10, "eval_gold_hash", m010_eval_gold_hash),
 ]
 
 

@@ -14,10 +14,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 from extractor.errors import InputError
 from extractor.text.html import html_to_text, looks_like_html
+from extractor.text.language import detect_language
 
 HEADER_KEYS = frozenset({"title", "published", "source", "url", "license", "author", "language"})
 ARTICLE_SUFFIXES = frozenset({".txt", ".text", ".md", ".html", ".htm", ""})
@@ -40,6 +42,13 @@ class Article:
     def id(self) -> str:
         """Stable for the same text: the same article ingested twice is one document."""
         return document_id(self.text)
+
+    @cached_property
+    def language(self) -> str | None:
+        """ISO 639-1 code: the header's `language:` when given, else detected from the
+        text (None: too short or too mixed to tell)."""
+        declared = self.meta.get("language", "").strip().lower()
+        return declared[:2] if declared else detect_language(self.text)
 
 
 def document_id(text: str) -> str:

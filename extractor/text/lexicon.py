@@ -241,3 +241,24 @@ PRODUCT_VERBS = words("unveil unveiled unveils unveiling launch launched launche
 CLOCK_WORDS = words("utc gmt est edt pst cet am pm a.m. p.m.")
 #: Verbs asserting a cause: "X attributed A to B", "blamed A on B", "associated A with B".
 ATTRIBUTING_VERBS = words("attribute attributes attributed blame blames blamed associated")
+
+# --- French ---------------------------------------------------------------------------
+
+#: French reporting verbs as they appear next to a quote, in the forms news uses: the
+#: past participle after "a"/"avait" ("a déclaré"), the present and the imperfect
+#: ("affirme", "indiquait"), the simple past ("déclara") and inversions ("dit-il").
+FRENCH_QUOTE_CUES = words(
+    """
+    déclaré déclare déclarait déclara indiqué indique indiquait indiqua affirmé affirme
+    affirmait affirma expliqué explique expliquait expliqua estimé estime estiment
+    estimait précisé précise précisait ajouté ajoute ajoutait ajouta dit dit disait
+    souligné souligne soulignait répondu répond répondit lancé lance lança annoncé annonce
+    annonçait confié confie assuré assure assurait rappelé rappelle relevé relève écrit
+    écrivait raconté raconte raconta poursuivi poursuit insisté insiste commenté commente
+    réagi martelé témoigné témoigne dénoncé dénonce lâché lâche
+    """
+)
+#: Honorifics before a French name ("Mme Fatou Bensouda").
+FRENCH_HONORIFICS = words("m mme mlle mmes mm monsieur madame mademoiselle me maître dr pr")
+#: Articles and determiners that open a French noun phrase.
+FRENCH_DETERMINERS = words("le la les l' l’ un une des du de ce cette ces son sa ses leur leurs")

@@ -10,6 +10,8 @@ brackets (`「…」`, `『…』`). `quotations` finds them in one linear pass:
   apostrophe ("don't", "’90s" after a space is an opener only when a closer follows on
   the line), and single marks are not looked at inside an open double quotation (they
   are quotes within the quote);
+- « 「 『 ‹ inside a quotation they opened nest (« … « réelle » fraude … » is one
+  quotation);
 - a quotation left open when the next opening mark or the end of the text comes is
   reported with `close=None` (a multi-paragraph quotation leaves its paragraphs open).
 
@@ -47,6 +49,9 @@ CLOSERS = "”»」』’›"
 #: is left out: its closer "“" is an opener too, so counting cannot pair them).
 DOUBLE_OPENERS = "“«「『"
 DOUBLE_CLOSERS = "”»」』"
+#: Openers that nest inside a quotation they opened (French « … « réelle » … »): only
+#: opening, with closers that only close, so a count pairs them.
+NESTING = "«「『‹"
 _MARK = re.compile(f"[{re.escape(MARKS)}]")
 #: How far a single-family opener looks for its closing mark.
 SINGLE_REACH = 3000
@@ -77,10 +82,17 @@ def quotations(text: str) -> list[Quotation]:
     found: list[Quotation] = []
     open_at: int | None = None
     opener = ""
+    nested = 0  # the open quotation's own opener seen again inside it (« … « … » … »)
     for match in _MARK.finditer(text):
         index, mark = match.start(), match.group()
         inside = open_at is not None
+        if inside and mark == opener and mark in NESTING:
+            nested += 1
+            continue
         if open_at is not None and mark in PAIRS[opener] and _closes(text, index, mark):
+            if nested:
+                nested -= 1
+                continue
             found.append(Quotation(open_at, index, opener))
             open_at = None
             continue
@@ -89,7 +101,7 @@ def quotations(text: str) -> list[Quotation]:
         if mark in PAIRS and _opens(text, index, mark, inside):
             if open_at is not None:  # a new quotation starts: the open one never closed
                 found.append(Quotation(open_at, None, opener))
-            open_at, opener = index, mark
+            open_at, opener, nested = index, mark, 0
     if open_at is not None:
         found.append(Quotation(open_at, None, opener))
     return found
