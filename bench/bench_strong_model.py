@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -45,7 +45,6 @@ from extractor.eval.match import LENIENT  # noqa: E402
 from extractor.grounding import Document, ground_all  # noqa: E402
 from extractor.llm.prompt import load_prompt  # noqa: E402
 from extractor.pipeline import DocumentResult, extract_article  # noqa: E402
-from extractor.records import CallRecord  # noqa: E402
 from extractor.schemas import DocumentExtraction, overlap_ratio  # noqa: E402
 from extractor.settings import EngineSettings  # noqa: E402
 from extractor.text.articles import Article  # noqa: E402
@@ -240,19 +239,17 @@ def bad_items(
 
 
 def reask_recovery(results: dict[str, DocumentResult]) -> tuple[int, int]:
-    """Chunks re-asked, and those whose last answer was valid."""
+    """Chunks re-asked, and those whose last answer the grounding stage took whole (no
+    rejection that a re-ask would have quoted)."""
     asked = recovered = 0
     for result in results.values():
-        per_chunk: dict[int, list[CallRecord]] = defaultdict(list)
-        for call in result.calls:
-            per_chunk[call.chunk_index].append(call)
-        for calls in per_chunk.values():
-            if any(c.outcome == "reask" for c in calls):
-                asked += 1
-                recovered += calls[-1].outcome == "ok" and not any(
-                    r.chunk_index == calls[-1].chunk_index and r.reason == "malformed"
-                    for r in result.rejections
-                )
+        reasked = {c.chunk_index for c in result.calls if c.outcome == "reask"}
+        refused = {
+            r.chunk_index for r in result.rejections
+            if r.source == "model" and (r.drops_item or r.reason == "speaker_not_named")
+        }  # fmt: skip
+        asked += len(reasked)
+        recovered += len(reasked - refused)
     return asked, recovered
 
 
