@@ -1,7 +1,7 @@
 """What the pipeline does with a strong model's answers: a simulated one, with faults.
 
     PYTHONPATH=. .venv/bin/python bench/bench_strong_model.py [--gold fixtures/gold]
-        [--prompt extract/v2] [--faults none,surface,...]
+        [--prompt extract/v2] [--faults none,surface,...] [--max-tokens 700]
 
 The model is `tests.oracle_model.Oracle` behind `tests.fake_openai_http.FakeOpenAIServer`
 (real HTTP, the real openai SDK, instructor, re-ask and salvage): it answers each chunk
@@ -23,6 +23,10 @@ candidates, so everything stored came from the answers. Per fault it prints:
 Long-article faults (overlap, boundary) join gold documents into articles of about 10,000
 characters, cut into chunks of 2,000 with 500 of overlap, so many items meet a boundary.
 Then the prompt tokens beyond the article's own, per chunk, of each prompt version.
+
+`--max-tokens` is the completion bound; the default (700, sized for the embedded model)
+cuts a strong model's whole answer to a dense chunk: `--max-tokens 4000` shows what the
+pipeline keeps when the answer is whole.
 """
 
 from __future__ import annotations

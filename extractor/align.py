@@ -150,17 +150,18 @@ def _same_word(a: str, b: str) -> bool:
 
 
 def _elided(needle: str, document: str, near: int | None, lo: int, hi: int) -> Match | None:
-    """The needle's parts around its ellipses, found in order (see the module's step 3)."""
+    """The needle's parts around its ellipses, found in order (see the module's step 3):
+    of the places where they all are, the shortest span (then the nearest to `near`)."""
     parts = [p for p in _ELLIPSIS.split(needle) if _WORD.search(p)]
     if not parts:
         return None
+    best: tuple[int, int, int, int] | None = None  # length, distance, start, end
     cursor = lo
-    for attempt in range(MAX_HITS):  # the occurrence nearest `near` first, then in order
-        hint = near if attempt == 0 else None
-        head = locate(parts[0], document, near=hint, within=(cursor, hi), threshold=2.0)
+    for _ in range(MAX_HITS):
+        head = locate(parts[0], document, within=(cursor, hi), threshold=2.0)
         if head is None:
-            return None
-        end = head.end
+            break
+        cursor, end = head.start + 1, head.end
         for part in parts[1:]:
             window = (end, min(hi, end + MAX_ELIDED + len(part)))
             found = locate(part, document, within=window, threshold=2.0)
@@ -168,10 +169,14 @@ def _elided(needle: str, document: str, near: int | None, lo: int, hi: int) -> M
                 break
             end = found.end
         else:
-            covered = sum(len(p) for p in parts) / (end - head.start)
-            return Match(head.start, end, Alignment.fuzzy, round(min(1.0, covered), 4))
-        cursor = head.start + 1 if attempt else lo
-    return None
+            distance = 0 if near is None else abs(head.start - near)
+            key = (end - head.start, distance, head.start, end)
+            best = key if best is None or key < best else best
+    if best is None:
+        return None
+    start, end = best[2], best[3]
+    covered = sum(len(p) for p in parts) / (end - start)
+    return Match(start, end, Alignment.fuzzy, round(min(1.0, covered), 4))
 
 
 def _occurrences(haystack: str, needle: str, lo: int, hi: int) -> list[int]:

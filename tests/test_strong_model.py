@@ -134,3 +134,10 @@ def test_the_compact_prompt_spends_at_most_250_tokens_beyond_the_chunk() -> None
     assert chunk in v2[1]["content"]  # the chunk as it is: no sentence numbers
     v1 = load_prompt("extract/v1").messages(chunk, "2025-07-11", None)
     assert prompt_tokens(v1) - count_tokens(chunk) > 250
+
+
+def test_an_elided_passage_is_the_shortest_one_its_parts_frame() -> None:
+    text = "Then the bankruptcy was filed. Officials said the bankruptcy would take 60 days."
+    match = locate("the bankruptcy … 60 days", text)
+    assert match is not None
+    assert text[match.start : match.end] == "the bankruptcy would take 60 days"
