@@ -5,10 +5,16 @@ Three steps, the first that succeeds wins:
 2. normalised (`normalise`): quotes, apostrophes and dashes folded to ASCII, whitespace
    runs (NBSP included) to one space, invisible soft hyphens and zero-width spaces dropped,
    accents composed (NFC); the match is mapped back to the original characters;
-3. fuzzy: windows anchored on the needle's rarest words (CJK runs: 3-grams), widened and
+3. elided: a needle with an ellipsis (`…` or `...`) standing for a passage left out: its
+   parts found in order (exact or normalised), each within `MAX_ELIDED` characters of the
+   previous one; the match runs from the first part's start to the last one's end (fuzzy,
+   scored by the share of the span its parts cover);
+4. fuzzy: windows anchored on the needle's rarest words (CJK runs: 3-grams), widened and
    trimmed to word boundaries, scored case-insensitively with difflib; the best window is
    kept when its similarity is at least `FUZZY_THRESHOLD`.
 Offsets are Python string indices (code points), so they are right for any script.
+`same_words` tells a fuzzy match that differs only on the surface (case, punctuation, an
+elided passage, a typo) from one that changes, adds or drops words.
 """
 
 from __future__ import annotations
@@ -35,6 +41,10 @@ MAX_HITS = 200
 GUESSES = 5
 #: best-scored places refined to the best word boundaries.
 REFINED = 2
+#: The longest passage an ellipsis in a needle may stand for, in characters.
+MAX_ELIDED = 400
+#: Two words this similar (difflib ratio) are one word with a typo.
+TYPO_SIMILARITY = 0.8
 
 _FOLD = str.maketrans(
     {
@@ -48,6 +58,7 @@ _FOLD = str.maketrans(
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u3099\u309a"
 _SPECIAL = re.compile(rf"(\s{{2,}}|[^\S ])|([\u00ad\u200b\u2060\ufeff]+)|(.[{_MARKS}]+)")
 _WORD = re.compile(r"\w+")
+_ELLIPSIS = re.compile(r"\s*(?:…|\.\.\.)\s*")
 _SPACELESS = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
@@ -95,11 +106,77 @@ def locate(
     if hits:
         start = _nearest(hits, f_near)
         return _back(document, starts, ends, start, start + len(target), Alignment.normalised, 1.0)
+    if _ELLIPSIS.search(needle):
+        elided = _elided(needle, document, near, lo, hi)
+        if elided is not None:
+            return elided
     found = _fuzzy(folded, target, f_lo, f_hi, f_near, threshold)
     if found is None:
         return None
     start, end, score = found
     return _back(document, starts, ends, start, end, Alignment.fuzzy, score)
+
+
+def same_words(needle: str, found: str) -> bool:
+    """Whether `found` has the words of `needle`, in order, case and punctuation aside: a
+    word may carry a typo, and an ellipsis in `needle` stands for any words."""
+    parts = [_words(p) for p in _ELLIPSIS.split(needle)]
+    words = _words(found)
+    if len(parts) == 1:
+        return len(words) == len(parts[0]) and all(map(_same_word, parts[0], words))
+    first, *middle, last = parts
+    if len(first) + len(last) > len(words) or not all(map(_same_word, first, words)):
+        return False
+    if not all(map(_same_word, reversed(last), reversed(words))):
+        return False
+    at, stop = len(first), len(words) - len(last)
+    for part in middle:
+        while at + len(part) <= stop and not all(map(_same_word, part, words[at:])):
+            at += 1
+        if at + len(part) > stop:
+            return False
+        at += len(part)
+    return True
+
+
+def _words(text: str) -> list[str]:
+    return [w.casefold() for w in _WORD.findall(normalise(text))]
+
+
+def _same_word(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    return min(len(a), len(b)) >= 4 and SequenceMatcher(None, a, b).ratio() >= TYPO_SIMILARITY
+
+
+def _elided(needle: str, document: str, near: int | None, lo: int, hi: int) -> Match | None:
+    """The needle's parts around its ellipses, found in order (see the module's step 3):
+    of the places where they all are, the shortest span (then the nearest to `near`)."""
+    parts = [p for p in _ELLIPSIS.split(needle) if _WORD.search(p)]
+    if not parts:
+        return None
+    best: tuple[int, int, int, int] | None = None  # length, distance, start, end
+    cursor = lo
+    for _ in range(MAX_HITS):
+        head = locate(parts[0], document, within=(cursor, hi), threshold=2.0)
+        if head is None:
+            break
+        cursor, end = head.start + 1, head.end
+        for part in parts[1:]:
+            window = (end, min(hi, end + MAX_ELIDED + len(part)))
+            found = locate(part, document, within=window, threshold=2.0)
+            if found is None:
+                break
+            end = found.end
+        else:
+            distance = 0 if near is None else abs(head.start - near)
+            key = (end - head.start, distance, head.start, end)
+            best = key if best is None or key < best else best
+    if best is None:
+        return None
+    start, end = best[2], best[3]
+    covered = sum(len(p) for p in parts) / (end - start)
+    return Match(start, end, Alignment.fuzzy, round(min(1.0, covered), 4))
 
 
 def _occurrences(haystack: str, needle: str, lo: int, hi: int) -> list[int]:

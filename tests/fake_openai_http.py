@@ -9,7 +9,7 @@ in-process transport.
 It serves `GET /v1/models` (listing `models`) and `POST /v1/chat/completions`, answering
 every chat request with `answer` (a dict is sent as JSON text in `choices[0].message.content`,
 where instructor's json_schema mode reads it), or with `answer(request_body)` when it is a
-callable. Anything else is a 404.
+callable; a `Reply` also sets the usage and the finish reason. Anything else is a 404.
 
 With `batches=True` it also has OpenAI's batch API: `POST /v1/files` (multipart upload),
 `GET /v1/files/{id}/content`, `POST /v1/batches` and `GET /v1/batches/{id}`. A batch is
@@ -24,12 +24,25 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 
-Answer = dict[str, Any] | str
 Body = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Reply:
+    """An answer with its own usage and finish reason ("length": cut at max_tokens)."""
+
+    content: str
+    prompt_tokens: int
+    completion_tokens: int
+    finish_reason: str = "stop"
+
+
+Answer = dict[str, Any] | str | Reply
 
 
 class FakeOpenAIServer:
@@ -38,6 +51,7 @@ class FakeOpenAIServer:
         answer: Answer | Callable[[Body], Answer],
         models: tuple[str, ...] = ("fake",),
         usage: tuple[int, int] = (100, 20),
+        port: int = 0,
         *,
         batches: bool = False,
         polls: int = 0,
@@ -53,7 +67,7 @@ class FakeOpenAIServer:
         self.files: dict[str, bytes] = {}
         self.batches: dict[str, Body] = {}
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
 
     @property
@@ -75,16 +89,24 @@ class FakeOpenAIServer:
         self._httpd.server_close()
         self._thread.join(timeout=5)
 
+    def wait(self) -> None:
+        """Serve until interrupted (a server run as a program)."""
+        self._thread.join()
+
     def reply(self, body: Body) -> Body:
         with self._lock:
             self.requests.append(body)
         answer = self.answer(body) if callable(self.answer) else self.answer
-        content = answer if isinstance(answer, str) else json.dumps(answer)
-        prompt, completion = self.usage
+        (prompt, completion), finish = self.usage, "stop"
+        if isinstance(answer, Reply):
+            content, finish = answer.content, answer.finish_reason
+            prompt, completion = answer.prompt_tokens, answer.completion_tokens
+        else:
+            content = answer if isinstance(answer, str) else json.dumps(answer)
         return {
             "id": f"chatcmpl-{len(self.requests)}", "object": "chat.completion", "created": 0,
             "model": body.get("model", "fake"),
-            "choices": [{"index": 0, "finish_reason": "stop",
+            "choices": [{"index": 0, "finish_reason": finish,
                          "message": {"role": "assistant", "content": content}}],
             "usage": {"prompt_tokens": prompt, "completion_tokens": completion,
                       "total_tokens": prompt + completion},

@@ -14,6 +14,7 @@ import pytest
 from extractor.engines.llm import LLMEngine
 from extractor.errors import ConfigError
 from extractor.llm.local_server import LocalServer
+from extractor.llm.responses import MAX_PER_CHUNK
 from extractor.pipeline import extract_article
 from extractor.settings import DEFAULT_LLM_MODEL, EngineSettings
 from extractor.text.articles import Article
@@ -72,7 +73,8 @@ def test_invented_span_is_re_asked_with_the_error_then_accepted(tmp_path: Path) 
         ({"events": [{"sentence": "Workers met managers in Lisbon on Monday to discuss pay.",
                       "event_type": "picnic"}]}, "picnic"),
         ({"quotes": [{"text": "We will not stop", "speaker": "John Doe"}]}, "named nowhere"),
-        ({"quotes": [{"text": f"quote number {n}"} for n in range(9)]}, "at most 8"),
+        ({"quotes": [{"text": f"quote number {n}"} for n in range(MAX_PER_CHUNK + 1)]},
+         f"at most {MAX_PER_CHUNK}"),
     ],
     ids=["unknown-event-type", "speaker-not-in-text", "list-over-its-bound"],
 )  # fmt: skip

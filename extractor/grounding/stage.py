@@ -4,7 +4,9 @@ Every raw item from any source passes through `ground`, which locates it in the 
 (`extractor.align.locate`: exact, normalised, fuzzy; offsets always into the original
 text, never taken from the source) and applies every rule, returning the grounded item
 and the rejections it earned. An item-level rejection (`Rejection.drops_item`) costs the
-item; a field-level one clears that field and keeps the item. The rules:
+item; a field-level one clears that field and keeps the item. A fuzzy match counts only
+when it has the item's words (`extractor.align.same_words`: case, punctuation, an elided
+passage and typos aside): a reworded item is not in the text. The rules:
 
 - quote: in the text, inside quotation marks (`extractor.text.quotation`); a speaker
   named nowhere in the article is cleared;
@@ -26,7 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from extractor.align import Match, locate, normalise
+from extractor.align import Match, locate, normalise, same_words
 from extractor.grounding.items import Placed, RawClaim, RawEvent, RawQuote
 from extractor.records import Reason, Rejection
 from extractor.schemas import AUTHOR, Alignment, Claim, DocumentExtraction, Event, Quote, Span
@@ -150,11 +152,20 @@ class _Check:
         if near is not None and text and self.doc.text.startswith(text, near):
             return Match(near, near + len(text), Alignment.exact, 1.0)  # a native offset
         match = locate(text, self.doc.text, near=near, within=self.placed.within)
+        name = _TEXT_FIELD[self.placed.kind]
         if match is None:
-            name = _TEXT_FIELD[self.placed.kind]
             self.reject(
                 Reason.not_in_text, f"{self.where}.{name} {text[:80]!r} is not in the article"
             )
+        elif match.alignment is Alignment.fuzzy:
+            found = self.doc.text[match.start : match.end]
+            if not same_words(text, found):  # reworded: not the article's words
+                self.reject(
+                    Reason.not_in_text,
+                    f"{self.where}.{name} {text[:80]!r} is not in the article; its words "
+                    f"are {found[:120]!r}",
+                )
+                return None
         return match
 
     def named(self, name: str | None, field: str, reason: Reason) -> str | None:

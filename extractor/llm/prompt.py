@@ -1,4 +1,10 @@
-"""Versioned prompt files under `prompts/`, rendered for one chunk of an article."""
+"""Versioned prompt files under `prompts/`, rendered for one chunk of an article.
+
+A version's templates choose what they spend tokens on, by the fields they name: the
+system prompt `{event_types}` (one line of definition each) or `{event_type_names}`; the
+user prompt `{article}` (sentences numbered) or `{text}` (the chunk as it is),
+`{published}`, and `{hints}` (the rules engine's findings), which a version may leave out.
+"""
 
 from __future__ import annotations
 
@@ -28,13 +34,18 @@ class Prompt:
         self, chunk: str, published: str | None, hints: DocumentExtraction | None
     ) -> list[dict[str, str]]:
         types = "\n".join(f"  - {t.value}: {text}" for t, text in EVENT_TYPES.items())
-        numbered = "\n".join(f"[{n}] {s.text}" for n, s in enumerate(sentences(chunk), 1))
-        user = self.user.format(
-            published=published or "unknown", article=numbered, hints=_hints(hints)
-        )
+        names = ", ".join(t.value for t in EVENT_TYPES)
+        system = self.system.format(event_types=types, event_type_names=names)
+        fields: dict[str, str] = {"published": published or "unknown", "text": chunk}
+        if "{article}" in self.user:
+            fields["article"] = "\n".join(
+                f"[{n}] {s.text}" for n, s in enumerate(sentences(chunk), 1)
+            )
+        if "{hints}" in self.user:
+            fields["hints"] = _hints(hints)
         return [
-            {"role": "system", "content": self.system.format(event_types=types)},
-            {"role": "user", "content": user.strip()},
+            {"role": "system", "content": system},
+            {"role": "user", "content": self.user.format(**fields).strip()},
         ]
 
 

@@ -119,7 +119,9 @@ def is_quotation_mark(char: str) -> bool:
 
 def strip_enclosing(text: str) -> str:
     """`text` without quotation marks that enclose all of it (models often add them): a
-    pair of one family with none of that family inside (apostrophes within words aside)."""
+    pair of one family with none of that family inside (apostrophes within words aside);
+    then a lone double mark at either end, the only one in `text` (the article's opening
+    or closing mark copied with the words), with the comma before a closing one."""
     while len(text) >= 2:
         family = DOUBLE if text[0] in DOUBLE else SINGLE if text[0] in SINGLE else ""
         if not family or text[-1] not in family:
@@ -128,6 +130,11 @@ def strip_enclosing(text: str) -> str:
         if any(c in family and not _apostrophe(inner, i) for i, c in enumerate(inner)):
             break
         text = inner.strip()
+    if sum(c in DOUBLE for c in text) == 1:
+        if text[0] in DOUBLE:
+            text = text[1:].lstrip()
+        elif text[-1] in DOUBLE:
+            text = text[:-1].rstrip().removesuffix(",").rstrip()
     return "" if all(c in MARKS for c in text) else text
 
 
