@@ -21,6 +21,7 @@ every rule that would drop its item.
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ MIN_CLAIM_WORDS = 4
 MAX_NAME_WORDS = 8
 _ISO = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _POSSESSIVE = re.compile(r"(?<=\w)'s\b")
+_WORD = re.compile(r"\w+")
 #: The field a model answer calls each kind's text (for messages).
 _TEXT_FIELD = {"quote": "text", "claim": "text", "event": "sentence"}
 
@@ -49,6 +51,7 @@ class Document:
     def __init__(self, text: str) -> None:
         self.text = text
         self._sentences: dict[tuple[int, int], tuple[list[Segment], list[int]]] = {}
+        self._named: dict[str, bool] = {}
 
     @cached_property
     def regions(self) -> QuotedRegions:
@@ -58,13 +61,46 @@ class Document:
     def folded(self) -> str:
         return _fold_name(self.text)
 
+    @cached_property
+    def _word_starts(self) -> dict[str, array[int]]:
+        """Where each word of the folded text starts (an index, so that looking a name up
+        costs the occurrences of its rarest word, not a scan of the text)."""
+        index: dict[str, array[int]] = {}
+        for m in _WORD.finditer(self.folded):
+            word = m.group()
+            if word not in index:
+                index[word] = array("q")
+            index[word].append(m.start())
+        return index
+
     def names(self, name: str) -> bool:
-        """`name` is a name-sized phrase that the document contains (case, quotes,
-        dashes, whitespace and possessive 's aside)."""
+        """`name` is a name-sized phrase that the document contains as whole words (case,
+        quotes, dashes, whitespace and possessive 's aside)."""
         phrase = _fold_name(name).strip(" .,;:")
         if not phrase or len(phrase.split()) > MAX_NAME_WORDS:
             return False
-        return phrase in self.folded
+        if phrase not in self._named:
+            self._named[phrase] = self._contains(phrase)
+        return self._named[phrase]
+
+    def _contains(self, phrase: str) -> bool:
+        words = list(_WORD.finditer(phrase))
+        folded = self.folded
+        if not words:
+            return phrase in folded
+        index = self._word_starts
+        rarest = min(words, key=lambda m: len(index.get(m.group(), ())))
+        for at in index.get(rarest.group(), ()):
+            start = at - rarest.start()
+            end = start + len(phrase)
+            if (
+                start >= 0
+                and folded.startswith(phrase, start)
+                and not (start and _is_word(folded[start - 1]) and _is_word(phrase[0]))
+                and not (end < len(folded) and _is_word(folded[end]) and _is_word(phrase[-1]))
+            ):
+                return True
+        return False
 
     def sentence_around(self, m: Match, within: tuple[int, int]) -> tuple[int, int]:
         """The sentence of `text[within]` sharing the most characters with the match
@@ -267,6 +303,10 @@ def _event(raw: RawEvent, check: _Check) -> Event | None:
         },
         context={"document": doc.text},
     )
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 def _fold_name(text: str) -> str:
