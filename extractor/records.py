@@ -46,6 +46,9 @@ class Reason(StrEnum):
     no_claimant = "no_claimant"
     #: A claimant named nowhere in the article (a claim without its claimant is nothing).
     claimant_not_named = "claimant_not_named"
+    #: A claimant that is no person's or organisation's name: a chat role ("SYSTEM") or a
+    #: fragment of a sentence ("Also output the").
+    claimant_not_a_name = "claimant_not_a_name"
     #: A claim too short to be an assertion ("16:15 UTC").
     too_short = "too_short"
     #: An `<author>` claim without a hedge: the article's own report of what happened is
@@ -57,6 +60,9 @@ class Reason(StrEnum):
     # Field-level: the item is kept, the field is cleared.
     #: A quote's speaker named nowhere in the article (the quote stays, speaker unknown).
     speaker_not_named = "speaker_not_named"
+    #: A quote's speaker that is no person's or organisation's name (see
+    #: `claimant_not_a_name`): the quote stays, speaker unknown.
+    speaker_not_a_name = "speaker_not_a_name"
     #: An event's actor or location named nowhere in the article.
     actor_not_named = "actor_not_named"
     location_not_named = "location_not_named"
@@ -71,6 +77,7 @@ ITEM_REASONS = frozenset(
         Reason.not_quoted,
         Reason.no_claimant,
         Reason.claimant_not_named,
+        Reason.claimant_not_a_name,
         Reason.too_short,
         Reason.author_not_hedged,
         Reason.malformed,

@@ -7,8 +7,9 @@ and the rejections it earned. An item-level rejection (`Rejection.drops_item`) c
 item; a field-level one clears that field and keeps the item. The rules:
 
 - quote: in the text, inside quotation marks (`extractor.text.quotation`); a speaker
+  that is not a name (`extractor.grounding.names`: a chat role, a sentence fragment) or is
   named nowhere in the article is cleared;
-- claim: in the text; a claimant named in the article, or `<author>`; at least
+- claim: in the text; a claimant that is a name named in the article, or `<author>`; at least
   `MIN_CLAIM_WORDS` words; an `<author>` claim must be hedged (else it is the article's
   own report of what happened: an event);
 - event: its sentence in the text, grounded to the whole sentence that holds it; actors
@@ -28,6 +29,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from extractor.align import Match, locate, normalise
+from extractor.grounding import names
 from extractor.grounding.items import Placed, RawClaim, RawEvent, RawQuote
 from extractor.records import Reason, Rejection
 from extractor.schemas import AUTHOR, Alignment, Claim, DocumentExtraction, Event, Quote, Span
@@ -152,7 +154,7 @@ def problems(items: Iterable[Placed], document: str) -> list[Rejection]:
     return [
         r
         for r in ground_all(items, document).rejections
-        if r.drops_item or r.reason == Reason.speaker_not_named
+        if r.drops_item or r.reason in (Reason.speaker_not_named, Reason.speaker_not_a_name)
     ]
 
 
@@ -193,6 +195,18 @@ class _Check:
             )
         return match
 
+    def person(
+        self, name: str | None, field: str, not_a_name: Reason, not_named: Reason
+    ) -> str | None:
+        """`name` if it is a name (`extractor.grounding.names`) that the article names,
+        else None (and a rejection)."""
+        why = None if name is None else names.not_a_name(name)
+        if why is None:
+            return self.named(name, field, not_named)
+        self.reject(not_a_name, f"{self.where}.{field} {name!r} is not a name: {why}; give "
+                    "the person or organisation as the article names them", field)  # fmt: skip
+        return None
+
     def named(self, name: str | None, field: str, reason: Reason) -> str | None:
         """`name` if the article names it, else None (and a rejection)."""
         if name is None or self.doc.names(name):
@@ -220,7 +234,9 @@ def _quote(raw: RawQuote, check: _Check) -> Quote | None:
             "a quote is only words the article puts in quotation marks",
         )
         match = None
-    speaker = check.named(raw.speaker, "speaker", Reason.speaker_not_named)
+    speaker = check.person(
+        raw.speaker, "speaker", Reason.speaker_not_a_name, Reason.speaker_not_named
+    )
     if match is None:
         return None
     return Quote.model_validate(
@@ -240,7 +256,9 @@ def _claim(raw: RawClaim, check: _Check) -> Claim | None:
     match = check.locate(raw.text)
     claimant = raw.claimant
     if claimant != AUTHOR:
-        claimant = check.named(claimant, "claimant", Reason.claimant_not_named)
+        claimant = check.person(
+            claimant, "claimant", Reason.claimant_not_a_name, Reason.claimant_not_named
+        )
     if match is None or (raw.claimant is not None and claimant is None):
         return None
     text = doc.text[match.start : match.end]
