@@ -51,17 +51,17 @@ def rules_items(article: Article) -> list[Placed]:
     events: list[Placed] = []
     for block in blocks(article.text):
         found = find_items(replace(article, text=block.text))
-        at = block.start
+        at, within = block.start, (block.start, block.end)  # grounding looks in the block
         for q in found.quotes:
             raw: RawItem = RawQuote(q.text, q.speaker, q.speaker_title, q.cue, q.kind)
-            quotes.append(Placed(raw, "rules", None, at + q.char_start, f"quotes[{len(quotes)}]"))
+            quotes.append(Placed(raw, "rules", within, at + q.char_start, f"quotes[{len(quotes)}]"))
         for c in found.claims:
             raw = RawClaim(c.text, c.claimant, c.cue, c.hedged)
-            claims.append(Placed(raw, "rules", None, at + c.char_start, f"claims[{len(claims)}]"))
+            claims.append(Placed(raw, "rules", within, at + c.char_start, f"claims[{len(claims)}]"))
         for e in found.events:
             raw = RawEvent(
                 e.text, e.event_type.value, e.trigger, tuple(e.actors), e.location, e.time_text,
                 e.time,
             )  # fmt: skip
-            events.append(Placed(raw, "rules", None, at + e.char_start, f"events[{len(events)}]"))
+            events.append(Placed(raw, "rules", within, at + e.char_start, f"events[{len(events)}]"))
     return [*quotes, *claims, *events]

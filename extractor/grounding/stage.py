@@ -43,6 +43,8 @@ MAX_NAME_WORDS = 8
 _ISO = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _POSSESSIVE = re.compile(r"(?<=\w)'s\b")
 _WORD = re.compile(r"\w+")
+#: How many ranges' sentences a Document keeps (memory stays bounded on a long text).
+_SENTENCE_RANGES = 4
 #: The field a model answer calls each kind's text (for messages).
 _TEXT_FIELD = {"quote": "text", "claim": "text", "event": "sentence"}
 
@@ -108,6 +110,8 @@ class Document:
         """The sentence of `text[within]` sharing the most characters with the match
         (the match itself when none does)."""
         if within not in self._sentences:
+            if len(self._sentences) >= _SENTENCE_RANGES:  # items come range by range
+                del self._sentences[next(iter(self._sentences))]
             start, end = within
             sents = [Segment(s.start + start, s.end + start, s.text)
                      for s in sentences(self.text[start:end])]  # fmt: skip
