@@ -12,7 +12,7 @@ from typing import NoReturn
 
 import duckdb
 
-from extractor.errors import ConfigError, ExtractorError, one_line
+from extractor.errors import ConfigError, ExtractorError, one_line, scrub
 from extractor.version import __version__
 
 #: Each module has `add_parser(subparsers)` and `run(args) -> int`.
@@ -56,10 +56,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         return int(args.run(args))
     except ConfigError as exc:
-        print(f"extractor: error: {exc}", file=sys.stderr)
+        print(f"extractor: error: {scrub(str(exc))}", file=sys.stderr)
         return 2
     except ExtractorError as exc:
-        print(f"extractor: error: {exc}", file=sys.stderr)
+        print(f"extractor: error: {scrub(str(exc))}", file=sys.stderr)
         return 1
     except duckdb.Error as exc:  # e.g. the file is locked by another process
         print(f"extractor: database error: {one_line(exc)}", file=sys.stderr)

@@ -24,7 +24,7 @@ import openai
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 from tenacity import Retrying, retry_if_not_exception_type, stop_after_attempt
 
-from extractor.errors import ConfigError, ProviderError, one_line
+from extractor.errors import ConfigError, ProviderError, one_line, remember_secret
 from extractor.llm.cache import ResponseCache, cache_key
 from extractor.llm.ratelimit import RateLimiter
 from extractor.llm.responses import ChunkResponse, salvage, schema_hash
@@ -58,6 +58,7 @@ class ModelClient:
         self.settings = settings
         self.model = model
         self._base_url = base_url
+        remember_secret(settings.api_key)  # an endpoint may echo it in an error
         hosted = isinstance(base_url, str) and urlparse(base_url).hostname == "api.openai.com"
         if hosted and not settings.api_key:
             raise ConfigError(

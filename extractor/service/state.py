@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import duckdb
 
 from extractor.engines import Engine, create_engine
+from extractor.errors import remember_secret
 from extractor.pipeline import run_info
 from extractor.service.limits import Admission
 from extractor.settings import EngineSettings, StoreSettings
@@ -44,6 +45,7 @@ class ServiceState:
         sql_enabled: bool,
         queue: int,
     ) -> ServiceState:
+        remember_secret(api_token)  # never echoed back, even inside an error message
         store = Store(store_settings.db_path)
         try:
             engine = create_engine(settings)
