@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from extractor.cli import main
 from extractor.errors import REDACTED, remember_secret, scrub
 from extractor.service import create_app
-from extractor.service.logs import NoQueryString, log_config
+from extractor.service.server import NoQueryString, log_config
 from extractor.settings import EngineSettings, ServiceSettings, StoreSettings
 
 KEY = "sk-test-Zq8Wv3Kp0Lm5Nx2Rb7Tc"

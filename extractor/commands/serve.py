@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from extractor.service import create_app
-    from extractor.service.logs import log_config
+    from extractor.service.server import JsonErrorsProtocol, log_config
 
     service = service_from(args)
     store, settings = settings_from(args)
@@ -47,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     uvicorn.run(
-        app, host=service.host, port=service.port, log_level="info", log_config=log_config()
-    )
+        app, host=service.host, port=service.port, log_level="info", log_config=log_config(),
+        http=JsonErrorsProtocol,
+    )  # fmt: skip
     return 0

@@ -34,6 +34,7 @@ class ServiceState:
     admission: Admission
     api_token: str | None
     sql_enabled: bool
+    sql_timeout_s: float | None
 
     @classmethod
     def open(
@@ -43,6 +44,7 @@ class ServiceState:
         *,
         api_token: str | None,
         sql_enabled: bool,
+        sql_timeout_s: float | None = None,
         queue: int,
     ) -> ServiceState:
         remember_secret(api_token)  # never echoed back, even inside an error message
@@ -61,6 +63,7 @@ class ServiceState:
             admission=Admission(settings.concurrency, queue),
             api_token=api_token or None,
             sql_enabled=sql_enabled,
+            sql_timeout_s=sql_timeout_s,
         )
 
     def close(self) -> None:
