@@ -4,9 +4,15 @@ stage refused and why."""
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
+
+from extractor.errors import InputError
 
 
 @dataclass(frozen=True)
@@ -139,3 +145,30 @@ class ModelBudget:
     @property
     def exhausted(self) -> bool:
         return self.skip_reason() is not None
+
+
+# --- A time limit on one extraction --------------------------------------------------
+# The service bounds the work of one request (`time_limit`); the long stages look at the
+# clock between blocks (`check_time_limit`), so one request cannot hold a worker for long.
+
+_deadline: ContextVar[tuple[float, float] | None] = ContextVar("deadline", default=None)
+
+
+@contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Within the block (in this thread), `check_time_limit` raises after `seconds`."""
+    token = _deadline.set(None if seconds is None else (time.monotonic() + seconds, seconds))
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
+
+
+def check_time_limit() -> None:
+    """Raise `InputError` when the current `time_limit` has passed (no limit: nothing)."""
+    limit = _deadline.get()
+    if limit is not None and time.monotonic() > limit[0]:
+        raise InputError(
+            f"extraction stopped: over the time limit of {limit[1]:g} s per request "
+            "(--extract-timeout); send a shorter text"
+        )

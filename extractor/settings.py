@@ -89,6 +89,7 @@ class ServiceSettings:
     queue: int | None = None  # extractions waiting for a worker; None: 8 per worker
     sql_enabled: bool = True
     sql_timeout_s: float = DEFAULT_SQL_TIMEOUT_S
+    extract_timeout_s: float = 60.0  # seconds of work one POST /v1/extract may take
 
 
 @dataclass(frozen=True)
@@ -181,6 +182,8 @@ SERVICE_OPTIONS = (
            ("EXTRACTOR_QUEUE",), int, default_text="8 per worker"),
     Option("sql_enabled", "--no-sql", "switch POST /v1/sql off (403)", switch=False),
     SQL_TIMEOUT,
+    Option("extract_timeout_s", "--extract-timeout", "time limit of one extraction request",
+           ("EXTRACTOR_EXTRACT_TIMEOUT",), float, metavar="SECONDS"),
 )  # fmt: skip
 
 COST_OPTIONS = (
@@ -302,6 +305,10 @@ def validate_service(settings: ServiceSettings) -> ServiceSettings:
     if not 0 <= settings.port <= 65535:
         raise ConfigError(f"--port {settings.port}: not a port number")
     _check_sql_timeout(settings.sql_timeout_s)
+    if not settings.extract_timeout_s > 0:
+        raise ConfigError(
+            f"--extract-timeout {settings.extract_timeout_s:g}: must be more than 0 seconds"
+        )
     return settings
 
 

@@ -102,3 +102,17 @@ def test_a_malformed_content_length_gets_the_json_error_shape() -> None:
     head, _, body = answer.decode().partition("\r\n\r\n")
     assert head.startswith("HTTP/1.1 400") and "application/json" in head
     assert json.loads(body)["error"].startswith("invalid HTTP request")
+
+
+def test_an_extraction_over_the_request_time_limit_stops_and_the_service_goes_on(
+    db_path: Path,
+) -> None:
+    paragraph = "“We will not stop,” said Maria Silva, the union leader, on Monday.\n"
+    app = create_app(EngineSettings(engine="rules"), StoreSettings(db_path),
+                     ServiceSettings(extract_timeout_s=1e-9))  # fmt: skip
+    with TestClient(app, raise_server_exceptions=False) as client:
+        long = client.post("/v1/extract", json={"text": paragraph * 2_000})
+        assert long.status_code == 422 and "time limit of 1e-09 s" in long.json()["error"]
+    app = create_app(EngineSettings(engine="rules"), StoreSettings(db_path), ServiceSettings())
+    with TestClient(app, raise_server_exceptions=False) as client:
+        assert client.post("/v1/extract", json={"text": paragraph}).status_code == 200

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from extractor.engines.base import Proposal
 from extractor.grounding import Placed, RawClaim, RawEvent, RawItem, RawQuote
-from extractor.records import Recorder
+from extractor.records import Recorder, check_time_limit
 from extractor.rules import find_items
 from extractor.schemas import DocumentExtraction
 from extractor.text.articles import Article
@@ -50,6 +50,7 @@ def rules_items(article: Article) -> list[Placed]:
     claims: list[Placed] = []
     events: list[Placed] = []
     for block in blocks(article.text):
+        check_time_limit()
         found = find_items(replace(article, text=block.text))
         at, within = block.start, (block.start, block.end)  # grounding looks in the block
         for q in found.quotes:

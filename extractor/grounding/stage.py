@@ -31,7 +31,7 @@ from functools import cached_property
 from extractor.align import Match, locate, normalise
 from extractor.grounding import names
 from extractor.grounding.items import Placed, RawClaim, RawEvent, RawQuote
-from extractor.records import Reason, Rejection
+from extractor.records import Reason, Rejection, check_time_limit
 from extractor.schemas import AUTHOR, Alignment, Claim, DocumentExtraction, Event, Quote, Span
 from extractor.text.lexicon import HEDGES
 from extractor.text.quotation import QuotedRegions
@@ -139,7 +139,9 @@ def ground_all(items: Iterable[Placed], document: str | Document) -> Grounded:
     """Ground every item, in order."""
     doc = document if isinstance(document, Document) else Document(document)
     result = Grounded()
-    for placed in items:
+    for n, placed in enumerate(items):
+        if n % 1000 == 0:
+            check_time_limit()
         item, rejections = ground(placed, doc)
         result.rejections.extend(rejections)
         if isinstance(item, Quote):

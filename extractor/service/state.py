@@ -35,6 +35,7 @@ class ServiceState:
     api_token: str | None
     sql_enabled: bool
     sql_timeout_s: float | None
+    extract_timeout_s: float | None
 
     @classmethod
     def open(
@@ -45,6 +46,7 @@ class ServiceState:
         api_token: str | None,
         sql_enabled: bool,
         sql_timeout_s: float | None = None,
+        extract_timeout_s: float | None = None,
         queue: int,
     ) -> ServiceState:
         remember_secret(api_token)  # never echoed back, even inside an error message
@@ -64,6 +66,7 @@ class ServiceState:
             api_token=api_token or None,
             sql_enabled=sql_enabled,
             sql_timeout_s=sql_timeout_s,
+            extract_timeout_s=extract_timeout_s,
         )
 
     def close(self) -> None:
