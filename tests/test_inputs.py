@@ -62,8 +62,12 @@ def test_a_bad_named_path_is_reported_and_the_good_ones_are_stored(
     err = capsys.readouterr().err
     assert "missing.txt: no such file or folder" in err and "fifo: a FIFO" in err
     assert "1 stored (0 partial), 2 failed (2 bad path(s))" in err
+    other = tmp_path / "other.txt"
+    other.write_text(TEXT.replace("Maria Silva", "Ana Costa"))
+    assert main([*argv[:2], str(good), str(other), "--engine", "rules", "--db", db]) == 1
+    assert "2 stored (0 partial), 1 failed (1 bad path(s))" in capsys.readouterr().err
     assert main(["sql", "select count(*) as n from quotes", "--db", db, "--csv"]) == 0
-    assert capsys.readouterr().out.split() == ["n", "1"]
+    assert capsys.readouterr().out.split() == ["n", "2"]
 
 
 def test_a_folder_with_only_a_loop_says_what_it_skipped_and_fails(

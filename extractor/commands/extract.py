@@ -99,9 +99,10 @@ def run(args: argparse.Namespace) -> int:
             )  # fmt: skip
     finally:
         engine.close()
+    stored = len(result.outcomes) - len(result.failed)
     failed, partial_ = len(result.failed) + len(inputs.bad), len(result.partial)
     err.print(
-        f"run {result.run_id}: {len(result.outcomes) - failed} stored ({partial_} partial), "
+        f"run {result.run_id}: {stored} stored ({partial_} partial), "
         f"{failed} failed"
         + (f" ({len(inputs.bad)} bad path(s))" if inputs.bad else "")
         + (f", {len(inputs.skipped)} skipped" if inputs.skipped else "")
