@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from extractor.errors import ConfigError, ExtractorError, one_line
+from extractor.errors import ConfigError, ExtractorError, one_line, scrub
 from extractor.version import __version__
 
 #: Command -> (module under `extractor.commands`, one-line summary). Each module has
@@ -76,10 +76,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser(argv).parse_args(argv)
         return int(args.run(args))
     except ConfigError as exc:
-        print(f"extractor: error: {exc}", file=sys.stderr)
+        print(f"extractor: error: {scrub(str(exc))}", file=sys.stderr)
         return 2
     except ExtractorError as exc:
-        print(f"extractor: error: {exc}", file=sys.stderr)
+        print(f"extractor: error: {scrub(str(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("extractor: interrupted; finished documents are stored", file=sys.stderr)

@@ -20,6 +20,8 @@ library's exception.
 
 from __future__ import annotations
 
+import re
+import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -68,7 +70,48 @@ class GoldError(ExtractorError):
     pass
 
 
-def one_line(exc: BaseException) -> str:
-    """The first line of an exception's message, or its class name when it has none."""
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
+def one_line(exc: BaseException, *, named: bool = False) -> str:
+    """The first line of an exception's message (scrubbed of secrets: `scrub`), or its
+    class name when it has none; `named`: always after its class name."""
+    text = scrub(str(exc)).strip()
+    line = text.splitlines()[0] if text else ""
+    if named:
+        return f"{type(exc).__name__}: {line}" if line else type(exc).__name__
+    return line or type(exc).__name__
+
+
+# --- Secrets ---------------------------------------------------------------------------
+# Text that came back from an endpoint (an error body may echo the request's headers) is
+# scrubbed before it is stored, printed or returned: `one_line` does it for every error,
+# the model client for what it records of each call. This is the one place that knows
+# what a secret looks like.
+
+REDACTED = "<redacted>"  # not "[...]": terminal markup would swallow it
+#: A credential after its label: "Bearer abc...", "api_key=abc...", '"token": "abc..."'.
+_LABELLED = re.compile(
+    r"(?i)(\bbearer\s+|\bbasic\s+|\b(?:api[_-]?key|access[_-]?token|token|secret|password"
+    r"|authorization|x-api-key)[\"']?\s*[:=]\s*[\"']?(?!bearer\b|basic\b))"
+    r"[A-Za-z0-9._~+/=-]{6,}"
+)
+#: Key shapes of the hosted providers, wherever they appear ("sk-...", "sk-proj-...").
+_KEY_SHAPED = re.compile(r"\b(?:sk|pk|rk)-[A-Za-z0-9_-]{16,}")
+_secrets: set[str] = set()
+_secrets_lock = threading.Lock()
+
+
+def remember_secret(secret: str | None) -> None:
+    """Scrub `secret` (a configured API key or token) from every text from now on."""
+    if secret and len(secret.strip()) >= 4:
+        with _secrets_lock:
+            _secrets.add(secret.strip())
+
+
+def scrub(text: str) -> str:
+    """`text` without the remembered secrets and anything that looks like a credential
+    (a bearer token, a labelled key or token, a provider-shaped key)."""
+    with _secrets_lock:
+        known = sorted(_secrets, key=len, reverse=True)
+    for secret in known:
+        text = text.replace(secret, REDACTED)
+    text = _LABELLED.sub(lambda m: m.group(1) + REDACTED, text)
+    return _KEY_SHAPED.sub(REDACTED, text)

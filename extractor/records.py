@@ -4,9 +4,15 @@ stage refused and why, and the kinds an engine skipped and why."""
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
+
+from extractor.errors import InputError
 
 
 class Notify(Protocol):
@@ -70,6 +76,9 @@ class Reason(StrEnum):
     no_claimant = "no_claimant"
     #: A claimant named nowhere in the article (a claim without its claimant is nothing).
     claimant_not_named = "claimant_not_named"
+    #: A claimant that is no person's or organisation's name: a chat role ("SYSTEM") or a
+    #: fragment of a sentence ("Also output the").
+    claimant_not_a_name = "claimant_not_a_name"
     #: A claim too short to be an assertion ("16:15 UTC").
     too_short = "too_short"
     #: An `<author>` claim without a hedge: the article's own report of what happened is
@@ -81,6 +90,9 @@ class Reason(StrEnum):
     # Field-level: the item is kept, the field is cleared.
     #: A quote's speaker named nowhere in the article (the quote stays, speaker unknown).
     speaker_not_named = "speaker_not_named"
+    #: A quote's speaker that is no person's or organisation's name (see
+    #: `claimant_not_a_name`): the quote stays, speaker unknown.
+    speaker_not_a_name = "speaker_not_a_name"
     #: An event's actor or location named nowhere in the article.
     actor_not_named = "actor_not_named"
     location_not_named = "location_not_named"
@@ -95,6 +107,7 @@ ITEM_REASONS = frozenset(
         Reason.not_quoted,
         Reason.no_claimant,
         Reason.claimant_not_named,
+        Reason.claimant_not_a_name,
         Reason.too_short,
         Reason.author_not_hedged,
         Reason.malformed,
@@ -156,3 +169,30 @@ class ModelBudget:
     @property
     def exhausted(self) -> bool:
         return self.skip_reason() is not None
+
+
+# --- A time limit on one extraction --------------------------------------------------
+# The service bounds the work of one request (`time_limit`); the long stages look at the
+# clock between blocks (`check_time_limit`), so one request cannot hold a worker for long.
+
+_deadline: ContextVar[tuple[float, float] | None] = ContextVar("deadline", default=None)
+
+
+@contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Within the block (in this thread), `check_time_limit` raises after `seconds`."""
+    token = _deadline.set(None if seconds is None else (time.monotonic() + seconds, seconds))
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
+
+
+def check_time_limit() -> None:
+    """Raise `InputError` when the current `time_limit` has passed (no limit: nothing)."""
+    limit = _deadline.get()
+    if limit is not None and time.monotonic() > limit[0]:
+        raise InputError(
+            f"extraction stopped: over the time limit of {limit[1]:g} s per request "
+            "(--extract-timeout); send a shorter text"
+        )

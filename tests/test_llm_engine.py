@@ -176,6 +176,25 @@ def test_second_run_is_served_from_the_cache(tmp_path: Path) -> None:
     assert len(changed.requests) == 1  # other parameters: another cache entry
 
 
+def test_a_salvaged_answer_is_not_cached_and_the_next_run_asks_again(tmp_path: Path) -> None:
+    whole = json.dumps(GOOD)
+    cut = completion(whole[: whole.index("Workers met")], completion=700)  # cut by a fault
+    body = json.loads(cut.content)
+    body["choices"][0]["finish_reason"] = "length"
+    mixed = {**GOOD, "quotes": [*GOOD["quotes"], *INVENTED["quotes"]]}
+    server = FakeServer(httpx.Response(200, json=body), completion(mixed), completion(GOOD))
+    first = extract_article(_engine(tmp_path, server, max_reasks=0), Article(text=TEXT))
+    assert first.extraction.events == [] and first.dropped == 1  # salvaged: cut in an item
+    second = extract_article(_engine(tmp_path, server, max_reasks=0), Article(text=TEXT))
+    assert second.dropped == 1  # salvaged again: the invented quote failed validation
+    third = extract_article(_engine(tmp_path, server, max_reasks=0), Article(text=TEXT))
+    assert len(server.requests) == 3  # neither salvaged answer was served from the cache
+    assert [e.event_type for e in third.extraction.events] == ["meeting"]
+    fourth = extract_article(_engine(tmp_path, server, max_reasks=0), Article(text=TEXT))
+    assert [c.outcome for c in fourth.calls] == ["cached"]  # the whole, valid one is
+    assert fourth.extraction == third.extraction
+
+
 def test_threads_sharing_one_engine_each_get_their_own_calls(tmp_path: Path) -> None:
     server = FakeServer(*[completion(GOOD, prompt=100 + n) for n in range(8)])
     engine = _engine(tmp_path, server, use_cache=False)

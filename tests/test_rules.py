@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from extractor.pipeline import extract_article
 from extractor.rules import find_items
 from extractor.schemas import AUTHOR, DocumentExtraction, EventType, Quote
 from extractor.text.articles import Article, read_article
+from extractor.text.segment import BLOCK_CHARS
 from tests.conftest import ARTICLES, SEED
 
 
@@ -364,3 +366,19 @@ def test_the_rules_package_imports_no_engine() -> None:
     package = Path(__file__).resolve().parent.parent / "extractor" / "rules"
     for module in package.glob("*.py"):
         assert "extractor.engines" not in module.read_text(), module.name
+
+
+def test_a_long_article_is_read_block_by_block_with_document_offsets() -> None:
+    article = read_article(SEED)
+    one = extract_article(RulesEngine(), article).extraction
+    copies = 12  # several blocks of whole paragraphs
+    text = "\n\n".join([article.text] * copies)
+    many = extract_article(RulesEngine(), replace(article, text=text)).extraction
+    assert len(text) > 2 * BLOCK_CHARS
+    for kind in ("quotes", "claims", "events"):
+        items = getattr(many, kind)
+        assert all(text[i.char_start : i.char_end] == i.text for i in items)
+        assert {i.alignment.value for i in items} == {"exact"}
+        if kind != "events":  # a repeated event is one event (within a block)
+            assert len(items) == copies * len(getattr(one, kind))
+        assert max(i.char_start for i in items) > len(text) - len(article.text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 
 from extractor.text.articles import read_article
-from extractor.text.segment import chunks, paragraphs, sentences
+from extractor.text.segment import blocks, chunks, paragraphs, sentences
 from tests.conftest import SEED
 
 
@@ -172,3 +172,17 @@ def test_short_text_is_one_chunk_and_long_sentences_are_cut_at_spaces() -> None:
     assert chunks("", 100, 10) == []
     solid = "東" * 250
     assert [(c.start, c.end) for c in chunks(solid, 100, 10)] == [(0, 100), (100, 200), (200, 250)]
+
+
+def test_blocks_are_whole_paragraphs_of_bounded_size_covering_every_line() -> None:
+    para = "Officials said the talks went well. “We agree,” said Ana Costa."
+    text = "\n\n".join(f"{n}. {para}" for n in range(400)) + "\n" + "word " * 5_000
+    found = blocks(text, 2_000)
+    assert all(text[b.start : b.end] == b.text and len(b.text) <= 2_000 for b in found)
+    assert all(b.start < c.start for b, c in itertools.pairwise(found))
+    # every paragraph lies whole in one block, except the one too long for any
+    lines = paragraphs(text)
+    assert all(any(b.start <= p.start and p.end <= b.end for b in found) for p in lines[:-1])
+    covered = "".join(b.text for b in found).replace(" ", "").replace("\n", "")
+    assert covered == text.replace(" ", "").replace("\n", "")
+    assert blocks("  short  ", 2_000)[0].text == "short" and blocks("\n\n", 10) == []

@@ -23,7 +23,7 @@ from extractor.engines import create_engine
 from extractor.pipeline import Outcome, Source, run_batch
 from extractor.render import outcome_json, outcome_panel, print_json_line, stdout_console
 from extractor.store import Store
-from extractor.text.articles import Article, iter_paths, parse_article, read_article
+from extractor.text.articles import Article, Inputs, parse_article, read_article, scan_paths
 
 #: Show a progress bar from this many documents on.
 PROGRESS_FROM = 3
@@ -43,26 +43,39 @@ def add_parser(subparsers: argparse._SubParsersAction, help: str) -> None:
         "when the endpoint has a batch API; `extractor batch collect` stores the answers",
     )  # fmt: skip
     add_batch_dir(parser)
+    parser.add_argument(
+        "--glob", metavar="PATTERN",
+        help="in folders, only files matching PATTERN (default: article files, not README, "
+        "ATTRIBUTION, LICENSE and other notes)",
+    )  # fmt: skip
     add_db(parser)
     add_engine(parser)
     parser.set_defaults(run=run)
 
 
-def sources_for(paths: list[str]) -> list[Source]:
-    sources: list[Source] = []
-    for given in paths:
-        if given == "-":
-            sources.append(Source("<stdin>", _read_stdin))
-        else:
-            sources.extend(Source(str(p), partial(read_article, p)) for p in iter_paths([given]))
-    return sources
+def sources_for(paths: list[str], glob: str | None = None) -> tuple[list[Source], Inputs]:
+    """The sources of the named paths, and what `scan_paths` found wrong or skipped."""
+    named = [p for p in paths if p != "-"]
+    found = scan_paths(named, glob)
+    sources = [Source(str(p), partial(read_article, p)) for p in found.files]
+    if "-" in paths:
+        sources.insert(0, Source("<stdin>", _read_stdin))
+    return sources, found
 
 
 def run(args: argparse.Namespace) -> int:
     store_settings, settings = settings_from(args)
-    sources = sources_for(args.paths)
+    sources, inputs = sources_for(args.paths, args.glob)
     out = stdout_console(soft_wrap=args.json)
     err = Console(stderr=True, soft_wrap=True)
+    for line in inputs.bad:
+        err.print(f"[red]bad path[/red] {line}", highlight=False)
+    for path, why in inputs.skipped:
+        err.print(f"[dim]skipped[/dim] {path}: {why}", highlight=False)
+    if not sources:  # nothing to run: no empty run is recorded
+        if not inputs.bad:
+            err.print(f"nothing to extract: no article file ({len(inputs.skipped)} skipped)")
+        return 1
     if args.batch:
         return write_batch(sources, settings, args.batch_dir, err)
     notices = _Notices(err)
@@ -111,10 +124,14 @@ def run(args: argparse.Namespace) -> int:
             )  # fmt: skip
     finally:
         engine.close()
-    failed, partial_ = len(result.failed), len(result.partial)
+    stored = len(result.outcomes) - len(result.failed)
+    failed, partial_ = len(result.failed) + len(inputs.bad), len(result.partial)
     err.print(
-        f"run {result.run_id}: {len(result.outcomes) - failed} stored ({partial_} partial), "
-        f"{failed} failed -> {store_settings.db_path}",
+        f"run {result.run_id}: {stored} stored ({partial_} partial), "
+        f"{failed} failed"
+        + (f" ({len(inputs.bad)} bad path(s))" if inputs.bad else "")
+        + (f", {len(inputs.skipped)} skipped" if inputs.skipped else "")
+        + f" -> {store_settings.db_path}",
         highlight=False,
     )
     if failed or partial_:

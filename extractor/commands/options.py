@@ -13,6 +13,7 @@ import duckdb
 from extractor.errors import InputError, NotFound
 from extractor.settings import (
     EngineSettings,
+    QuerySettings,
     StoreSettings,
     add_options,
     engine_from,
@@ -55,12 +56,20 @@ def settings_from(args: argparse.Namespace) -> tuple[StoreSettings, EngineSettin
     return store_from(args), engine_from(args)
 
 
+def add_query(parser: argparse.ArgumentParser) -> None:
+    add_options(parser, QuerySettings)
+
+
 def read_only_query(
-    db: duckdb.DuckDBPyConnection, sql: str, limit: int | None = None
+    db: duckdb.DuckDBPyConnection,
+    sql: str,
+    limit: int | None = None,
+    *,
+    timeout_s: float | None = None,
 ) -> QueryResult:
     """`run_read_only`; a misspelled table's error names the tables there are."""
     try:
-        return run_read_only(db, sql, limit=limit)
+        return run_read_only(db, sql, limit=limit, timeout_s=timeout_s)
     except InputError as exc:
         if isinstance(exc.__cause__, duckdb.CatalogException):
             raise InputError(f"{exc}; tables: {', '.join(table_names(db))}") from exc.__cause__

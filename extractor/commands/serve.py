@@ -30,6 +30,7 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from extractor.service import create_app
+    from extractor.service.server import JsonErrorsProtocol, log_config
 
     service = service_from(args)
     store, settings = settings_from(args)
@@ -45,5 +46,8 @@ def run(args: argparse.Namespace) -> int:
             f"extractor: warning: listening on {service.host} without {TOKEN_ENV}",
             file=sys.stderr,
         )
-    uvicorn.run(app, host=service.host, port=service.port, log_level="info")
+    uvicorn.run(
+        app, host=service.host, port=service.port, log_level="info", log_config=log_config(),
+        http=JsonErrorsProtocol,
+    )  # fmt: skip
     return 0

@@ -7,8 +7,9 @@ import csv
 import json
 import sys
 
-from extractor.commands.options import add_db, read_only_db, read_only_query
+from extractor.commands.options import add_db, add_query, read_only_db, read_only_query
 from extractor.render import rows_table, stdout_console
+from extractor.settings import query_from
 
 
 def add_parser(subparsers: argparse._SubParsersAction, help: str) -> None:
@@ -16,19 +17,22 @@ def add_parser(subparsers: argparse._SubParsersAction, help: str) -> None:
         "sql",
         help=help,
         description="Tables: documents, runs, run_documents, quotes, claims, events, llm_calls, "
-        "evals, eval_scores. Only SELECT, WITH, DESCRIBE, SHOW and EXPLAIN are allowed.",
+        "evals, eval_scores. Only SELECT, WITH, DESCRIBE, SHOW and EXPLAIN are allowed, "
+        "and no function that changes state (nextval, setseed); a query stops after "
+        "--sql-timeout seconds.",
     )
     parser.add_argument("query", metavar="SQL")
     output = parser.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="one JSON object per row")
     output.add_argument("--csv", action="store_true", help="CSV with a header row")
     add_db(parser)
+    add_query(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     with read_only_db(args) as db:
-        result = read_only_query(db, args.query)
+        result = read_only_query(db, args.query, timeout_s=query_from(args).sql_timeout_s)
     if args.json:
         for row in result.rows:
             print(

@@ -7,12 +7,15 @@ pipeline with candidates and no model step, so it proposes nothing of its own.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from extractor.engines.base import Proposal
 from extractor.grounding import Placed, RawClaim, RawEvent, RawItem, RawQuote
-from extractor.records import Recorder
+from extractor.records import Recorder, check_time_limit
 from extractor.rules import find_items, skipped_kinds
 from extractor.schemas import DocumentExtraction
 from extractor.text.articles import Article
+from extractor.text.segment import blocks
 
 
 class RulesEngine:
@@ -39,22 +42,27 @@ class RulesEngine:
 
 
 def rules_items(article: Article) -> list[Placed]:
-    """The rules engine's findings as raw items, each at its native offset."""
-    found = find_items(article)
-    placed: list[Placed] = []
-
-    def add(item: RawItem, at: int, where: str) -> None:
-        placed.append(Placed(item, "rules", None, at, where))
-
-    for n, q in enumerate(found.quotes):
-        add(RawQuote(q.text, q.speaker, q.speaker_title, q.cue, q.kind), q.char_start,
-            f"quotes[{n}]")  # fmt: skip
-    for n, c in enumerate(found.claims):
-        add(RawClaim(c.text, c.claimant, c.cue, c.hedged), c.char_start, f"claims[{n}]")
-    for n, e in enumerate(found.events):
-        event = RawEvent(
-            e.text, e.event_type.value, e.trigger, tuple(e.actors), e.location, e.time_text,
-            e.time,
-        )  # fmt: skip
-        add(event, e.char_start, f"events[{n}]")
-    return placed
+    """The rules engine's findings as raw items, each at its native offset. The patterns
+    run block by block (`extractor.text.segment.blocks`: whole paragraphs, a bounded size),
+    so their time is linear in the article's length; an article of one block is read
+    whole."""
+    quotes: list[Placed] = []
+    claims: list[Placed] = []
+    events: list[Placed] = []
+    for block in blocks(article.text):
+        check_time_limit()
+        found = find_items(replace(article, text=block.text))
+        at, within = block.start, (block.start, block.end)  # grounding looks in the block
+        for q in found.quotes:
+            raw: RawItem = RawQuote(q.text, q.speaker, q.speaker_title, q.cue, q.kind)
+            quotes.append(Placed(raw, "rules", within, at + q.char_start, f"quotes[{len(quotes)}]"))
+        for c in found.claims:
+            raw = RawClaim(c.text, c.claimant, c.cue, c.hedged)
+            claims.append(Placed(raw, "rules", within, at + c.char_start, f"claims[{len(claims)}]"))
+        for e in found.events:
+            raw = RawEvent(
+                e.text, e.event_type.value, e.trigger, tuple(e.actors), e.location, e.time_text,
+                e.time,
+            )  # fmt: skip
+            events.append(Placed(raw, "rules", within, at + e.char_start, f"events[{len(events)}]"))
+    return [*quotes, *claims, *events]

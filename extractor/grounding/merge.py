@@ -1,12 +1,17 @@
 """Merging grounded items from several sources: the candidates (the rules engine's
-items) first, then each model answer's, an item added unless it is one already kept."""
+items) first, then each model answer's, an item added unless it is one already kept.
+
+Looking for "the same item" looks only at kept items that start near it (kept sorted by
+start, searched by bisection), so a merge is not quadratic in the items of a long text."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TypeVar
+from bisect import bisect_left, insort
+from collections.abc import Iterable, Iterator
+from itertools import count
+from typing import Generic, TypeVar
 
-from extractor.schemas import DocumentExtraction, Span, overlap_ratio
+from extractor.schemas import DocumentExtraction, Event, Span, overlap_ratio
 
 #: Two spans overlapping this much are the same item.
 SAME_ITEM = 0.5
@@ -21,30 +26,68 @@ def merge(
     kept (spans overlapping >= SAME_ITEM; for events, also the same type). A kept quote
     without a speaker takes the model's."""
     merged = candidates.model_copy(deep=True) if candidates else DocumentExtraction()
+    order = count()  # insertion order, across kinds (events are kept per type)
+    quotes, claims = _Kept(merged.quotes, order), _Kept(merged.claims, order)
+    events: dict[str, _Kept[Event]] = {}
+    for event in merged.events:
+        events.setdefault(event.event_type, _Kept([], order)).add(event)
     for answer in answers:
         for quote in answer.quotes:
-            same = _same(merged.quotes, quote)
+            same = quotes.same(quote)
             if same is None:
-                merged.quotes.append(quote)
-            elif merged.quotes[same].speaker is None and quote.speaker:
-                merged.quotes[same] = merged.quotes[same].model_copy(
-                    update={"speaker": quote.speaker}
-                )
+                quotes.add(quote)
+            elif same.speaker is None and quote.speaker:
+                quotes.swap(same, same.model_copy(update={"speaker": quote.speaker}))
         for claim in answer.claims:
-            if _same(merged.claims, claim) is None:
-                merged.claims.append(claim)
+            if claims.same(claim) is None:
+                claims.add(claim)
         for event in answer.events:
-            kept = [e for e in merged.events if e.event_type == event.event_type]
-            if _same(kept, event) is None:
-                merged.events.append(event)
+            kept = events.setdefault(event.event_type, _Kept([], order))
+            if kept.same(event) is None:
+                kept.add(event)
+    merged.quotes, merged.claims = quotes.items(), claims.items()
+    merged.events = [e for _, e in sorted(p for kept in events.values() for p in kept.pairs())]
     for items in (merged.quotes, merged.claims, merged.events):
         items.sort(key=lambda item: (item.char_start, item.char_end))
     return merged
 
 
-def _same(items: list[S], item: Span) -> int | None:
-    for index, other in enumerate(items):
-        ratio = overlap_ratio((other.char_start, other.char_end), (item.char_start, item.char_end))
-        if ratio >= SAME_ITEM:
-            return index
-    return None
+class _Kept(Generic[S]):
+    """Kept items of one kind, by start offset."""
+
+    def __init__(self, items: list[S], order: Iterator[int]) -> None:
+        self._order = order
+        self._keyed: list[tuple[int, int, S]] = []
+        self._longest = 0
+        for item in items:
+            self.add(item)
+
+    def same(self, item: Span) -> S | None:
+        """The first kept item (by start) overlapping `item` by SAME_ITEM or more: only
+        those starting less than the longest kept item before `item`'s end can."""
+        span = (item.char_start, item.char_end)
+        at = bisect_left(self._keyed, item.char_start - self._longest, key=lambda k: k[0])
+        while at < len(self._keyed) and (other := self._keyed[at][2]).char_start < span[1]:
+            if overlap_ratio((other.char_start, other.char_end), span) >= SAME_ITEM:
+                return other
+            at += 1
+        return None
+
+    def add(self, item: S) -> None:
+        insort(self._keyed, (item.char_start, next(self._order), item), key=lambda k: k[:2])
+        self._longest = max(self._longest, item.char_end - item.char_start)
+
+    def swap(self, old: S, new: S) -> None:
+        """`new` in the place of `old` (the same span)."""
+        at = bisect_left(self._keyed, old.char_start, key=lambda k: k[0])
+        while self._keyed[at][2] is not old:
+            at += 1
+        self._keyed[at] = (*self._keyed[at][:2], new)
+
+    def pairs(self) -> list[tuple[int, S]]:
+        """(insertion order, item) of every kept item."""
+        return [(order, item) for _, order, item in self._keyed]
+
+    def items(self) -> list[S]:
+        """The kept items, in the order they were kept."""
+        return [item for _, item in sorted(self.pairs(), key=lambda p: p[0])]

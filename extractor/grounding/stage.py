@@ -9,8 +9,9 @@ when it has the item's words (`extractor.align.same_words`: case, punctuation, a
 passage and typos aside): a reworded item is not in the text. The rules:
 
 - quote: in the text, inside quotation marks (`extractor.text.quotation`); a speaker
+  that is not a name (`extractor.grounding.names`: a chat role, a sentence fragment) or is
   named nowhere in the article is cleared;
-- claim: in the text; a claimant named in the article, or `<author>`; at least
+- claim: in the text; a claimant that is a name named in the article, or `<author>`; at least
   `MIN_CLAIM_WORDS` words; an `<author>` claim must be hedged (else it is the article's
   own report of what happened: an event);
 - event: its sentence in the text, grounded to the whole sentence that holds it; actors
@@ -23,14 +24,16 @@ every rule that would drop its item.
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from extractor.align import Match, locate, normalise, same_words
+from extractor.grounding import names
 from extractor.grounding.items import Placed, RawClaim, RawEvent, RawQuote
-from extractor.records import Reason, Rejection
+from extractor.records import Reason, Rejection, check_time_limit
 from extractor.schemas import AUTHOR, Alignment, Claim, DocumentExtraction, Event, Quote, Span
 from extractor.text.lexicon import HEDGES
 from extractor.text.quotation import QuotedRegions
@@ -41,6 +44,9 @@ MIN_CLAIM_WORDS = 4
 MAX_NAME_WORDS = 8
 _ISO = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _POSSESSIVE = re.compile(r"(?<=\w)'s\b")
+_WORD = re.compile(r"\w+")
+#: How many ranges' sentences a Document keeps (memory stays bounded on a long text).
+_SENTENCE_RANGES = 4
 #: The field a model answer calls each kind's text (for messages).
 _TEXT_FIELD = {"quote": "text", "claim": "text", "event": "sentence"}
 
@@ -51,6 +57,7 @@ class Document:
     def __init__(self, text: str) -> None:
         self.text = text
         self._sentences: dict[tuple[int, int], tuple[list[Segment], list[int]]] = {}
+        self._named: dict[str, bool] = {}
 
     @cached_property
     def regions(self) -> QuotedRegions:
@@ -60,18 +67,53 @@ class Document:
     def folded(self) -> str:
         return _fold_name(self.text)
 
+    @cached_property
+    def _word_starts(self) -> dict[str, array[int]]:
+        """Where each word of the folded text starts (an index, so that looking a name up
+        costs the occurrences of its rarest word, not a scan of the text)."""
+        index: dict[str, array[int]] = {}
+        for m in _WORD.finditer(self.folded):
+            word = m.group()
+            if word not in index:
+                index[word] = array("q")
+            index[word].append(m.start())
+        return index
+
     def names(self, name: str) -> bool:
-        """`name` is a name-sized phrase that the document contains (case, quotes,
-        dashes, whitespace and possessive 's aside)."""
+        """`name` is a name-sized phrase that the document contains as whole words (case,
+        quotes, dashes, whitespace and possessive 's aside)."""
         phrase = _fold_name(name).strip(" .,;:")
         if not phrase or len(phrase.split()) > MAX_NAME_WORDS:
             return False
-        return phrase in self.folded
+        if phrase not in self._named:
+            self._named[phrase] = self._contains(phrase)
+        return self._named[phrase]
+
+    def _contains(self, phrase: str) -> bool:
+        words = list(_WORD.finditer(phrase))
+        folded = self.folded
+        if not words:
+            return phrase in folded
+        index = self._word_starts
+        rarest = min(words, key=lambda m: len(index.get(m.group(), ())))
+        for at in index.get(rarest.group(), ()):
+            start = at - rarest.start()
+            end = start + len(phrase)
+            if (
+                start >= 0
+                and folded.startswith(phrase, start)
+                and not (start and _is_word(folded[start - 1]) and _is_word(phrase[0]))
+                and not (end < len(folded) and _is_word(folded[end]) and _is_word(phrase[-1]))
+            ):
+                return True
+        return False
 
     def sentence_around(self, m: Match, within: tuple[int, int]) -> tuple[int, int]:
         """The sentence of `text[within]` sharing the most characters with the match
         (the match itself when none does)."""
         if within not in self._sentences:
+            if len(self._sentences) >= _SENTENCE_RANGES:  # items come range by range
+                del self._sentences[next(iter(self._sentences))]
             start, end = within
             sents = [Segment(s.start + start, s.end + start, s.text)
                      for s in sentences(self.text[start:end])]  # fmt: skip
@@ -99,7 +141,9 @@ def ground_all(items: Iterable[Placed], document: str | Document) -> Grounded:
     """Ground every item, in order."""
     doc = document if isinstance(document, Document) else Document(document)
     result = Grounded()
-    for placed in items:
+    for n, placed in enumerate(items):
+        if n % 1000 == 0:
+            check_time_limit()
         item, rejections = ground(placed, doc)
         result.rejections.extend(rejections)
         if isinstance(item, Quote):
@@ -118,7 +162,7 @@ def problems(items: Iterable[Placed], document: str) -> list[Rejection]:
     return [
         r
         for r in ground_all(items, document).rejections
-        if r.drops_item or r.reason == Reason.speaker_not_named
+        if r.drops_item or r.reason in (Reason.speaker_not_named, Reason.speaker_not_a_name)
     ]
 
 
@@ -168,6 +212,18 @@ class _Check:
                 return None
         return match
 
+    def person(
+        self, name: str | None, field: str, not_a_name: Reason, not_named: Reason
+    ) -> str | None:
+        """`name` if it is a name (`extractor.grounding.names`) that the article names,
+        else None (and a rejection)."""
+        why = None if name is None else names.not_a_name(name)
+        if why is None:
+            return self.named(name, field, not_named)
+        self.reject(not_a_name, f"{self.where}.{field} {name!r} is not a name: {why}; give "
+                    "the person or organisation as the article names them", field)  # fmt: skip
+        return None
+
     def named(self, name: str | None, field: str, reason: Reason) -> str | None:
         """`name` if the article names it, else None (and a rejection)."""
         if name is None or self.doc.names(name):
@@ -195,7 +251,9 @@ def _quote(raw: RawQuote, check: _Check) -> Quote | None:
             "a quote is only words the article puts in quotation marks",
         )
         match = None
-    speaker = check.named(raw.speaker, "speaker", Reason.speaker_not_named)
+    speaker = check.person(
+        raw.speaker, "speaker", Reason.speaker_not_a_name, Reason.speaker_not_named
+    )
     if match is None:
         return None
     return Quote.model_validate(
@@ -215,7 +273,9 @@ def _claim(raw: RawClaim, check: _Check) -> Claim | None:
     match = check.locate(raw.text)
     claimant = raw.claimant
     if claimant != AUTHOR:
-        claimant = check.named(claimant, "claimant", Reason.claimant_not_named)
+        claimant = check.person(
+            claimant, "claimant", Reason.claimant_not_a_name, Reason.claimant_not_named
+        )
     if match is None or (raw.claimant is not None and claimant is None):
         return None
     text = doc.text[match.start : match.end]
@@ -278,6 +338,10 @@ def _event(raw: RawEvent, check: _Check) -> Event | None:
         },
         context={"document": doc.text},
     )
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 def _fold_name(text: str) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable
-from dataclasses import asdict, replace
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlparse
 
@@ -24,12 +24,12 @@ import openai
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 from tenacity import Retrying, retry_if_not_exception_type, stop_after_attempt
 
-from extractor.errors import ConfigError, ProviderError, one_line
+from extractor.errors import ConfigError, ProviderError, one_line, remember_secret
 from extractor.llm.cache import ResponseCache, cache_key
 from extractor.llm.ratelimit import RateLimiter
 from extractor.llm.responses import ChunkResponse, salvage, schema_hash
 from extractor.llm.transport import RecordingTransport
-from extractor.records import CallRecord, Reason, Recorder, Rejection
+from extractor.records import CallRecord, Recorder, Rejection
 from extractor.settings import DEFAULT_LLM_MODEL, EngineSettings
 
 MODES = {
@@ -40,8 +40,9 @@ MODES = {
     "md_json": instructor.Mode.MD_JSON,
 }
 HOSTED_URL = "https://api.openai.com/v1"
-#: Bump when the cached entry's layout changes (older entries are then misses).
-CACHE_FORMAT = 2
+#: Bump when the cached entry's layout changes (older entries are then misses). 3: only
+#: complete, validated answers (format 2 also kept salvaged ones, which must not be served).
+CACHE_FORMAT = 3
 
 
 class ModelClient:
@@ -58,6 +59,7 @@ class ModelClient:
         self.settings = settings
         self.model = model
         self._base_url = base_url
+        remember_secret(settings.api_key)  # an endpoint may echo it in an error
         hosted = isinstance(base_url, str) and is_hosted(base_url)
         if hosted and not settings.api_key:
             raise ConfigError(
@@ -130,12 +132,17 @@ class ModelClient:
             response, malformed = salvage(_content(exc.last_completion), recorder.chunk_index)
         except openai.APIError as exc:
             raise self._provider_error(exc, recorder) from exc
+        else:
+            # Only a complete answer that passed validation is cached: a salvaged one (cut
+            # at max_tokens or by a fault, or still invalid after the re-asks) is asked
+            # again next time instead of being served as if it were the answer.
+            if self.cache is not None:
+                calls = recorder.calls[first_call:]
+                usage = [[c.prompt_tokens, c.completion_tokens] for c in calls]
+                self.cache.put(key, _to_cache(response, usage))
         finally:
             self.transport.recorder = None
         _mark_reasks(recorder.calls, first_call)
-        if self.cache is not None:
-            usage = [[c.prompt_tokens, c.completion_tokens] for c in recorder.calls[first_call:]]
-            self.cache.put(key, _to_cache(response, malformed, usage))
         return response, malformed
 
     def cached(
@@ -244,22 +251,15 @@ def _reask_policy(max_reasks: int) -> Retrying:
     )
 
 
-def _to_cache(
-    response: ChunkResponse, malformed: list[Rejection], usage: list[list[int | None]]
-) -> dict[str, Any]:
-    return {
-        "format": CACHE_FORMAT,
-        "response": response.model_dump(mode="json"),
-        "malformed": [asdict(r) for r in malformed],
-        "usage": usage,
-    }
+def _to_cache(response: ChunkResponse, usage: list[list[int | None]]) -> dict[str, Any]:
+    return {"format": CACHE_FORMAT, "response": response.model_dump(mode="json"), "usage": usage}
 
 
 def _from_cache(hit: dict[str, Any] | None) -> tuple[ChunkResponse, list[Rejection]] | None:
+    """A cached answer (complete and valid: nothing of it was malformed), or None."""
     if hit is None or hit.get("format") != CACHE_FORMAT:
         return None
-    rejections = [Rejection(**{**r, "reason": Reason(r["reason"])}) for r in hit["malformed"]]
-    return ChunkResponse.model_validate(hit["response"]), rejections
+    return ChunkResponse.model_validate(hit["response"]), []
 
 
 def _content(completion: Any) -> str:

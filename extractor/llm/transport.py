@@ -32,6 +32,7 @@ from tenacity import (
 )
 from tenacity.stop import stop_base
 
+from extractor.errors import one_line
 from extractor.llm.ratelimit import RateLimiter
 from extractor.records import CallRecord, Recorder
 
@@ -108,7 +109,7 @@ class RecordingTransport(httpx.BaseTransport):
         try:
             response = self.inner.handle_request(request)
         except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
-            error = f"{type(exc).__name__}: {exc}"[:200]
+            error = one_line(exc, named=True)[:200]
             self._record(number, started, None, "error", error, messages)
             raise _Retryable(type(exc).__name__) from exc
         if response.status_code in RETRY_STATUS:

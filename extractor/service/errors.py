@@ -18,7 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from extractor.errors import ExtractorError, InputError, NotFound, ProviderError
+from extractor.errors import ExtractorError, InputError, NotFound, ProviderError, one_line, scrub
 from extractor.service.auth import Unauthorized
 from extractor.service.limits import Saturated
 
@@ -26,7 +26,9 @@ log = logging.getLogger("extractor.service")
 
 
 def error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status, headers=headers)
+    """The JSON error response (its message scrubbed of secrets: an endpoint's error may
+    echo a key)."""
+    return JSONResponse({"error": scrub(message)}, status_code=status, headers=headers)
 
 
 def install(app: FastAPI) -> None:
@@ -71,7 +73,7 @@ async def _extractor(request: Request, exc: Exception) -> JSONResponse:
         return error(422, str(exc))
     if isinstance(exc, ProviderError):
         return error(503, str(exc), {"Retry-After": "30"})
-    log.error("request %s %s failed: %s", request.method, request.url.path, exc)
+    log.error("request %s %s failed: %s", request.method, request.url.path, one_line(exc))
     return error(500, f"extraction failed: {exc}")
 
 

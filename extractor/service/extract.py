@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from extractor.errors import InputError
 from extractor.pipeline import Outcome, Source, extract_one, save
+from extractor.records import time_limit
 from extractor.schemas import Claim, Event, Quote
 from extractor.service.auth import require_token
 from extractor.service.state import ServiceState
@@ -126,7 +127,8 @@ def _run(state: ServiceState, body: ExtractRequest) -> Outcome:
     """In a worker thread: the pipeline's read, extract and store (or record the failure),
     all or nothing; a failure is raised again for its status code. The article's title is
     then the stored one: a re-post's title replaces the stored title, one without keeps it."""
-    outcome = extract_one(state.engine, Source(REQUEST_PATH, partial(_article, body)))
+    with time_limit(state.extract_timeout_s):
+        outcome = extract_one(state.engine, Source(REQUEST_PATH, partial(_article, body)))
     save(state.store, state.run_id, outcome)
     if outcome.exception is not None:
         raise outcome.exception

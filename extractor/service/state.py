@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import duckdb
 
 from extractor.engines import Engine, create_engine
+from extractor.errors import remember_secret
 from extractor.pipeline import run_info
 from extractor.service.limits import Admission
 from extractor.settings import EngineSettings, StoreSettings
@@ -33,6 +34,8 @@ class ServiceState:
     admission: Admission
     api_token: str | None
     sql_enabled: bool
+    sql_timeout_s: float | None
+    extract_timeout_s: float | None
 
     @classmethod
     def open(
@@ -42,8 +45,11 @@ class ServiceState:
         *,
         api_token: str | None,
         sql_enabled: bool,
+        sql_timeout_s: float | None = None,
+        extract_timeout_s: float | None = None,
         queue: int,
     ) -> ServiceState:
+        remember_secret(api_token)  # never echoed back, even inside an error message
         store = Store(store_settings.db_path)
         try:
             engine = create_engine(settings)
@@ -59,6 +65,8 @@ class ServiceState:
             admission=Admission(settings.concurrency, queue),
             api_token=api_token or None,
             sql_enabled=sql_enabled,
+            sql_timeout_s=sql_timeout_s,
+            extract_timeout_s=extract_timeout_s,
         )
 
     def close(self) -> None:

@@ -1,15 +1,19 @@
 """Opening the database, and read-only SQL for users: one guard shared by the CLI and the
 HTTP service.
 
-Two layers: the statement types are checked before anything runs (only SELECT-like
-statements: SELECT, WITH, DESCRIBE, SHOW, EXPLAIN), and every connection the project opens
-has external access off, so a SELECT cannot read or write files either (`read_csv`, ...).
-The CLI also opens the file read-only.
+Three layers: the statement types are checked before anything runs (only SELECT-like
+statements: SELECT, WITH, DESCRIBE, SHOW, EXPLAIN), and so are the functions that change
+state from inside a SELECT (`nextval` advances a sequence even in a rolled-back
+transaction; `setseed`); every connection the project opens has external access off, so a
+SELECT cannot read or write files either (`read_csv`, ...); the CLI also opens the file
+read-only. Every query has a time limit (`run_read_only`), and can be stopped early.
 """
 
 from __future__ import annotations
 
 import re
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,6 +40,13 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
 
 _EXPLAIN = re.compile(r"^\s*EXPLAIN\s+(ANALY[SZ]E\s+)?", re.IGNORECASE)
 _ALLOWED = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
+#: Functions that change the database's state (or the session's) when a SELECT calls them.
+STATEFUL_FUNCTIONS = ("nextval", "setseed")
+_STATEFUL = re.compile(rf'(?i)(?<![\w$])"?({"|".join(STATEFUL_FUNCTIONS)})"?\s*\(')
+#: String literals, quoted identifiers and comments: what a function name may hide in.
+_NOT_CODE = re.compile(r"'(?:[^']|'')*'|--[^\n]*|/\*.*?\*/", re.DOTALL)
+#: How often a running query looks whether it is to stop.
+_POLL_S = 0.05
 
 
 @dataclass(frozen=True)
@@ -56,6 +67,11 @@ def check_read_only(sql: str) -> None:
         if statement.type not in _ALLOWED:
             kind = statement.type.name
             raise InputError(f"refused: {kind} statements are not allowed (read-only SQL)")
+        called = _STATEFUL.search(_NOT_CODE.sub(" ", statement.query))
+        if called is not None:
+            raise InputError(
+                f"refused: {called.group(1).lower()}() changes the database's state (read-only SQL)"
+            )
         if statement.type == duckdb.StatementType.EXPLAIN:
             # EXPLAIN ANALYZE runs its statement: check what it explains, too.
             check_read_only(_EXPLAIN.sub("", statement.query, count=1))
@@ -66,14 +82,66 @@ def table_names(db: duckdb.DuckDBPyConnection) -> list[str]:
     return sorted(row[0] for row in db.execute("SHOW TABLES").fetchall())
 
 
-def run_read_only(db: duckdb.DuckDBPyConnection, sql: str, limit: int | None = None) -> QueryResult:
-    """Check, then run `sql` (the last statement's rows are returned)."""
+def run_read_only(
+    db: duckdb.DuckDBPyConnection,
+    sql: str,
+    limit: int | None = None,
+    *,
+    timeout_s: float | None = None,
+    stop: threading.Event | None = None,
+) -> QueryResult:
+    """Check, then run `sql` on `db` (the last statement's rows are returned, at most
+    `limit`). The query is interrupted after `timeout_s` seconds (None: no limit), or as
+    soon as `stop` is set (the client went away, the server is stopping)."""
     check_read_only(sql)
+    cursor = db.cursor()  # its own: nothing is left unfinished on `db`
     try:
-        cursor = db.cursor()
-        result = cursor.execute(sql)
+        # Defence in depth: whatever a statement does is rolled back.
+        cursor.execute("BEGIN TRANSACTION")
+        try:
+            return _run(cursor, sql, limit, timeout_s, stop)
+        finally:
+            cursor.execute("ROLLBACK")
+    finally:
+        cursor.close()
+
+
+def _run(
+    db: duckdb.DuckDBPyConnection,
+    sql: str,
+    limit: int | None,
+    timeout_s: float | None,
+    stop: threading.Event | None,
+) -> QueryResult:
+    finished = threading.Event()
+    why: list[str] = []
+
+    def watch() -> None:
+        deadline = None if timeout_s is None else time.monotonic() + timeout_s
+        while not finished.wait(_POLL_S):
+            if stop is not None and stop.is_set():
+                why.append("SQL query stopped: the request was cancelled")
+            elif deadline is not None and time.monotonic() >= deadline:
+                why.append(
+                    f"SQL query stopped: over the time limit of {timeout_s:g} s "
+                    "(--sql-timeout / EXTRACTOR_SQL_TIMEOUT)"
+                )
+            else:
+                continue
+            db.interrupt()
+            return
+
+    watcher = threading.Thread(target=watch, name="sql-time-limit", daemon=True)
+    watcher.start()
+    try:
+        result = db.execute(sql)
         rows = result.fetchmany(limit) if limit is not None else result.fetchall()
         columns = [d[0] for d in result.description or []]
     except duckdb.Error as exc:
+        if why:
+            raise InputError(why[0]) from exc
         raise InputError(f"SQL error: {one_line(exc)}") from exc
+    finally:
+        finished.set()
+        watcher.join()
     return QueryResult(columns=columns, rows=rows)

@@ -56,6 +56,9 @@ _MARK = re.compile(f"[{re.escape(MARKS)}]")
 #: How far a single-family opener looks for its closing mark.
 SINGLE_REACH = 3000
 _OPEN_AFTER = "([{—–-/ \t"
+#: Each single-family opener's closing marks, as a pattern (one search, not a loop).
+_CLOSER = {mark: re.compile(f"[{re.escape(closers)}]") for mark, closers in PAIRS.items()}
+_NEWLINE = re.compile("\n")
 
 
 @dataclass(frozen=True)
@@ -107,12 +110,6 @@ def quotations(text: str) -> list[Quotation]:
     return found
 
 
-def line_end(text: str, index: int) -> int:
-    """The end of the line holding `index`."""
-    end = text.find("\n", index)
-    return len(text) if end == -1 else end
-
-
 def is_quotation_mark(char: str) -> bool:
     return len(char) == 1 and char in MARKS
 
@@ -142,12 +139,16 @@ class QuotedRegions:
     """Answers "is [start, end) inside a quotation?" for one document, in O(log n)."""
 
     def __init__(self, text: str) -> None:
-        spans = [
-            (q.open, q.close if q.close is not None else line_end(text, q.open))
-            for q in quotations(text)
-        ]
-        self._starts = [s for s, _ in spans]
-        self._ends = [e for _, e in spans]
+        newlines = [m.start() for m in _NEWLINE.finditer(text)]
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+        for q in quotations(text):
+            self._starts.append(q.open)
+            if q.close is not None:
+                self._ends.append(q.close)
+            else:  # the end of its line, looked up (a search would be quadratic)
+                after = bisect_right(newlines, q.open)
+                self._ends.append(newlines[after] if after < len(newlines) else len(text))
 
     def contains(self, start: int, end: int) -> bool:
         """Whether `[start, end)` lies between an opening mark and its close (or the end
@@ -191,10 +192,14 @@ def _apostrophe(text: str, index: int) -> bool:
 
 
 def _closer_on_line(text: str, index: int, mark: str) -> bool:
-    """Whether a single-family opener has a closing mark later on its line that is not an
-    apostrophe (so "’90s" and "'Tis" open nothing)."""
-    end = min(line_end(text, index), index + SINGLE_REACH)
-    return any(
-        text[position] in PAIRS[mark] and not _apostrophe(text, position)
-        for position in range(index + 1, end)
-    )
+    """Whether a single-family opener has a closing mark later on its line (at most
+    `SINGLE_REACH` away) that is not an apostrophe (so "’90s" and "'Tis" open nothing)."""
+    end = text.find("\n", index, index + SINGLE_REACH)
+    end = min(len(text), index + SINGLE_REACH) if end == -1 else end
+    closer = _CLOSER[mark]
+    found = closer.search(text, index + 1, end)
+    while found is not None:
+        if not _apostrophe(text, found.start()):
+            return True
+        found = closer.search(text, found.start() + 1, end)
+    return False

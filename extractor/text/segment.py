@@ -83,6 +83,42 @@ def sentences(text: str) -> list[Segment]:
     return result
 
 
+#: The size of the blocks (`blocks`) that the per-document stages work on one at a time.
+BLOCK_CHARS = 20_000
+
+
+def blocks(text: str, max_chars: int = BLOCK_CHARS) -> list[Segment]:
+    """Consecutive runs of whole paragraphs, each at most `max_chars` long (a longer
+    paragraph is cut between sentences by `chunks`), covering every non-blank line. A stage
+    that runs block by block is linear in the text length, whatever it does within one
+    block; an article shorter than `max_chars` is one block."""
+    if len(text) <= max_chars:
+        return [seg] if (seg := _trim(text, 0, len(text))) else []
+    result: list[Segment] = []
+    first: Segment | None = None
+    last: Segment | None = None
+
+    def flush() -> None:
+        if first is not None and last is not None:
+            result.append(Segment(first.start, last.end, text[first.start : last.end]))
+
+    for para in paragraphs(text):
+        if para.end - para.start > max_chars:
+            flush()
+            first = last = None
+            result.extend(
+                Segment(c.start + para.start, c.end + para.start, c.text)
+                for c in chunks(para.text, max_chars, 0)
+            )
+        elif first is not None and para.end - first.start <= max_chars:
+            last = para
+        else:
+            flush()
+            first = last = para
+    flush()
+    return result
+
+
 def chunks(text: str, max_chars: int, overlap_chars: int) -> list[Segment]:
     """Windows of whole sentences, at most `max_chars` long, overlapping by about
     `overlap_chars`, covering the text. A sentence longer than `max_chars` is cut at
