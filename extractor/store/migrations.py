@@ -173,11 +173,37 @@ def m004_partial(db: duckdb.DuckDBPyConnection) -> None:
     db.execute("ALTER TABLE run_documents ADD COLUMN failed_chunks INTEGER[]")
 
 
+def m008_run_lifecycle(db: duckdb.DuckDBPyConnection) -> None:
+    """Runs close and resume: who writes a run (pid, host: for the "database is busy"
+    line), how many documents it skipped as already stored `ok` by its configuration, and
+    the configuration on each document row, so a re-run finds what is done and what it
+    replaces by an indexed key instead of a subquery over runs; a row whose items a later
+    run replaced says by which run. Status: running | done |
+    failed | interrupted."""
+    db.execute("ALTER TABLE runs ADD COLUMN pid INTEGER")
+    db.execute("ALTER TABLE runs ADD COLUMN host VARCHAR")
+    db.execute("ALTER TABLE runs ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE run_documents ADD COLUMN config_hash VARCHAR")
+    # set when a later run of the same configuration replaced this row's items
+    db.execute("ALTER TABLE run_documents ADD COLUMN superseded_by VARCHAR")
+    db.execute("""
+        UPDATE run_documents SET config_hash = runs.config_hash
+        FROM runs WHERE runs.id = run_documents.run_id""")
+    db.execute("""
+        UPDATE run_documents AS rd SET superseded_by = latest.run_id
+        FROM (SELECT document_id, config_hash, arg_max(run_id, finished_at) AS run_id
+              FROM run_documents WHERE status IN ('ok', 'partial') GROUP BY ALL) AS latest
+        WHERE rd.document_id = latest.document_id AND rd.config_hash = latest.config_hash
+          AND rd.status IN ('ok', 'partial') AND rd.run_id != latest.run_id""")
+    db.execute("CREATE INDEX run_documents_document ON run_documents(document_id)")
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial", m001_initial),
     (2, "evals", m002_evals),
     (3, "rejections", m003_rejections),
     (4, "partial", m004_partial),
+    (8, "run_lifecycle", m008_run_lifecycle),
 ]
 
 
