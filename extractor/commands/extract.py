@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
+from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from extractor.commands.options import add_db, add_engine, settings_from
 from extractor.engines import create_engine
-from extractor.pipeline import Outcome, Source, run_batch
-from extractor.render import outcome_json, outcome_panel, print_json_line, stdout_console
+from extractor.pipeline import BatchInterrupted, BatchResult, Outcome, Source, run_batch
+from extractor.render import (
+    outcome_json,
+    outcome_line,
+    outcome_panel,
+    print_json_line,
+    stdout_console,
+)
 from extractor.store import Store
 from extractor.text.articles import Article, iter_paths, parse_article, read_article
 
@@ -28,6 +38,18 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("paths", nargs="+", metavar="PATH")
     parser.add_argument("--json", action="store_true", help="one JSON object per document")
+    parser.add_argument(
+        "--show",
+        action="store_true",
+        help="print each document's quotes, claims and events (the default for one file "
+        "on a terminal; piped, one line per document)",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="extract again documents this configuration already stored ok (a re-run "
+        "skips them by default)",
+    )
     add_db(parser)
     add_engine(parser)
     parser.set_defaults(run=run)
@@ -48,18 +70,27 @@ def run(args: argparse.Namespace) -> int:
     sources = sources_for(args.paths)
     out = stdout_console(soft_wrap=args.json)
     err = Console(stderr=True, soft_wrap=True)
+    # Panels for one document or on request; in a pipe one line each; on a terminal, the
+    # bar and the summary. All of it runs on the writer thread, after the commit.
+    panels = args.show or (len(sources) == 1 and sys.stdout.isatty())
+    lines = not args.json and not panels and not sys.stdout.isatty()
     engine = create_engine(settings)
     try:
-        with Store(store_settings.db_path) as store, _progress(err, len(sources)) as progress:
+        with (
+            Store(store_settings.db_path) as store,
+            _progress(err, len(sources)) as progress,
+            _sigterm_interrupts(),
+        ):
             task = progress.add_task("extracting", total=len(sources))
-
             skipping: list[str] = []
 
             def show(run_id: str, outcome: Outcome) -> None:
                 progress.advance(task)
                 if args.json:
                     print_json_line(out, outcome_json(outcome, run_id))
-                elif outcome.ok:
+                elif lines:
+                    sys.stdout.write(outcome_line(outcome) + "\n")
+                elif panels and outcome.ok and not outcome.skipped:
                     out.print(outcome_panel(outcome))
                 if not outcome.ok:
                     error = outcome.error or "failed"
@@ -80,18 +111,24 @@ def run(args: argparse.Namespace) -> int:
                         highlight=False,
                     )
 
-            result = run_batch(
-                sources, engine, store, concurrency=settings.concurrency,
-                max_model_failures=settings.max_model_failures, on_done=show,
-            )  # fmt: skip
+            try:
+                result = run_batch(
+                    sources, engine, store, concurrency=settings.concurrency,
+                    max_model_failures=settings.max_model_failures, on_done=show,
+                    resume=not args.force,
+                )  # fmt: skip
+            except BatchInterrupted as stopped:
+                progress.stop()
+                err.print(
+                    f"interrupted: {_summary(stopped.result, store_settings.db_path)}; "
+                    "re-run the same command to resume",
+                    highlight=False,
+                )
+                return 130
     finally:
         engine.close()
     failed, partial_ = len(result.failed), len(result.partial)
-    err.print(
-        f"run {result.run_id}: {len(result.outcomes) - failed} stored ({partial_} partial), "
-        f"{failed} failed -> {store_settings.db_path}",
-        highlight=False,
-    )
+    err.print(_summary(result, store_settings.db_path), highlight=False)
     if failed or partial_:
         reason = [f"{failed} document(s) failed"] if failed else []
         if partial_:
@@ -101,6 +138,33 @@ def run(args: argparse.Namespace) -> int:
         err.print(f"exit 1: {', '.join(reason)}", highlight=False)
         return 1
     return 0
+
+
+def _summary(result: BatchResult, db_path: Path) -> str:
+    skipped = len(result.skipped)
+    kept = f", {skipped} skipped (stored ok before; --force extracts again)" if skipped else ""
+    return (
+        f"run {result.run_id}: {len(result.stored)} stored ({len(result.partial)} partial)"
+        f"{kept}, {len(result.failed)} failed -> {db_path}"
+    )
+
+
+@contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """SIGTERM stops the batch as Ctrl-C does (what was extracted is written first)."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread (the Python API, a test): leave it
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _read_stdin() -> Article:
