@@ -1,9 +1,10 @@
 """What one transaction writes: documents' extractions and failures, several documents at
 a time, each whole or not at all (the transaction holds whole documents only).
 
-A batch is written in two steps: per document, replace what the same configuration stored
-before (found by the indexed `run_documents.document_id`, usually nothing), then one
-insert per table for the whole batch (rows collected in `Rows`, inserted through Arrow).
+A batch is written in a few statements whatever its size: which of its documents are
+stored already (their metadata is updated), what earlier runs of the same configuration
+stored for them (one lookup by the indexed `run_documents.document_id`; deleted, usually
+nothing), then one insert per table (rows collected in `Rows`, inserted through Arrow).
 
 Another write of a document (entities, language...) slots in by adding its rows in
 `DocumentWrite.add_rows` (and its table to `SUPERSEDED` when a re-run replaces it).
@@ -56,14 +57,18 @@ class Rows:
         self.tables[table, columns].append(row)
 
     def insert(self, db: duckdb.DuckDBPyConnection) -> None:
-        for (table, columns), rows in self.tables.items():
-            arrow = pa.table({c: [row[i] for row in rows] for i, c in enumerate(columns)})
-            db.register("_rows", arrow)
+        """One insert per table; documents first (the others refer to them)."""
+        for (table, columns), rows in sorted(self.tables.items(), key=_documents_first):
+            _register(db, "_rows", columns, rows)
             try:
                 names = ", ".join(columns)
                 db.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM _rows")
             finally:
                 db.unregister("_rows")
+
+
+def _documents_first(entry: tuple[tuple[str, tuple[str, ...]], object]) -> bool:
+    return entry[0][0] != "documents"
 
 
 @dataclass
@@ -141,17 +146,15 @@ Write = DocumentWrite | FailureWrite
 def write_batch(
     db: duckdb.DuckDBPyConnection, writes: Sequence[Write], config_hashes: dict[str, str]
 ) -> None:
-    """Write `writes` on `db` (inside the caller's transaction). A document given twice
-    must not be in one batch (`split_repeats`): its second copy would not replace the
-    first."""
+    """Write `writes` on `db` (inside the caller's transaction), in a few statements
+    whatever their number. A document given twice must not be in one batch
+    (`split_repeats`): its second copy would not replace the first."""
     rows = Rows()
+    articles = {w.article.id: w.article for w in writes if w.article is not None}
+    _upsert_documents(db, list(articles.values()), rows)
+    _supersede(db, [(w.key, w.run_id, config_hashes[w.run_id]) for w in writes if w.key])
     for write in writes:
-        config_hash = config_hashes[write.run_id]
-        if write.article is not None:
-            _upsert_document(db, write.article)
-        if write.key is not None:
-            _supersede(db, write.key, write.run_id, config_hash)
-        write.add_rows(rows, config_hash)
+        write.add_rows(rows, config_hashes[write.run_id])
     rows.insert(db)
 
 
@@ -169,51 +172,95 @@ def split_repeats(writes: Sequence[Write]) -> list[list[Write]]:
     return batches
 
 
-def _supersede(db: duckdb.DuckDBPyConnection, doc_id: str, run_id: str, config: str) -> None:
-    """Delete what earlier runs of this configuration stored for the document, and mark
-    their rows superseded by `run_id` (so their counts are not taken for stored items)."""
-    earlier = db.execute(
-        """SELECT DISTINCT run_id FROM run_documents WHERE document_id = ?
-           AND config_hash = ? AND superseded_by IS NULL AND status IN ('ok', 'partial')""",
-        [doc_id, config],
-    ).fetchall()
-    for (old,) in earlier:
+def _supersede(db: duckdb.DuckDBPyConnection, keys: list[tuple[str, str, str]]) -> None:
+    """Delete what earlier runs of the same configuration stored for these documents, and
+    mark their rows superseded by the new run (so their counts are not taken for stored
+    items). `keys`: (document id, new run id, config hash). One indexed lookup, and
+    statements only when there is something to replace."""
+    if not keys:
+        return
+    _register(db, "_keys", ("document_id", "new_run", "config_hash"), keys)
+    try:
+        earlier = db.execute(
+            """SELECT DISTINCT rd.document_id, rd.run_id, k.new_run FROM run_documents rd
+               JOIN _keys k ON rd.document_id = k.document_id
+                   AND rd.config_hash = k.config_hash
+               WHERE rd.superseded_by IS NULL AND rd.status IN ('ok', 'partial')"""
+        ).fetchall()
+    finally:
+        db.unregister("_keys")
+    if not earlier:
+        return
+    _register(db, "_old", ("document_id", "run_id", "new_run"), earlier)
+    try:
         for table in SUPERSEDED:
-            db.execute(f"DELETE FROM {table} WHERE document_id = ? AND run_id = ?", [doc_id, old])
-    if earlier:
+            db.execute(
+                f"""DELETE FROM {table} USING _old WHERE {table}.document_id = _old.document_id
+                    AND {table}.run_id = _old.run_id"""
+            )
         db.execute(
-            """UPDATE run_documents SET superseded_by = ? WHERE document_id = ?
-               AND config_hash = ? AND superseded_by IS NULL AND status IN ('ok', 'partial')""",
-            [run_id, doc_id, config],
+            """UPDATE run_documents SET superseded_by = _old.new_run FROM _old
+               WHERE run_documents.document_id = _old.document_id
+                 AND run_documents.run_id = _old.run_id
+                 AND run_documents.superseded_by IS NULL
+                 AND run_documents.status IN ('ok', 'partial')"""
         )
+    finally:
+        db.unregister("_old")
 
 
-def _upsert_document(db: duckdb.DuckDBPyConnection, article: Article) -> None:
-    """Insert the document, or (the same text again: the id is its hash) take the metadata
-    given this time: title, source, url, published and meta each replace the stored value
-    when set, and are kept when not. Text, path (where it was first read) and ingest time
-    stay."""
-    db.execute(
-        """INSERT INTO documents (id, title, source, url, published_at, text, path,
-               char_count, meta) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (id) DO UPDATE SET
-               title = coalesce(excluded.title, title),
-               source = coalesce(excluded.source, source),
-               url = coalesce(excluded.url, url),
-               published_at = coalesce(excluded.published_at, published_at),
-               meta = coalesce(excluded.meta, meta)""",
-        [
-            article.id,
-            article.title,
-            article.source,
-            article.url,
-            article.published,
-            article.text,
-            article.path,
-            len(article.text),
+DOCUMENT_COLUMNS = ("id", "title", "source", "url", "published_at", "text", "path",
+                    "char_count", "meta")  # fmt: skip
+
+
+def _upsert_documents(db: duckdb.DuckDBPyConnection, articles: list[Article], rows: Rows) -> None:
+    """Insert the new documents (with the batch's rows), and for one stored before (the
+    same text again: the id is its hash) take the metadata given this time: title,
+    source, url, published and meta each replace the stored value when set, and are kept
+    when not. Text, path (where it was first read) and ingest time stay."""
+    if not articles:
+        return
+    ids = [a.id for a in articles]
+    stored = {
+        row[0]
+        for row in db.execute(
+            "SELECT id FROM documents WHERE list_contains(?, id)", [ids]
+        ).fetchall()
+    }
+    updates = []
+    for article in articles:
+        row: list[object] = [
+            article.id, article.title, article.source, article.url, article.published,
+            article.text, article.path, len(article.text),
             json.dumps(article.meta) if article.meta else None,
-        ],
-    )
+        ]  # fmt: skip
+        if article.id in stored:
+            updates.append(row)
+        else:
+            rows.add("documents", DOCUMENT_COLUMNS, row)
+    if not updates:
+        return
+    _register(db, "_docs", DOCUMENT_COLUMNS, updates)
+    try:
+        db.execute(
+            """UPDATE documents SET title = coalesce(d.title, documents.title),
+                   source = coalesce(d.source, documents.source),
+                   url = coalesce(d.url, documents.url),
+                   published_at = coalesce(d.published_at, documents.published_at),
+                   meta = coalesce(d.meta::JSON, documents.meta)
+               FROM _docs AS d WHERE documents.id = d.id"""
+        )
+    finally:
+        db.unregister("_docs")
+
+
+def _register(
+    db: duckdb.DuckDBPyConnection,
+    name: str,
+    columns: tuple[str, ...],
+    rows: Sequence[Sequence[object]],
+) -> None:
+    db.register(name, pa.table({c: [row[i] for row in rows] for i, c in enumerate(columns)}))
 
 
 def _add_calls(rows: Rows, run_id: str, doc_id: str | None, calls: Sequence[CallRecord]) -> None:
