@@ -1,5 +1,3 @@
-import sys
+from extractor.cli import entry
 
-from extractor.cli import main
-
-sys.exit(main())
+entry()

@@ -4,10 +4,15 @@ article or a batch. The CLI and the service call these same functions.
 - `extract_article`: one article in memory to its grounded result (no store).
 - `extract_one`: read a source and extract it; every failure becomes one line.
 - `save`: store a result, or record the failure (with the calls it spent).
-- `run_batch`: many sources, engines in a bounded thread pool (model calls wait on the
-  network, not the CPU); the calling thread is the only writer, committing one document
-  per transaction as results arrive. A bad document is recorded as failed and the batch
-  goes on.
+- `run_batch`: many sources, engines on `concurrency` worker threads (model calls wait on
+  the network, not the CPU), fed by the calling thread; a writer thread beside them stores
+  results in batches of whole documents (`extractor.store.writer`). A bad document is
+  recorded as failed and the batch goes on. With `resume`, a document this configuration
+  already stored `ok` is read (for its id) but not extracted again: it is `skipped`.
+  Ctrl-C (or SIGTERM turned into `KeyboardInterrupt` by the caller) stops the feeding at
+  once, writes what was extracted, closes the run `interrupted` and raises
+  `BatchInterrupted` with what was stored; workers still waiting on a model are left
+  (daemon threads), so a hung request stalls neither the others nor the exit.
 
 Statuses: `ok`; `partial` when the model part failed (a chunk whose endpoint failed after
 the retries, or the run's `ModelBudget` was spent): the document is stored with the rules
@@ -19,9 +24,10 @@ document was read and can be re-run, unlike a `failed` one.
 
 from __future__ import annotations
 
+import queue
+import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 
 from extractor.engines.base import ChunkFailure, Engine
@@ -30,7 +36,7 @@ from extractor.errors import ExtractorError, ProviderError, one_line
 from extractor.grounding import Document, Grounded, ground_all, merge
 from extractor.records import CallRecord, ModelBudget, Recorder, Rejection, Skipped
 from extractor.schemas import DocumentExtraction
-from extractor.store import RunInfo, Store
+from extractor.store import DocumentWrite, FailureWrite, RunInfo, Store, Write, Writer
 from extractor.text.articles import Article
 
 
@@ -96,10 +102,12 @@ class Outcome:
     exception: BaseException | None = None
     #: Calls spent before a failure (they cost money all the same).
     calls: list[CallRecord] = field(default_factory=list)
+    #: Not extracted again: this configuration had stored it `ok` already (a resume).
+    skipped: bool = False
 
     @property
     def ok(self) -> bool:
-        """Stored (complete or partial): not a failure."""
+        """Stored (complete, partial, or before: skipped): not a failure."""
         return self.error is None
 
     @property
@@ -112,7 +120,10 @@ class Outcome:
 
     @property
     def status(self) -> str:
-        """`ok`, `partial` (stored; the model part failed) or `failed` (nothing stored)."""
+        """`ok`, `partial` (stored; the model part failed), `failed` (nothing stored) or
+        `skipped` (stored `ok` by an earlier run of this configuration)."""
+        if self.skipped:
+            return "skipped"
         return "failed" if not self.ok else "partial" if self.partial else "ok"
 
 
@@ -129,6 +140,23 @@ class BatchResult:
     @property
     def partial(self) -> list[Outcome]:
         return [o for o in self.outcomes if o.partial]
+
+    @property
+    def skipped(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.skipped]
+
+    @property
+    def stored(self) -> list[Outcome]:
+        """Written by this run (complete or partial)."""
+        return [o for o in self.outcomes if o.ok and not o.skipped]
+
+
+class BatchInterrupted(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM stopped the batch; `result` holds what was stored by then."""
+
+    def __init__(self, result: BatchResult) -> None:
+        super().__init__(f"run {result.run_id} interrupted")
+        self.result = result
 
 
 def run_info(engine: Engine) -> RunInfo:
@@ -168,14 +196,22 @@ def extract_article(
     )
 
 
-def extract_one(engine: Engine, source: Source, budget: ModelBudget | None = None) -> Outcome:
+def extract_one(
+    engine: Engine,
+    source: Source,
+    budget: ModelBudget | None = None,
+    skip: Collection[str] = (),
+) -> Outcome:
     """Read and extract one source; every failure becomes `Outcome.error`, one line. A
-    model failure is not one: the outcome is partial (see the module's docstring)."""
+    model failure is not one: the outcome is partial (see the module's docstring). A
+    document whose id is in `skip` is read only: the outcome is `skipped`."""
     started = time.perf_counter()
     article: Article | None = None
     recorder = Recorder(model=engine.model or engine.name, budget=budget)
     try:
         article = source.read()
+        if article.id in skip:
+            return Outcome(source.name, article, skipped=True)
         output = extract_article(engine, article, recorder)
     except ExtractorError as exc:
         return Outcome(source.name, article, None, one_line(exc), 0.0, exc, recorder.calls)
@@ -186,25 +222,34 @@ def extract_one(engine: Engine, source: Source, budget: ModelBudget | None = Non
     return Outcome(source.name, article, output, None, latency_ms, None, recorder.calls)
 
 
-def save(store: Store, run_id: str, outcome: Outcome) -> None:
-    """Store the outcome's items, all or nothing, or record its failure."""
-    if outcome.ok and outcome.article is not None and outcome.output is not None:
-        output = outcome.output
-        try:
-            store.save_extraction(
-                run_id, outcome.article, output.extraction, output.calls, output.rejections,
-                outcome.latency_ms, model_error=output.model_error,
-                failed_chunks=output.failed_chunks, skipped=output.skipped,
-            )  # fmt: skip
-            return
-        except ExtractorError as exc:
-            outcome.error, outcome.exception = one_line(exc), exc
+def to_write(run_id: str, outcome: Outcome) -> Write:
+    """What the store writes for an outcome: its items, or the record of its failure."""
+    output = outcome.output
+    if outcome.ok and outcome.article is not None and output is not None:
+        return DocumentWrite(
+            run_id, outcome.article, output.extraction, output.calls, output.rejections,
+            outcome.latency_ms, output.model_error, output.failed_chunks, output.skipped,
+        )  # fmt: skip
     calls = outcome.calls
     if isinstance(outcome.exception, ProviderError) and not calls:
         calls = outcome.exception.calls
-    store.save_failure(
-        run_id, outcome.name, outcome.error or "unknown error", outcome.article, calls
-    )
+    error = outcome.error or "unknown error"
+    return FailureWrite(run_id, outcome.name, error, outcome.article, calls)
+
+
+def _refused(run_id: str, outcome: Outcome, error: str) -> Write:
+    """The store refused the outcome's items: it becomes a failure, recorded as such."""
+    outcome.error, outcome.output = error, None
+    return to_write(run_id, outcome)
+
+
+def save(store: Store, run_id: str, outcome: Outcome) -> None:
+    """Store the outcome's items, all or nothing, or record its failure."""
+    try:
+        store.write([to_write(run_id, outcome)])
+    except ExtractorError as exc:
+        outcome.exception = exc
+        store.write([_refused(run_id, outcome, one_line(exc))])
 
 
 def run_batch(
@@ -215,49 +260,100 @@ def run_batch(
     concurrency: int = 1,
     max_model_failures: int = 0,
     on_done: Callable[[str, Outcome], None] | None = None,
+    resume: bool = False,
 ) -> BatchResult:
     """Extract every source and store each result (or failure) as it completes. After
     `max_model_failures` model failures in a row (0: never) the model is not called again
-    in this run: the remaining documents are stored partial (`BatchResult.budget`)."""
+    in this run: the remaining documents are stored partial (`BatchResult.budget`).
+    `on_done` is called on the writer thread, after each document's commit (keep it
+    cheap: the next batch waits for it, the engines do not)."""
     budget = ModelBudget(max_model_failures)
-    result = BatchResult(run_id=store.start_run(run_info(engine)), budget=budget)
+    run_id = store.start_run(run_info(engine))
+    result = BatchResult(run_id=run_id, budget=budget)
+    skip = store.done_documents(run_id) if resume else frozenset()
+
+    def written(outcome: Outcome, error: str | None) -> None:
+        result.outcomes.append(outcome)
+        if on_done is not None:
+            on_done(run_id, outcome)
+
+    writer: Writer[Outcome] = Writer(
+        store, failure=lambda o, _w, error: _refused(run_id, o, error), on_written=written
+    )
+
+    def deliver(outcome: Outcome) -> None:
+        writer.put(outcome, None if outcome.skipped else to_write(run_id, outcome))
+
     status = "interrupted"
     try:
-        for outcome in _extract_all(sources, engine, concurrency, budget):
-            save(store, result.run_id, outcome)
-            result.outcomes.append(outcome)
-            if on_done is not None:
-                on_done(result.run_id, outcome)
+        _extract_all(sources, engine, max(1, concurrency), budget, skip, deliver)
         status = "done"
+    except KeyboardInterrupt:
+        raise BatchInterrupted(result) from None
     finally:
-        store.finish_run(result.run_id, status)
+        try:
+            writer.close()
+        finally:
+            store.finish_run(run_id, status, skipped=len(result.skipped))
     return result
 
 
+#: How often the feeding thread wakes while it waits (to see Ctrl-C at once).
+_TICK_S = 0.1
+
+
 def _extract_all(
-    sources: Iterable[Source], engine: Engine, concurrency: int, budget: ModelBudget
-) -> Iterator[Outcome]:
-    if concurrency <= 1:
+    sources: Iterable[Source],
+    engine: Engine,
+    concurrency: int,
+    budget: ModelBudget,
+    skip: Collection[str],
+    deliver: Callable[[Outcome], None],
+) -> None:
+    """Run `extract_one` on `concurrency` daemon threads, each result handed to `deliver`
+    (on the worker's thread). Returns when every source is extracted; on an interrupt,
+    at once (sources not started are dropped, started ones are left to finish or not)."""
+    feed: queue.Queue[Source | None] = queue.Queue(maxsize=concurrency)
+
+    def work() -> None:
+        while (source := feed.get()) is not None:
+            deliver(extract_one(engine, source, budget, skip))
+
+    workers = [
+        threading.Thread(target=work, name=f"extract-{i}", daemon=True) for i in range(concurrency)
+    ]
+    for worker in workers:
+        worker.start()
+    try:
         for source in sources:
-            yield extract_one(engine, source, budget)
-        return
-    pending: set[Future[Outcome]] = set()
-    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="extract") as pool:
+            _put(feed, source)
+        for _ in workers:
+            _put(feed, None)
+        for worker in workers:
+            while worker.is_alive():
+                worker.join(_TICK_S)
+    except BaseException:
+        while not feed.empty():  # the sources not started
+            feed.get_nowait()
+        for _ in workers:  # each idle worker stops; busy ones stop after their document
+            try:
+                feed.put_nowait(None)
+            except queue.Full:
+                break
+        raise
+
+
+def _put(feed: queue.Queue[Source | None], item: Source | None) -> None:
+    while True:
         try:
-            for source in sources:
-                pending.add(pool.submit(extract_one, engine, source, budget))
-                if len(pending) >= concurrency * 2:
-                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                    yield from (future.result() for future in done)
-            while pending:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                yield from (future.result() for future in done)
-        finally:
-            for future in pending:
-                future.cancel()
+            feed.put(item, timeout=_TICK_S)
+            return
+        except queue.Full:
+            continue
 
 
 __all__ = [
+    "BatchInterrupted",
     "BatchResult",
     "DocumentResult",
     "ModelBudget",
@@ -268,4 +364,5 @@ __all__ = [
     "run_batch",
     "run_info",
     "save",
+    "to_write",
 ]

@@ -52,6 +52,19 @@ def outcome_json(outcome: Outcome, run_id: str) -> dict[str, Any]:
     return data
 
 
+def outcome_line(outcome: Outcome) -> str:
+    """One document as one tab-separated line: status, path, document id, counts of
+    quotes, claims and events (or the error): what a pipe gets without `--json`."""
+    doc_id = outcome.article.id if outcome.article is not None else "-"
+    if not outcome.ok:
+        return f"failed\t{outcome.name}\t{doc_id}\t{outcome.error}"
+    extraction = outcome.output.extraction if outcome.output is not None else None
+    if extraction is None:
+        return f"{outcome.status}\t{outcome.name}\t{doc_id}"
+    counts = f"{len(extraction.quotes)}\t{len(extraction.claims)}\t{len(extraction.events)}"
+    return f"{outcome.status}\t{outcome.name}\t{doc_id}\t{counts}"
+
+
 def outcome_panel(outcome: Outcome) -> Panel:
     """One document's result as tables of quotes, claims and events."""
     article = outcome.article

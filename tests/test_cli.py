@@ -29,7 +29,7 @@ def _rows(db: Path, sql: str) -> list[tuple[object, ...]]:
 def test_seed_article_quotes_land_in_duckdb_grounded(
     db_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert _extract(db_path, str(SEED)) == 0
+    assert _extract(db_path, str(SEED), extra=("--show",)) == 0
     out = capsys.readouterr().out
     assert "Dan Caine" in out and "We’re charting a shared path forward" in out
     assert main(["sql", "select speaker, text from quotes", "--db", str(db_path), "--json"]) == 0

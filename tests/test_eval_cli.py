@@ -74,3 +74,22 @@ def test_bad_gold_file_is_one_line_naming_document_and_item(
 def _gold_ids() -> list[str]:
     return [json.loads(line)["id"] for f in sorted(GOLD.glob("*.jsonl"))
             for line in f.read_text().splitlines() if line.strip()]  # fmt: skip
+
+
+def test_eval_of_a_run_whose_items_a_rerun_replaced_says_so_and_stops(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for out in ("a", "b"):  # the same configuration twice: b replaces a's items
+        assert main(["eval", "--gold", str(GOLD), "--engine", "rules", "--db", str(db_path),
+                     "--out", str(tmp_path / out)]) == 0  # fmt: skip
+    old, new = (
+        json.loads((tmp_path / out / "metrics.json").read_text())["header"]["run_id"]
+        for out in ("a", "b")
+    )
+    capsys.readouterr()
+    assert main(["eval", "--gold", str(GOLD), "--run-id", old, "--db", str(db_path),
+                 "--out", str(tmp_path / "c")]) == 1  # fmt: skip
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"extractor: error: run {old}: the items of ")
+    assert err.endswith(f"(run {new}); score that run instead")
+    assert not (tmp_path / "c").exists()

@@ -21,10 +21,10 @@ ANSWER = {
 }
 
 
-def _extract(db_path: Path, tmp_path: Path, base_url: str) -> int:
+def _extract(db_path: Path, tmp_path: Path, base_url: str, *extra: str) -> int:
     return main(["extract", str(SEED), "--engine", "llm", "--base-url", base_url,
                  "--model", "fake", "--db", str(db_path),
-                 "--cache-dir", str(tmp_path / "cache")])  # fmt: skip
+                 "--cache-dir", str(tmp_path / "cache"), *extra])  # fmt: skip
 
 
 @pytest.fixture
@@ -32,7 +32,8 @@ def logged(db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pa
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
     with FakeOpenAIServer(ANSWER) as server:
         assert _extract(db_path, tmp_path, server.base_url) == 0
-    assert _extract(db_path, tmp_path, "http://127.0.0.1:9/v1") == 0  # all from the cache
+    # --force: extracted again (not skipped as done), every answer from the cache
+    assert _extract(db_path, tmp_path, "http://127.0.0.1:9/v1", "--force") == 0
     return db_path
 
 

@@ -148,26 +148,26 @@ def test_endpoint_down_mid_batch_then_back_rerun_upgrades_to_ok_without_duplicat
     }
 
     class Flaky(httpx.BaseTransport):
-        """Answers each document by its text; down once `down` is set."""
+        """Answers each document by its text; goes down after the first answer."""
 
         down = False
+        answered = 0
 
         def handle_request(self, request: httpx.Request) -> httpx.Response:
             if self.down:
                 raise httpx.ConnectError("refused")
             body = json.dumps(json.loads(request.content)["messages"], ensure_ascii=False)
             name = next(n for n, t in texts.items() if t in body)
+            self.answered += 1
+            self.down = self.answered == 1
             return completion(answers[name])
 
     server = Flaky()
     sources = [_source(name, text) for name, text in texts.items()]
     engine = _engine(tmp_path, server, use_cache=True)
 
-    def down_after_first(run_id: str, outcome: object) -> None:
-        server.down = True  # the endpoint goes down after the first document
-
     with Store(db_path) as store:
-        first = run_batch(sources, engine, store, on_done=down_after_first)
+        first = run_batch(sources, engine, store)
         server.down = False  # ... and is back before the re-run
         second = run_batch(sources, _engine(tmp_path, server, use_cache=True), store)
     assert [o.status for o in first.outcomes] == ["ok", "partial", "partial"]

@@ -191,3 +191,26 @@ def test_stored_extraction_loads_back_identical(db_path: Path) -> None:
         store.save_extraction(run_id, article, *_output(), latency_ms=1.0)
         assert store.load_extraction(run_id, article.id) == _output()[0]
         assert store.load_extraction("other-run", article.id) == DocumentExtraction()
+
+
+def test_a_database_another_process_writes_is_one_busy_line(db_path: Path) -> None:
+    import subprocess
+    import sys
+
+    Store(db_path).close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"import duckdb,sys,time; c=duckdb.connect({str(db_path)!r}); "
+         "print('held', flush=True); time.sleep(30)"],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        with pytest.raises(ExtractorError) as caught:
+            connect(db_path, read_only=True, wait_s=0.3)
+        assert str(caught.value) == (
+            f"{db_path}: database is busy (written by pid {holder.pid}); "
+            "try again when that process finishes"
+        )
+    finally:
+        holder.kill()
+        holder.wait()

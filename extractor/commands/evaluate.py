@@ -19,7 +19,7 @@ from rich.console import Console
 
 from extractor.commands.options import add_db, add_engine, resolve_id
 from extractor.engines import create_engine
-from extractor.errors import ConfigError
+from extractor.errors import ConfigError, InputError
 from extractor.eval import (
     SCORER_VERSION,
     EvalResult,
@@ -86,6 +86,7 @@ def run(args: argparse.Namespace) -> int:
     with Store(store_from(args).db_path) as store:
         if settings is None:
             run_id = resolve_id(store.query, "runs", args.run_id)  # or a unique prefix
+            _check_not_replaced(store, run_id)
             info = _run_row(store, run_id)
             predictions = _stored_predictions(store, run_id, gold)
             failed: list[str] = []
@@ -139,6 +140,21 @@ def _extract_gold(
     }
     failed = [f"{o.name}: {o.error}" for o in batch.failed]
     return batch.run_id, info, predictions, failed, len(batch.partial)
+
+
+def _check_not_replaced(store: Store, run_id: str) -> None:
+    """A run whose items a later run of the same configuration replaced cannot be scored:
+    say so, instead of scoring what is no longer there as misses."""
+    (replaced, by), *_ = store.query(
+        """SELECT count(*), min(superseded_by) FROM run_documents
+           WHERE run_id = ? AND superseded_by IS NOT NULL""",
+        [run_id],
+    )
+    if replaced:
+        raise InputError(
+            f"run {run_id}: the items of {replaced} of its documents were replaced by a "
+            f"later run of the same configuration (run {by}); score that run instead"
+        )
 
 
 def _stored_partial(store: Store, run_id: str) -> int:

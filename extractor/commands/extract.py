@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
+from pathlib import Path
 
 from rich.console import Console
 from rich.progress import (
@@ -20,8 +24,14 @@ from extractor.commands.batch import add_batch_dir
 from extractor.commands.batch import write as write_batch
 from extractor.commands.options import add_db, add_engine, settings_from
 from extractor.engines import create_engine
-from extractor.pipeline import Outcome, Source, run_batch
-from extractor.render import outcome_json, outcome_panel, print_json_line, stdout_console
+from extractor.pipeline import BatchInterrupted, BatchResult, Outcome, Source, run_batch
+from extractor.render import (
+    outcome_json,
+    outcome_line,
+    outcome_panel,
+    print_json_line,
+    stdout_console,
+)
 from extractor.store import Store
 from extractor.text.articles import Article, Inputs, parse_article, read_article, scan_paths
 
@@ -48,6 +58,18 @@ def add_parser(subparsers: argparse._SubParsersAction, help: str) -> None:
         help="in folders, only files matching PATTERN (default: article files, not README, "
         "ATTRIBUTION, LICENSE and other notes)",
     )  # fmt: skip
+    parser.add_argument(
+        "--show",
+        action="store_true",
+        help="print each document's quotes, claims and events (the default for one file "
+        "on a terminal; piped, one line per document)",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="extract again documents this configuration already stored ok (a re-run "
+        "skips them by default)",
+    )
     add_db(parser)
     add_engine(parser)
     parser.set_defaults(run=run)
@@ -79,9 +101,17 @@ def run(args: argparse.Namespace) -> int:
     if args.batch:
         return write_batch(sources, settings, args.batch_dir, err)
     notices = _Notices(err)
+    # Panels for one document or on request; in a pipe one line each; on a terminal, the
+    # bar and the summary. All of it runs on the writer thread, after the commit.
+    panels = args.show or (len(sources) == 1 and sys.stdout.isatty())
+    lines = not args.json and not panels and not sys.stdout.isatty()
     engine = create_engine(settings, notices)
     try:
-        with Store(store_settings.db_path) as store, _progress(err, len(sources)) as progress:
+        with (
+            Store(store_settings.db_path) as store,
+            _progress(err, len(sources)) as progress,
+            _sigterm_interrupts(),
+        ):
             task = progress.add_task("extracting", total=len(sources))
             if len(sources) >= PROGRESS_FROM:
                 notices.bar = (progress, task)
@@ -92,7 +122,9 @@ def run(args: argparse.Namespace) -> int:
                 progress.advance(task)
                 if args.json:
                     print_json_line(out, outcome_json(outcome, run_id))
-                elif outcome.ok:
+                elif lines:
+                    sys.stdout.write(outcome_line(outcome) + "\n")
+                elif panels and outcome.ok and not outcome.skipped:
                     out.print(outcome_panel(outcome))
                 if not outcome.ok:
                     error = outcome.error or "failed"
@@ -118,22 +150,24 @@ def run(args: argparse.Namespace) -> int:
                         highlight=False,
                     )
 
-            result = run_batch(
-                sources, engine, store, concurrency=settings.concurrency,
-                max_model_failures=settings.max_model_failures, on_done=show,
-            )  # fmt: skip
+            try:
+                result = run_batch(
+                    sources, engine, store, concurrency=settings.concurrency,
+                    max_model_failures=settings.max_model_failures, on_done=show,
+                    resume=not args.force,
+                )  # fmt: skip
+            except BatchInterrupted as stopped:
+                progress.stop()
+                err.print(
+                    f"interrupted: {_summary(stopped.result, store_settings.db_path, inputs)}; "
+                    "re-run the same command to resume",
+                    highlight=False,
+                )
+                return 130
     finally:
         engine.close()
-    stored = len(result.outcomes) - len(result.failed)
     failed, partial_ = len(result.failed) + len(inputs.bad), len(result.partial)
-    err.print(
-        f"run {result.run_id}: {stored} stored ({partial_} partial), "
-        f"{failed} failed"
-        + (f" ({len(inputs.bad)} bad path(s))" if inputs.bad else "")
-        + (f", {len(inputs.skipped)} skipped" if inputs.skipped else "")
-        + f" -> {store_settings.db_path}",
-        highlight=False,
-    )
+    err.print(_summary(result, store_settings.db_path, inputs), highlight=False)
     if failed or partial_:
         reason = [f"{failed} document(s) failed"] if failed else []
         if partial_:
@@ -161,6 +195,37 @@ class _Notices:
             progress.update(task, description=message)
             return
         self.console.print(message, style="dim", highlight=False)
+
+
+def _summary(result: BatchResult, db_path: Path, inputs: Inputs) -> str:
+    """One line: what the run stored, skipped and failed (bad paths are failures; files a
+    folder scan left out are counted apart)."""
+    skipped = len(result.skipped)
+    kept = f", {skipped} skipped (stored ok before; --force extracts again)" if skipped else ""
+    bad = f" ({len(inputs.bad)} bad path(s))" if inputs.bad else ""
+    left = f", {len(inputs.skipped)} file(s) left out" if inputs.skipped else ""
+    return (
+        f"run {result.run_id}: {len(result.stored)} stored ({len(result.partial)} partial)"
+        f"{kept}, {len(result.failed) + len(inputs.bad)} failed{bad}{left} -> {db_path}"
+    )
+
+
+@contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """SIGTERM stops the batch as Ctrl-C does (what was extracted is written first)."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread (the Python API, a test): leave it
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _read_stdin() -> Article:

@@ -11,14 +11,31 @@ from extractor.store.readonly import check_read_only, connect, run_read_only, ta
 
 if TYPE_CHECKING:
     from extractor.store.db import RunInfo, Store
+    from extractor.store.write import DocumentWrite, FailureWrite, Write
+    from extractor.store.writer import Writer
+
+#: Loaded on first use: the writer side imports the schemas.
+_LAZY = {"RunInfo": "db", "Store": "db", "DocumentWrite": "write", "FailureWrite": "write",
+         "Write": "write", "Writer": "writer"}  # fmt: skip
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("RunInfo", "Store"):
-        from extractor.store import db
+    if name in _LAZY:
+        from importlib import import_module
 
-        return getattr(db, name)
+        return getattr(import_module(f"extractor.store.{_LAZY[name]}"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["RunInfo", "Store", "check_read_only", "connect", "run_read_only", "table_names"]
+__all__ = [
+    "DocumentWrite",
+    "FailureWrite",
+    "RunInfo",
+    "Store",
+    "Write",
+    "Writer",
+    "check_read_only",
+    "connect",
+    "run_read_only",
+    "table_names",
+]

@@ -1,37 +1,52 @@
 """The DuckDB store: documents, runs, grounded items and model calls.
 
 Writes go through one `Store` (one connection, one thread at a time: callers serialise).
-A document's extraction is written in a single transaction, so after a crash a document
-has all of its items or none. Re-running the same configuration (engine, model, prompt,
-schema, parameters) on a document replaces that configuration's earlier items for it.
+A transaction holds whole documents (one, or a batch from `extractor.store.writer`), so
+after a crash a document has all of its items or none. Re-running the same configuration
+(engine, model, prompt, schema, parameters) on a document replaces that configuration's
+earlier items for it.
+
+Runs close: `done`, `failed` (every document failed) or `interrupted`. Opening the file
+for writing takes DuckDB's single-writer lock, so no other process can be writing then:
+every run still `running` that this process did not start was left by a killed process
+and is marked `interrupted`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import socket
 import threading
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from extractor.errors import NotFound, StoreError
+from extractor.errors import NotFound
 from extractor.records import CallRecord, Rejection, Skipped
-from extractor.schemas import KINDS, SCHEMA_VERSION, DocumentExtraction
+from extractor.schemas import SCHEMA_VERSION, DocumentExtraction
 from extractor.store.migrations import migrate
 from extractor.store.readonly import connect
+from extractor.store.write import (
+    ITEM_TABLES,
+    DocumentWrite,
+    FailureWrite,
+    Write,
+    split_repeats,
+    write_batch,
+)
 from extractor.text.articles import Article
 from extractor.version import __version__
 
-ITEM_TABLES = KINDS
-#: What a re-run of the same configuration on a document replaces.
-SUPERSEDED = (*ITEM_TABLES, "rejections")
+#: How long opening a database another process holds is retried before giving up.
+#: Runs this process started and has not finished (never stale, whatever the store).
+_ACTIVE_RUNS: set[str] = set()
 
 
 @dataclass(frozen=True)
@@ -57,7 +72,10 @@ class Store:
         self.path = path
         self.db = connect(path)
         self.lock = threading.Lock()
+        #: The configuration of each run written through this store.
+        self.config_hashes: dict[str, str] = {}
         migrate(self.db)
+        self._close_stale_runs()
 
     def close(self) -> None:
         self.db.close()
@@ -85,8 +103,8 @@ class Store:
         with self.transaction() as db:
             db.execute(
                 """INSERT INTO runs (id, engine, model, prompt_version, prompt_hash,
-                       schema_version, parameters, config_hash, code_version)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                       schema_version, parameters, config_hash, code_version, pid, host)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 [
                     run_id,
                     info.engine,
@@ -97,15 +115,62 @@ class Store:
                     json.dumps(info.parameters, sort_keys=True, default=str),
                     info.config_hash,
                     __version__,
+                    os.getpid(),
+                    socket.gethostname(),
                 ],
             )
+        self.config_hashes[run_id] = info.config_hash
+        _ACTIVE_RUNS.add(run_id)
         return run_id
 
-    def finish_run(self, run_id: str, status: str = "done") -> None:
+    def finish_run(self, run_id: str, status: str = "done", *, skipped: int = 0) -> None:
+        """Close the run: `done`, or `interrupted`; `done` with every document failed
+        (and at least one) is `failed`. `skipped`: documents not extracted again because
+        this configuration had stored them `ok` already."""
+        with self.transaction() as db:
+            if status == "done":
+                (stored, failed), *_ = db.execute(
+                    """SELECT count(*) FILTER (status != 'failed'), count(*) FILTER
+                       (status = 'failed') FROM run_documents WHERE run_id = ?""",
+                    [run_id],
+                ).fetchall()
+                status = "failed" if failed and not stored else "done"
+            db.execute(
+                "UPDATE runs SET finished_at = now(), status = ?, skipped = ? WHERE id = ?",
+                [status, skipped, run_id],
+            )
+        _ACTIVE_RUNS.discard(run_id)
+
+    def _close_stale_runs(self) -> None:
+        """We hold the write lock, so no other process is writing: a `running` run that
+        this process did not start was left by a killed one."""
+        active = sorted(_ACTIVE_RUNS) or [""]
         with self.transaction() as db:
             db.execute(
-                "UPDATE runs SET finished_at = now(), status = ? WHERE id = ?", [status, run_id]
+                """UPDATE runs SET status = 'interrupted', finished_at = coalesce(
+                       (SELECT max(finished_at) FROM run_documents WHERE run_id = runs.id),
+                       started_at)
+                   WHERE status = 'running' AND NOT list_contains(?, id)""",
+                [active],
             )
+
+    def done_documents(self, run_id: str) -> set[str]:
+        """The documents whose latest extraction by `run_id`'s configuration is stored
+        `ok` (what a re-run skips)."""
+        rows = self.query(
+            """SELECT DISTINCT document_id FROM run_documents WHERE config_hash = ?
+               AND status = 'ok' AND superseded_by IS NULL AND run_id != ?""",
+            [self.config_hash(run_id), run_id],
+        )
+        return {row[0] for row in rows}
+
+    def config_hash(self, run_id: str) -> str:
+        if run_id not in self.config_hashes:
+            found = self.query("SELECT config_hash FROM runs WHERE id = ?", [run_id])
+            if not found:
+                raise NotFound(f"no run {run_id!r} in the database")
+            self.config_hashes[run_id] = found[0][0]
+        return self.config_hashes[run_id]
 
     # --- documents --------------------------------------------------------------------
     def save_extraction(
@@ -125,40 +190,10 @@ class Store:
         With `model_error` the document is `partial`: the model failed on `failed_chunks`
         and the extraction holds what the rest of the pipeline found. `skipped`: the kinds
         the engine did not look for (its language), stored with the reason."""
-        _check_grounded(article.text, extraction)
-        with self.transaction() as db:
-            _upsert_document(db, article)
-            for table in SUPERSEDED:  # supersede this configuration's earlier items
-                db.execute(
-                    f"""DELETE FROM {table} WHERE document_id = $doc AND run_id IN
-                         (SELECT id FROM runs WHERE config_hash =
-                            (SELECT config_hash FROM runs WHERE id = $run))""",
-                    {"doc": article.id, "run": run_id},
-                )
-            _insert_items(db, run_id, article.id, extraction)
-            _insert_calls(db, run_id, article.id, calls)
-            _insert_rejections(db, run_id, article.id, rejections)
-            db.execute(
-                """INSERT INTO run_documents (run_id, document_id, path, status, quotes,
-                       claims, events, dropped, latency_ms, model_error, failed_chunks,
-                       skipped_kinds, skip_reason)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                [
-                    run_id,
-                    article.id,
-                    article.path,
-                    "ok" if model_error is None else "partial",
-                    len(extraction.quotes),
-                    len(extraction.claims),
-                    len(extraction.events),
-                    sum(r.drops_item for r in rejections),
-                    latency_ms,
-                    model_error,
-                    list(failed_chunks) if model_error is not None else None,
-                    list(skipped.kinds) if skipped else None,
-                    skipped.reason if skipped else None,
-                ],
-            )
+        self.write([
+            DocumentWrite(run_id, article, extraction, calls, rejections, latency_ms,
+                          model_error, list(failed_chunks), skipped),
+        ])  # fmt: skip
 
     def save_failure(
         self,
@@ -169,16 +204,18 @@ class Store:
         calls: Sequence[CallRecord] = (),
     ) -> None:
         """Record a document that could not be extracted (its text too, when it was read)."""
-        with self.transaction() as db:
-            if article is not None:
-                _upsert_document(db, article)
-            document_id = article.id if article is not None else None
-            _insert_calls(db, run_id, document_id, calls)
-            db.execute(
-                """INSERT INTO run_documents (run_id, document_id, path, status, error)
-                   VALUES (?, ?, ?, 'failed', ?)""",
-                [run_id, document_id, path, error],
-            )
+        self.write([FailureWrite(run_id, path, error, article, calls)])
+
+    def write(self, writes: Sequence[Write]) -> None:
+        """Write whole documents, in as few transactions as they allow (one, unless a
+        document is given twice). A document the store refuses (`StoreError`) raises
+        before anything is written."""
+        for write in writes:
+            write.check()
+        hashes = {w.run_id: self.config_hash(w.run_id) for w in writes}
+        for batch in split_repeats(writes):
+            with self.transaction() as db:
+                write_batch(db, batch, hashes)
 
     def load_extraction(self, run_id: str, document_id: str) -> DocumentExtraction:
         """A stored extraction back as the schema objects (checked against the text)."""
@@ -207,133 +244,3 @@ def load_extraction(
         columns = [d[0] for d in cursor.description or []]
         items[table] = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
     return DocumentExtraction.model_validate(items, context={"document": found[0]})
-
-
-def _upsert_document(db: duckdb.DuckDBPyConnection, article: Article) -> None:
-    """Insert the document, or (the same text again: the id is its hash) take the metadata
-    given this time: title, source, url, published and meta each replace the stored value
-    when set, and are kept when not. Text, path (where it was first read) and ingest time
-    stay."""
-    db.execute(
-        """INSERT INTO documents (id, title, source, url, published_at, text, path,
-               char_count, meta, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (id) DO UPDATE SET
-               title = coalesce(excluded.title, title),
-               source = coalesce(excluded.source, source),
-               url = coalesce(excluded.url, url),
-               published_at = coalesce(excluded.published_at, published_at),
-               meta = coalesce(excluded.meta, meta),
-               language = coalesce(excluded.language, language)""",
-        [
-            article.id,
-            article.title,
-            article.source,
-            article.url,
-            article.published,
-            article.text,
-            article.path,
-            len(article.text),
-            json.dumps(article.meta) if article.meta else None,
-            article.language,
-        ],
-    )
-
-
-#: The columns of each item table that an item fills (besides document and run).
-ITEM_COLUMNS: dict[str, tuple[str, ...]] = {
-    "quotes": ("text", "speaker", "speaker_title", "cue", "kind", "char_start", "char_end",
-               "alignment"),
-    "claims": ("text", "claimant", "cue", "hedged", "char_start", "char_end", "alignment"),
-    "events": ("event_type", "text", "trigger", "actors", "location", "time_text", "time",
-               "char_start", "char_end", "alignment"),
-}  # fmt: skip
-
-
-def _insert_items(
-    db: duckdb.DuckDBPyConnection, run_id: str, doc_id: str, extraction: DocumentExtraction
-) -> None:
-    for table, columns in ITEM_COLUMNS.items():
-        items = getattr(extraction, table)
-        if not items:
-            continue
-        _insert_rows(
-            db, table, ("document_id", "run_id", *columns),
-            [[doc_id, run_id, *(_column(getattr(item, c)) for c in columns)] for item in items],
-        )  # fmt: skip
-
-
-def _insert_rows(
-    db: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str], rows: list[list[Any]]
-) -> None:
-    """Insert `rows` in one statement, a list parameter per column (`executemany` costs
-    milliseconds a row: a long article's items took longer to store than to extract)."""
-    names = ", ".join(columns)
-    unnests = ", ".join("unnest(?)" for _ in columns)
-    values = [list(column) for column in zip(*rows, strict=True)]
-    db.execute(f"INSERT INTO {table} ({names}) SELECT {unnests}", values)
-
-
-def _column(value: object) -> object:
-    """A value as DuckDB takes it: enums by value, actors as a list."""
-    if isinstance(value, StrEnum):
-        return value.value
-    return list(value) if isinstance(value, tuple) else value
-
-
-def _insert_calls(
-    db: duckdb.DuckDBPyConnection, run_id: str, doc_id: str | None, calls: Sequence[CallRecord]
-) -> None:
-    if calls:
-        db.executemany(
-            """INSERT INTO llm_calls (run_id, document_id, model, prompt_tokens,
-                   completion_tokens, latency_ms, attempt, outcome, error, chunk_index,
-                   messages, response)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            [
-                [
-                    run_id,
-                    doc_id,
-                    c.model,
-                    c.prompt_tokens,
-                    c.completion_tokens,
-                    c.latency_ms,
-                    c.attempt,
-                    c.outcome,
-                    c.error,
-                    c.chunk_index,
-                    None if c.messages is None else json.dumps(c.messages, ensure_ascii=False),
-                    c.response,
-                ]
-                for c in calls
-            ],
-        )
-
-
-def _insert_rejections(
-    db: duckdb.DuckDBPyConnection, run_id: str, doc_id: str, rejections: Sequence[Rejection]
-) -> None:
-    if rejections:
-        _insert_rows(
-            db, "rejections",
-            ("run_id", "document_id", "kind", "item", "reason", "field", "drops_item",
-             "message", "source", "chunk_index"),
-            [
-                [
-                    run_id, doc_id, r.kind, json.dumps(r.item, ensure_ascii=False, default=str),
-                    r.reason.value, r.field, r.drops_item, r.message, r.source, r.chunk_index,
-                ]
-                for r in rejections
-            ],
-        )  # fmt: skip
-
-
-def _check_grounded(text: str, extraction: DocumentExtraction) -> None:
-    """The store's invariant, not a rule of what is real (that is the grounding stage's):
-    a span that is not its document's slice never reaches the database."""
-    for kind in ITEM_TABLES:
-        for index, item in enumerate(getattr(extraction, kind)):
-            if text[item.char_start : item.char_end] != item.text:
-                raise StoreError(
-                    f"{kind}[{index}] is not grounded: text[{item.char_start}:{item.char_end}]"
-                    f" != {item.text[:40]!r}"
-                )

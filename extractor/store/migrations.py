@@ -190,6 +190,31 @@ def m007_call_log(db: duckdb.DuckDBPyConnection) -> None:
     db.execute("ALTER TABLE llm_calls ADD COLUMN response VARCHAR")
 
 
+def m008_run_lifecycle(db: duckdb.DuckDBPyConnection) -> None:
+    """Runs close and resume: who writes a run (pid, host: for the "database is busy"
+    line), how many documents it skipped as already stored `ok` by its configuration, and
+    the configuration on each document row, so a re-run finds what is done and what it
+    replaces by an indexed key instead of a subquery over runs; a row whose items a later
+    run replaced says by which run. Status: running | done |
+    failed | interrupted."""
+    db.execute("ALTER TABLE runs ADD COLUMN pid INTEGER")
+    db.execute("ALTER TABLE runs ADD COLUMN host VARCHAR")
+    db.execute("ALTER TABLE runs ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE run_documents ADD COLUMN config_hash VARCHAR")
+    # set when a later run of the same configuration replaced this row's items
+    db.execute("ALTER TABLE run_documents ADD COLUMN superseded_by VARCHAR")
+    db.execute("""
+        UPDATE run_documents SET config_hash = runs.config_hash
+        FROM runs WHERE runs.id = run_documents.run_id""")
+    db.execute("""
+        UPDATE run_documents AS rd SET superseded_by = latest.run_id
+        FROM (SELECT document_id, config_hash, arg_max(run_id, finished_at) AS run_id
+              FROM run_documents WHERE status IN ('ok', 'partial') GROUP BY ALL) AS latest
+        WHERE rd.document_id = latest.document_id AND rd.config_hash = latest.config_hash
+          AND rd.status IN ('ok', 'partial') AND rd.run_id != latest.run_id""")
+    db.execute("CREATE INDEX run_documents_document ON run_documents(document_id)")
+
+
 def m010_eval_gold_hash(db: duckdb.DuckDBPyConnection) -> None:
     """Which gold set and which scorer an eval used, so scores from different ones are
     never compared by accident (null for evals stored before this)."""
@@ -204,6 +229,7 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (4, "partial", m004_partial),
     (6, "languages", m006_languages),
     (7, "call_log", m007_call_log),
+    (8, "run_lifecycle", m008_run_lifecycle),
     (10, "eval_gold_hash", m010_eval_gold_hash),
 ]
 

@@ -22,20 +22,41 @@ import duckdb
 
 from extractor.errors import ConfigError, InputError, one_line
 
+#: How long opening a database another process holds is retried before giving up.
+BUSY_WAIT_S = 3.0
+_LOCK_PID = re.compile(r"\(PID (\d+)\)")
 
-def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the database file, with one clear error when that is impossible."""
+
+def connect(
+    path: Path, *, read_only: bool = False, wait_s: float = BUSY_WAIT_S
+) -> duckdb.DuckDBPyConnection:
+    """Open the database file, with one clear error when that is impossible. While another
+    process holds it (DuckDB has one writer, and no reader beside another process's
+    writer), opening is retried for up to `wait_s` with a short backoff."""
     if read_only and not path.exists():
         raise ConfigError(f"{path}: no such database (run `extractor extract` first)")
     # No statement of ours reads or writes files through SQL (exports go through Arrow),
     # so external access is off: user SQL cannot reach the file system either.
     config: dict[str, str | bool | int | float | list[str]] = {"enable_external_access": False}
-    try:
-        if not read_only:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        return duckdb.connect(str(path), read_only=read_only, config=config)
-    except duckdb.Error as exc:
-        raise ConfigError(f"{path}: cannot open database: {one_line(exc)}") from exc
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    deadline, pause = time.monotonic() + wait_s, 0.02
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only, config=config)
+        except duckdb.IOException as exc:
+            holder = _LOCK_PID.search(str(exc))
+            if holder is None and "lock" not in str(exc).lower():
+                raise ConfigError(f"{path}: cannot open database: {one_line(exc)}") from exc
+            if time.monotonic() + pause > deadline:
+                by = f" (written by pid {holder.group(1)})" if holder else ""
+                raise ConfigError(
+                    f"{path}: database is busy{by}; try again when that process finishes"
+                ) from None
+            time.sleep(pause)
+            pause = min(pause * 2, 0.25)
+        except duckdb.Error as exc:
+            raise ConfigError(f"{path}: cannot open database: {one_line(exc)}") from exc
 
 
 _EXPLAIN = re.compile(r"^\s*EXPLAIN\s+(ANALY[SZ]E\s+)?", re.IGNORECASE)
