@@ -29,6 +29,8 @@ from extractor.engines.rules import rules_items
 from extractor.errors import ExtractorError, ProviderError, one_line
 from extractor.grounding import Document, Grounded, ground_all, merge
 from extractor.records import CallRecord, ModelBudget, Recorder, Rejection
+from extractor.rules import analyse
+from extractor.rules.entities import Entity, canonicalise
 from extractor.schemas import DocumentExtraction
 from extractor.store import RunInfo, Store
 from extractor.text.articles import Article
@@ -51,6 +53,8 @@ class DocumentResult:
     rejections: list[Rejection] = field(default_factory=list)
     #: The chunks the model gave no answer for (empty: the model part is whole).
     failures: list[ChunkFailure] = field(default_factory=list)
+    #: The document's canonical people and organisations, which the items' names are.
+    entities: list[Entity] = field(default_factory=list)
 
     @property
     def dropped(self) -> int:
@@ -150,18 +154,22 @@ def extract_article(
     chunks the model failed on are the result's `failures`."""
     recorder = recorder or Recorder(model=engine.model or engine.name)
     document = Document(article.text)
+    analysis = analyse(article.text)
     candidates: Grounded | None = None
     if engine.uses_candidates:
-        candidates = ground_all(rules_items(article), document)
+        candidates = ground_all(rules_items(article, analysis), document)
     proposal = engine.propose(article, candidates.extraction if candidates else None, recorder)
     grounded = ground_all(proposal.items, document)
     extraction = merge(candidates.extraction if candidates else None, [grounded.extraction])
+    extraction = canonicalise(extraction, analysis.entities)
     rejections = [
         *(candidates.rejections if candidates else []),
         *proposal.rejections,
         *grounded.rejections,
     ]
-    return DocumentResult(extraction, recorder.calls, rejections, proposal.failures)
+    return DocumentResult(
+        extraction, recorder.calls, rejections, proposal.failures, analysis.entities.entities
+    )
 
 
 def extract_one(engine: Engine, source: Source, budget: ModelBudget | None = None) -> Outcome:
@@ -190,7 +198,7 @@ def save(store: Store, run_id: str, outcome: Outcome) -> None:
             store.save_extraction(
                 run_id, outcome.article, output.extraction, output.calls, output.rejections,
                 outcome.latency_ms, model_error=output.model_error,
-                failed_chunks=output.failed_chunks,
+                failed_chunks=output.failed_chunks, entities=output.entities,
             )  # fmt: skip
             return
         except ExtractorError as exc:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from extractor.engines.base import Proposal
 from extractor.grounding import Placed, RawClaim, RawEvent, RawItem, RawQuote
 from extractor.records import Recorder
-from extractor.rules import find_items
+from extractor.rules import Analysis, find_items
 from extractor.schemas import DocumentExtraction
 from extractor.text.articles import Article
 
@@ -38,9 +38,10 @@ class RulesEngine:
         """Nothing to release."""
 
 
-def rules_items(article: Article) -> list[Placed]:
-    """The rules engine's findings as raw items, each at its native offset."""
-    found = find_items(article)
+def rules_items(article: Article, analysis: Analysis | None = None) -> list[Placed]:
+    """The rules engine's findings as raw items, each at its native offset (`analysis`:
+    the article already parsed, else it is parsed here)."""
+    found = find_items(article, analysis=analysis)
     placed: list[Placed] = []
 
     def add(item: RawItem, at: int, where: str) -> None:

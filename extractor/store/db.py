@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import duckdb
 
@@ -30,7 +30,33 @@ from extractor.version import __version__
 
 ITEM_TABLES = KINDS
 #: What a re-run of the same configuration on a document replaces.
-SUPERSEDED = (*ITEM_TABLES, "rejections")
+SUPERSEDED = (*ITEM_TABLES, "rejections", "entities")
+#: Each item table's link to the entities table (set by the store, not an item field).
+ENTITY_LINKS = {
+    "quotes": "speaker_entity_id",
+    "claims": "claimant_entity_id",
+    "events": "actor_entity_ids",
+}
+
+
+class MentionLike(Protocol):
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def text(self) -> str: ...
+
+
+class EntityLike(Protocol):
+    """A canonical person or organisation of a document (`extractor.rules.entities`)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def mentions(self) -> Sequence[MentionLike]: ...
 
 
 @dataclass(frozen=True)
@@ -133,11 +159,14 @@ class Store:
         *,
         model_error: str | None = None,
         failed_chunks: Sequence[int] = (),
+        entities: Sequence[EntityLike] = (),
     ) -> None:
-        """Write one document's extraction, its calls and its rejections, all or nothing.
+        """Write one document's extraction, its calls, its rejections and its `entities`
+        (items link to them by canonical name), all or nothing.
         With `model_error` the document is `partial`: the model failed on `failed_chunks`
         and the extraction holds what the rest of the pipeline found."""
         _check_grounded(article.text, extraction)
+        _check_mentions(article.text, entities)
         with self.transaction() as db:
             _upsert_document(db, article)
             for table in SUPERSEDED:  # supersede this configuration's earlier items
@@ -148,6 +177,7 @@ class Store:
                     {"doc": article.id, "run": run_id},
                 )
             _insert_items(db, run_id, article.id, extraction)
+            _insert_entities(db, run_id, article.id, entities)
             _insert_calls(db, run_id, article.id, calls)
             _insert_rejections(db, run_id, article.id, rejections)
             db.execute(
@@ -209,7 +239,7 @@ def load_extraction(
     items: dict[str, list[dict[str, Any]]] = {}
     for table in ITEM_TABLES:
         cursor = db.execute(
-            f"SELECT * EXCLUDE (id, document_id, run_id) FROM {table} "
+            f"SELECT * EXCLUDE (id, document_id, run_id, {ENTITY_LINKS[table]}) FROM {table} "
             "WHERE run_id = ? AND document_id = ? ORDER BY char_start, id",
             params,
         )
@@ -320,6 +350,56 @@ def _insert_rejections(
                 for r in rejections
             ],
         )  # fmt: skip
+
+
+def _insert_entities(
+    db: duckdb.DuckDBPyConnection, run_id: str, doc_id: str, entities: Sequence[EntityLike]
+) -> None:
+    """The entities, and each item's link to the entity its speaker, claimant or actors
+    name (by canonical name)."""
+    if not entities:
+        return
+    rows = [
+        [
+            hashlib.sha256(f"{run_id}\0{doc_id}\0{e.type}\0{e.name}".encode()).hexdigest()[:16],
+            doc_id, run_id, e.name, e.type,
+            [{"char_start": m.start, "char_end": m.end, "text": m.text} for m in e.mentions],
+        ]
+        for e in entities
+    ]  # fmt: skip
+    db.executemany(
+        "INSERT INTO entities (id, document_id, run_id, name, type, mentions)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+    here = {"doc": doc_id, "run": run_id}
+    scope = "document_id = $doc AND run_id = $run"
+    db.execute(
+        f"""UPDATE quotes SET speaker_entity_id = (SELECT id FROM entities e
+             WHERE e.{scope} AND e.name = quotes.speaker) WHERE {scope}""",
+        here,
+    )
+    db.execute(
+        f"""UPDATE claims SET claimant_entity_id = (SELECT id FROM entities e
+             WHERE e.{scope} AND e.name = claims.claimant) WHERE {scope}""",
+        here,
+    )
+    db.execute(
+        f"""UPDATE events SET actor_entity_ids = (SELECT list(e.id ORDER BY e.name)
+             FROM entities e WHERE e.{scope} AND list_contains(events.actors, e.name))
+           WHERE {scope}""",
+        here,
+    )
+
+
+def _check_mentions(text: str, entities: Sequence[EntityLike]) -> None:
+    for entity in entities:
+        for mention in entity.mentions:
+            if text[mention.start : mention.end] != mention.text:
+                raise StoreError(
+                    f"entity {entity.name!r}: text[{mention.start}:{mention.end}]"
+                    f" != {mention.text[:40]!r}"
+                )
 
 
 def _check_grounded(text: str, extraction: DocumentExtraction) -> None:

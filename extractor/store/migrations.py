@@ -173,11 +173,30 @@ def m004_partial(db: duckdb.DuckDBPyConnection) -> None:
     db.execute("ALTER TABLE run_documents ADD COLUMN failed_chunks INTEGER[]")
 
 
+def m005_entities(db: duckdb.DuckDBPyConnection) -> None:
+    """One row per canonical person or organisation of a document (per run), with its
+    mentions as spans; speakers, claimants and event actors point to it by id."""
+    db.execute("""
+        CREATE TABLE entities (
+            id          VARCHAR PRIMARY KEY,    -- hash of run, document, type and name
+            document_id VARCHAR NOT NULL REFERENCES documents(id),
+            run_id      VARCHAR NOT NULL REFERENCES runs(id),
+            name        VARCHAR NOT NULL,       -- canonical: the same string across documents
+            type        VARCHAR NOT NULL,       -- person | organisation
+            mentions    STRUCT(char_start INTEGER, char_end INTEGER, text VARCHAR)[] NOT NULL
+        )""")
+    db.execute("CREATE INDEX entities_document ON entities(document_id)")
+    db.execute("ALTER TABLE quotes ADD COLUMN speaker_entity_id VARCHAR")
+    db.execute("ALTER TABLE claims ADD COLUMN claimant_entity_id VARCHAR")
+    db.execute("ALTER TABLE events ADD COLUMN actor_entity_ids VARCHAR[]")
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial", m001_initial),
     (2, "evals", m002_evals),
     (3, "rejections", m003_rejections),
     (4, "partial", m004_partial),
+    (5, "entities", m005_entities),
 ]
 
 
