@@ -35,9 +35,13 @@ from extractor.engines.rules import rules_items
 from extractor.errors import ExtractorError, ProviderError, one_line
 from extractor.grounding import Document, Grounded, ground_all, merge
 from extractor.records import CallRecord, ModelBudget, Recorder, Rejection, Skipped
-from extractor.schemas import DocumentExtraction
+from extractor.rules import analyse
+from extractor.rules.entities import Entity, canonicalise
+from extractor.rules.languages import rule_kinds
+from extractor.schemas import KINDS, DocumentExtraction
 from extractor.store import DocumentWrite, FailureWrite, RunInfo, Store, Write, Writer
 from extractor.text.articles import Article
+from extractor.text.segment import blocks
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,8 @@ class DocumentResult:
     failures: list[ChunkFailure] = field(default_factory=list)
     #: Kinds not looked for (a language the engine has no rules for), and why.
     skipped: Skipped | None = None
+    #: The document's canonical people and organisations, which the items' names are.
+    entities: list[Entity] = field(default_factory=list)
 
     @property
     def dropped(self) -> int:
@@ -180,19 +186,30 @@ def extract_article(
     chunks the model failed on are the result's `failures`."""
     recorder = recorder or Recorder(model=engine.model or engine.name)
     document = Document(article.text)
+    # One parse of the whole article for its entities (and the rules): when the article
+    # is one block of English; longer or other-language articles keep their names as found.
+    parsed = len(blocks(article.text)) == 1 and rule_kinds(article.language) == KINDS
+    analysis = analyse(article.text) if parsed else None
     candidates: Grounded | None = None
     if engine.uses_candidates:
-        candidates = ground_all(rules_items(article), document)
+        candidates = ground_all(rules_items(article, analysis), document)
     proposal = engine.propose(article, candidates.extraction if candidates else None, recorder)
     grounded = ground_all(proposal.items, document)
     extraction = merge(candidates.extraction if candidates else None, [grounded.extraction])
+    if analysis is not None:
+        extraction = canonicalise(extraction, analysis.entities)
     rejections = [
         *(candidates.rejections if candidates else []),
         *proposal.rejections,
         *grounded.rejections,
     ]
     return DocumentResult(
-        extraction, recorder.calls, rejections, proposal.failures, proposal.skipped
+        extraction,
+        recorder.calls,
+        rejections,
+        proposal.failures,
+        proposal.skipped,
+        analysis.entities.entities if analysis is not None else [],
     )
 
 
@@ -229,6 +246,7 @@ def to_write(run_id: str, outcome: Outcome) -> Write:
         return DocumentWrite(
             run_id, outcome.article, output.extraction, output.calls, output.rejections,
             outcome.latency_ms, output.model_error, output.failed_chunks, output.skipped,
+            output.entities,
         )  # fmt: skip
     calls = outcome.calls
     if isinstance(outcome.exception, ProviderError) and not calls:

@@ -12,7 +12,11 @@ __all__ = ["Engine", "Proposal", "create_engine"]
 
 def create_engine(settings: EngineSettings, notify: Notify = quiet) -> Engine:
     """Build the engine `settings.engine` names. The caller must `close()` it; `notify`
-    hears what a model engine is doing (loading the model, each chunk)."""
+    hears what a model engine is doing (loading the model, each chunk). The rules (every
+    engine's candidates) parse with `settings.nlp_model`."""
+    from extractor import nlp
+
+    nlp.configure(settings.nlp_model)
     if settings.engine == "rules":
         from extractor.engines.rules import RulesEngine
 

@@ -12,7 +12,7 @@ from dataclasses import replace
 from extractor.engines.base import Proposal
 from extractor.grounding import Placed, RawClaim, RawEvent, RawItem, RawQuote
 from extractor.records import Recorder, check_time_limit
-from extractor.rules import find_items, skipped_kinds
+from extractor.rules import Analysis, find_items, skipped_kinds
 from extractor.schemas import DocumentExtraction
 from extractor.text.articles import Article
 from extractor.text.segment import blocks
@@ -41,17 +41,22 @@ class RulesEngine:
         """Nothing to release."""
 
 
-def rules_items(article: Article) -> list[Placed]:
+def rules_items(article: Article, analysis: Analysis | None = None) -> list[Placed]:
     """The rules engine's findings as raw items, each at its native offset. The patterns
     run block by block (`extractor.text.segment.blocks`: whole paragraphs, a bounded size),
     so their time is linear in the article's length; an article of one block is read
-    whole."""
+    whole, with `analysis` (the article already parsed) when given."""
     quotes: list[Placed] = []
     claims: list[Placed] = []
     events: list[Placed] = []
-    for block in blocks(article.text):
+    parts = blocks(article.text)
+    for block in parts:
         check_time_limit()
-        found = find_items(replace(article, text=block.text))
+        whole = len(parts) == 1 and (block.start, block.end) == (0, len(article.text))
+        if whole:
+            found = find_items(article, analysis=analysis)
+        else:
+            found = find_items(replace(article, text=block.text))
         at, within = block.start, (block.start, block.end)  # grounding looks in the block
         for q in found.quotes:
             raw: RawItem = RawQuote(q.text, q.speaker, q.speaker_title, q.cue, q.kind)

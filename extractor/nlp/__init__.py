@@ -30,6 +30,15 @@ if TYPE_CHECKING:
 EXCLUDE = ("lemmatizer",)
 
 _lock = threading.Lock()
+_parsing = threading.Lock()  # spaCy does not promise thread-safe calls: one parse at a time
+_configured = DEFAULT_NLP_MODEL
+
+
+def configure(name: str) -> None:
+    """Make `name` the process's pipeline (`--nlp-model`, set where the engine is built);
+    it loads on first use."""
+    global _configured
+    _configured = name
 
 
 @lru_cache(maxsize=4)
@@ -45,19 +54,21 @@ def _load(name: str) -> Language:
         ) from exc
 
 
-def load(name: str = DEFAULT_NLP_MODEL) -> Language:
-    """The pipeline `name`, loaded once per process (thread-safe)."""
+def load(name: str | None = None) -> Language:
+    """The pipeline `name` (default: the configured one), loaded once per process."""
     with _lock:
-        return _load(name)
+        return _load(name or _configured)
 
 
-def parse(text: str, name: str = DEFAULT_NLP_MODEL) -> Doc:
-    """`text` parsed by the pipeline `name`."""
-    return load(name)(text)
+def parse(text: str, name: str | None = None) -> Doc:
+    """`text` parsed by the pipeline `name` (default: the configured one)."""
+    pipeline = load(name)
+    with _parsing:
+        return pipeline(text)
 
 
 def parse_blocks(
-    text: str, name: str = DEFAULT_NLP_MODEL, max_chars: int = BLOCK_CHARS
+    text: str, name: str | None = None, max_chars: int = BLOCK_CHARS
 ) -> Iterator[tuple[int, Doc]]:
     """`text` parsed block by block (`extractor.text.segment.blocks`: whole paragraphs, at
     most `max_chars`), as (offset of the block in `text`, its `Doc`): a token at
@@ -69,4 +80,4 @@ def parse_blocks(
         yield segment.start, doc
 
 
-__all__ = ["EXCLUDE", "load", "parse", "parse_blocks"]
+__all__ = ["EXCLUDE", "configure", "load", "parse", "parse_blocks"]

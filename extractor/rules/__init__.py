@@ -24,7 +24,6 @@ from extractor.rules.languages import rule_kinds, skipped_kinds
 from extractor.rules.people import expand_acronym
 from extractor.rules.quotes import find_quotes
 from extractor.schemas import KINDS, DocumentExtraction
-from extractor.settings import DEFAULT_NLP_MODEL
 from extractor.text.articles import Article
 from extractor.text.dates import find_dates
 from extractor.text.segment import sentences
@@ -36,7 +35,7 @@ __all__ = ["Analysis", "analyse", "find_items", "skipped_kinds"]
 
 
 def find_items(
-    article: Article, nlp_model: str = DEFAULT_NLP_MODEL, analysis: Analysis | None = None
+    article: Article, nlp_model: str | None = None, analysis: Analysis | None = None
 ) -> DocumentExtraction:
     """The article's quotes, claims and events, with offsets into `article.text`: the
     kinds the rules support in the article's language (`languages.rule_kinds`). The

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 from extractor import nlp
 from extractor.rules.entities import Entities, find_entities
 from extractor.rules.people import People, scan_people
-from extractor.settings import DEFAULT_NLP_MODEL
 from extractor.text.segment import Segment, sentences
 
 if TYPE_CHECKING:
@@ -32,7 +31,7 @@ class Analysis:
     entities: Entities
 
 
-def analyse(text: str, nlp_model: str = DEFAULT_NLP_MODEL) -> Analysis:
+def analyse(text: str, nlp_model: str | None = None) -> Analysis:
     """`text` segmented, parsed once, its people scanned and its entities grouped."""
     doc = nlp.parse(text, nlp_model)
     people = scan_people(text)

@@ -21,7 +21,8 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from extractor.rules.people import People, expand_acronym, person_name
+from extractor.rules.people import People, expand_acronym, organisation_name, person_name
+from extractor.schemas import DocumentExtraction
 from extractor.text.lexicon import DETERMINERS, GENERIC_ORGANISATIONS, HONORIFICS, TITLE_WORDS
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ _FEMALE = frozenset({"she", "her", "hers", "herself"})
 _ORG_PRONOUNS = frozenset({"it", "its"})
 _MALE_HONORIFICS = frozenset({"mr", "mr.", "sir"})
 _FEMALE_HONORIFICS = frozenset({"mrs", "mrs.", "ms", "ms.", "dame", "miss"})
+_LEGAL_FORMS = frozenset("inc corp corporation co ltd plc llc ag sa nv gmbh".split())
 _POSSESSIVE = re.compile(r"(?<=\w)['’]s?$")
 
 
@@ -94,10 +96,14 @@ class Entities:
         if (entity := self.entity_at(start, end)) is not None:
             return entity.name
         words = self.text[start:end].lower().split()
+        definite = bool(words) and words[0] in ("the", "this")
         while words and words[0] in DETERMINERS:
             words.pop(0)
         if not words:
             return None
+        nominal = words[-1] in GENERIC_ORGANISATIONS | TITLE_WORDS
+        if nominal and not (definite and len(words) <= 2):
+            return None  # "a top administration official" is someone new
         if len(words) == 1 and words[0] in _MALE | _FEMALE:
             gender = "male" if words[0] in _MALE else "female"
             found = self.nearest_before(start, PERSON, gender)
@@ -125,6 +131,26 @@ class Entities:
             if entity.type == PERSON and _same_person(person, entity.name):
                 return entity.name
         return None
+
+    def adopt(self, name: str) -> str:
+        """The canonical name for `name`; a person's or an organisation's name that is no
+        entity yet but appears in the text becomes one (with its mentions)."""
+        if (known := self.canonical(name)) is not None:
+            return known
+        if person_name(name.split()) == name and len(name.split()) >= 2:
+            kind = PERSON
+        elif organisation_name(name.split()) is not None:
+            kind, name = ORGANISATION, _org_name(name)
+        else:
+            return name
+        mentions = [
+            Mention(m.start(), m.end(), name)
+            for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", self.text)
+        ]
+        if mentions:
+            self.entities.append(Entity(name, kind, mentions))
+            self.index()
+        return name
 
     def is_place(self, start: int, end: int) -> bool:
         """Whether [start, end) overlaps a place (GPE, LOC, FAC) and no person or
@@ -156,10 +182,16 @@ def find_entities(text: str, doc: Doc, people: People) -> Entities:
         at = text.find(name, position, position + len(name) + 60)
         if at >= 0 and not any(m.start <= at < m.end for m, _ in pending):
             pending.append((Mention(at, at + len(name), name), PERSON))
-    # Persons: the fullest names first, so short forms join them.
-    for mention, kind in sorted(pending, key=lambda p: -len(p[0].text.split())):
+    # Persons first, the fullest names first, so short forms join them; an "ORG" that is
+    # a known person's surname ("Jobs") is that person.
+    ordered = sorted(pending, key=lambda p: (p[1] != PERSON, -len(p[0].text.split())))
+    for mention, kind in ordered:
         if kind == ORGANISATION:
-            full = expand_acronym(_org_name(mention.text), text)
+            full = _org_name(expand_acronym(_org_name(mention.text), text))
+            known = next((p for p in persons if _same_person(full, p.name)), None)
+            if known is not None:
+                known.mentions.append(mention)
+                continue
             entity = orgs.setdefault(_org_key(full), Entity(full, ORGANISATION))
             entity.mentions.append(mention)
             continue
@@ -212,11 +244,39 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _org_name(text: str) -> str:
-    words = text.split()
+    """An organisation's name without determiners, a possessive or a legal form
+    ("the Apple Inc.'s" -> "Apple"): the same string in every document."""
+    words = _POSSESSIVE.sub("", text.strip()).split()
     while words and words[0].lower() in DETERMINERS:
         words.pop(0)
-    return " ".join(words)
+    while len(words) > 1 and words[-1].lower().strip(".,") in _LEGAL_FORMS:
+        words.pop()
+    return " ".join(words).rstrip(",")
 
 
 def _org_key(name: str) -> str:
     return _org_name(name).lower().replace(".", "")
+
+
+def canonicalise(extraction: DocumentExtraction, entities: Entities) -> DocumentExtraction:
+    """Every speaker, claimant and actor of `extraction` (any engine's) as the canonical
+    name of the document's entity it names; a name that is no entity yet but appears in
+    the text becomes one. Names that are neither stay as they are."""
+
+    def name(value: str | None) -> str | None:
+        return value if value is None else entities.adopt(value)
+
+    return extraction.model_copy(
+        update={
+            "quotes": [
+                q.model_copy(update={"speaker": name(q.speaker)}) for q in extraction.quotes
+            ],
+            "claims": [
+                c.model_copy(update={"claimant": name(c.claimant)}) for c in extraction.claims
+            ],
+            "events": [
+                e.model_copy(update={"actors": [entities.adopt(a) for a in e.actors]})
+                for e in extraction.events
+            ],
+        }
+    )

@@ -29,8 +29,10 @@ from extractor.rules.speakers import (
     CLAIM_CUE,
     QUOTE_CUE,
     Attribution,
+    is_name,
     speaker_after,
     speaker_before,
+    speaker_from_parse,
 )
 from extractor.schemas import Quote
 from extractor.text.quotation import DOUBLE, PAIRS, quotations
@@ -97,6 +99,16 @@ def find_quotes(analysis: Analysis) -> list[Quote]:
                 who = Attribution(previous[1].speaker, previous[1].speaker_title)
                 cue = cue or previous[1].cue
         speaker = expand_acronym(who.name, text) if who and who.name else None
+        described = who is not None and who.name is None and who.title is not None
+        if not described and (speaker is None or not is_name(speaker, analysis.entities)):
+            parsed = speaker_from_parse(
+                analysis.doc, first.start, max(last.end, marks.after), (marks.open, marks.after),
+                analysis.entities,
+            )  # fmt: skip
+            if parsed is not None:
+                speaker = parsed
+            elif speaker is not None and _fragment(speaker):
+                speaker = None
         title = who.title if who else None
         if who is not None and who.is_person and speaker:
             people.add(speaker, marks.open)
@@ -117,6 +129,13 @@ def find_quotes(analysis: Analysis) -> list[Quote]:
         quotes.append(quote)
         previous = (marks, quote)
     return quotes
+
+
+def _fragment(speaker: str) -> bool:
+    """A speaker phrase that no name reading saves: a single word that is no entity
+    ("Addressing", "One") or a clause ("Several new applications will be")."""
+    words = speaker.split()
+    return len(words) == 1 or any(w.islower() for w in words[1:])
 
 
 def quote_spans(text: str) -> list[_Marks]:

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from extractor.rules.entities import Entities
 from extractor.rules.people import (
     CAPITALISED_RUN,
     TOKEN,
@@ -34,6 +36,9 @@ from extractor.text.lexicon import (
     QUOTE_CUES,
     WEEKDAYS,
 )
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 #: Words that open an introductory phrase before the subject ("On Friday, he said").
 _INTRO = frozenset(
@@ -85,6 +90,39 @@ _TIME_TAIL = re.compile(
     + r"|\d{4})\b.*$",
     re.IGNORECASE,
 )
+
+
+def speaker_from_parse(
+    doc: Doc, start: int, end: int, quoted: tuple[int, int], entities: Entities
+) -> str | None:
+    """The canonical name of the subject of a cue verb in [start, end) outside the quote
+    `quoted` (`"…," said X`, `X, the Y of Z, said`, `he said`), or None when the parse
+    gives none that is a person or an organisation."""
+    for token in doc.char_span(start, end, alignment_mode="expand") or ():
+        if quoted[0] <= token.idx < quoted[1] or token.lower_ not in QUOTE_CUES:
+            continue
+        for child in token.children:
+            if child.dep_ not in ("nsubj", "nsubjpass"):
+                continue
+            if any(t.dep_ in ("prep", "relcl", "acl") for t in child.rights):
+                continue  # "the premier of North Rhine-Westphalia": a description
+            modifiers = ("compound", "flat", "det", "amod")
+            words = [child, *(t for t in child.lefts if t.dep_ in modifiers)]
+            first = min(w.idx for w in words)
+            last = child.idx + len(child.text)
+            if (name := entities.resolve(first, last)) is not None:
+                return name
+    return None
+
+
+def is_name(name: str, entities: Entities) -> bool:
+    """Whether `name` is a person's or an organisation's name: one of the document's
+    entities, or a full name of two words or more that is no place."""
+    if entities.canonical(name) is not None:
+        return True
+    return is_bare_name(name) and not any(
+        entities.is_place(m.start(), m.end()) for m in re.finditer(re.escape(name), entities.text)
+    )
 
 
 @dataclass(frozen=True)

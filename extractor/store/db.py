@@ -34,8 +34,10 @@ from extractor.schemas import SCHEMA_VERSION, DocumentExtraction
 from extractor.store.migrations import migrate
 from extractor.store.readonly import connect
 from extractor.store.write import (
+    ENTITY_LINKS,
     ITEM_TABLES,
     DocumentWrite,
+    EntityLike,
     FailureWrite,
     Write,
     split_repeats,
@@ -185,14 +187,16 @@ class Store:
         model_error: str | None = None,
         failed_chunks: Sequence[int] = (),
         skipped: Skipped | None = None,
+        entities: Sequence[EntityLike] = (),
     ) -> None:
-        """Write one document's extraction, its calls and its rejections, all or nothing.
+        """Write one document's extraction, its calls, its rejections and its `entities`
+        (items link to them by canonical name), all or nothing.
         With `model_error` the document is `partial`: the model failed on `failed_chunks`
         and the extraction holds what the rest of the pipeline found. `skipped`: the kinds
         the engine did not look for (its language), stored with the reason."""
         self.write([
             DocumentWrite(run_id, article, extraction, calls, rejections, latency_ms,
-                          model_error, list(failed_chunks), skipped),
+                          model_error, list(failed_chunks), skipped, entities),
         ])  # fmt: skip
 
     def save_failure(
@@ -237,7 +241,7 @@ def load_extraction(
     items: dict[str, list[dict[str, Any]]] = {}
     for table in ITEM_TABLES:
         cursor = db.execute(
-            f"SELECT * EXCLUDE (id, document_id, run_id) FROM {table} "
+            f"SELECT * EXCLUDE (id, document_id, run_id, {ENTITY_LINKS[table]}) FROM {table} "
             "WHERE run_id = ? AND document_id = ? ORDER BY char_start, id",
             params,
         )

@@ -173,6 +173,24 @@ def m004_partial(db: duckdb.DuckDBPyConnection) -> None:
     db.execute("ALTER TABLE run_documents ADD COLUMN failed_chunks INTEGER[]")
 
 
+def m005_entities(db: duckdb.DuckDBPyConnection) -> None:
+    """One row per canonical person or organisation of a document (per run), with its
+    mentions as spans; speakers, claimants and event actors point to it by id."""
+    db.execute("""
+        CREATE TABLE entities (
+            id          VARCHAR PRIMARY KEY,    -- hash of run, document, type and name
+            document_id VARCHAR NOT NULL,
+            run_id      VARCHAR NOT NULL,
+            name        VARCHAR NOT NULL,       -- canonical: the same string across documents
+            type        VARCHAR NOT NULL,       -- person | organisation
+            mentions    STRUCT(char_start INTEGER, char_end INTEGER, text VARCHAR)[] NOT NULL
+        )""")
+    db.execute("CREATE INDEX entities_document ON entities(document_id)")
+    db.execute("ALTER TABLE quotes ADD COLUMN speaker_entity_id VARCHAR")
+    db.execute("ALTER TABLE claims ADD COLUMN claimant_entity_id VARCHAR")
+    db.execute("ALTER TABLE events ADD COLUMN actor_entity_ids VARCHAR[]")
+
+
 def m006_languages(db: duckdb.DuckDBPyConnection) -> None:
     """A document's language (ISO 639-1, null when it could not be told), on the document
     because it is a property of its text; the kinds an engine skipped for it and why, on
@@ -227,6 +245,7 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (2, "evals", m002_evals),
     (3, "rejections", m003_rejections),
     (4, "partial", m004_partial),
+    (5, "entities", m005_entities),
     (6, "languages", m006_languages),
     (7, "call_log", m007_call_log),
     (8, "run_lifecycle", m008_run_lifecycle),

@@ -12,11 +12,13 @@ Another write of a document (entities, language...) slots in by adding its rows 
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Protocol
 
 import duckdb
 import pyarrow as pa
@@ -28,7 +30,32 @@ from extractor.text.articles import Article
 
 ITEM_TABLES = KINDS
 #: What a re-run of the same configuration on a document replaces.
-SUPERSEDED = (*ITEM_TABLES, "rejections")
+SUPERSEDED = (*ITEM_TABLES, "rejections", "entities")
+#: Each item table's link to the entities table (set by the store, not an item field).
+ENTITY_LINKS = {"quotes": "speaker_entity_id", "claims": "claimant_entity_id",
+                "events": "actor_entity_ids"}  # fmt: skip
+ENTITY_COLUMNS = ("id", "document_id", "run_id", "name", "type", "mentions")
+
+
+class MentionLike(Protocol):
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def text(self) -> str: ...
+
+
+class EntityLike(Protocol):
+    """A canonical person or organisation of a document (`extractor.rules.entities`)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def mentions(self) -> Sequence[MentionLike]: ...
+
 
 #: The columns of each item table that an item fills (besides document and run).
 ITEM_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -88,6 +115,9 @@ class DocumentWrite:
     failed_chunks: Sequence[int] = field(default_factory=list)
     #: The kinds the engine did not look for (the document's language), with the reason.
     skipped: Skipped | None = None
+    #: The document's canonical people and organisations: speakers, claimants and actors
+    #: point to them by id.
+    entities: Sequence[EntityLike] = ()
 
     @property
     def key(self) -> str | None:
@@ -95,13 +125,24 @@ class DocumentWrite:
 
     def check(self) -> None:
         _check_grounded(self.article.text, self.extraction)
+        _check_mentions(self.article.text, self.entities)
 
     def add_rows(self, rows: Rows, config_hash: str) -> None:
         doc_id, run_id = self.article.id, self.run_id
+        ids: dict[str, str] = {}
+        for e in self.entities:
+            key = f"{run_id}\0{doc_id}\0{e.type}\0{e.name}"
+            ids.setdefault(e.name, hashlib.sha256(key.encode()).hexdigest()[:16])
+            rows.add("entities", ENTITY_COLUMNS, [
+                ids[e.name], doc_id, run_id, e.name, e.type,
+                [{"char_start": m.start, "char_end": m.end, "text": m.text} for m in e.mentions],
+            ])  # fmt: skip
         for table, columns in ITEM_COLUMNS.items():
+            link = ENTITY_LINKS[table]
             for item in getattr(self.extraction, table):
                 row = [doc_id, run_id, *(_column(getattr(item, c)) for c in columns)]
-                rows.add(table, ("document_id", "run_id", *columns), row)
+                row.append(_links(item, ids))
+                rows.add(table, ("document_id", "run_id", *columns, link), row)
         _add_calls(rows, run_id, doc_id, self.calls)
         for r in self.rejections:
             rows.add("rejections", REJECTION_COLUMNS, [
@@ -277,6 +318,25 @@ def _add_calls(rows: Rows, run_id: str, doc_id: str | None, calls: Sequence[Call
             None if c.messages is None else json.dumps(c.messages, ensure_ascii=False),
             c.response,
         ])  # fmt: skip
+
+
+def _links(item: object, ids: dict[str, str]) -> str | list[str] | None:
+    """The id of the entity an item's speaker or claimant names; an event's actors' ids."""
+    actors = getattr(item, "actors", None)
+    if actors is not None:
+        return [ids[a] for a in actors if a in ids]
+    name = getattr(item, "speaker", None) or getattr(item, "claimant", None)
+    return ids.get(name) if name else None
+
+
+def _check_mentions(text: str, entities: Sequence[EntityLike]) -> None:
+    for entity in entities:
+        for mention in entity.mentions:
+            if text[mention.start : mention.end] != mention.text:
+                raise StoreError(
+                    f"entity {entity.name!r}: text[{mention.start}:{mention.end}]"
+                    f" != {mention.text[:40]!r}"
+                )
 
 
 def _column(value: object) -> object:

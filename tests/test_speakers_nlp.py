@@ -1,0 +1,63 @@
+"""Speakers from the parse and the entities: always a name from the article, or none."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from extractor.engines.rules import RulesEngine
+from extractor.pipeline import Outcome, extract_article, save
+from extractor.rules import find_items
+from extractor.store import Store
+from extractor.store.db import RunInfo
+from extractor.text.articles import article_from_text
+
+
+def _speakers(text: str) -> list[str | None]:
+    return [q.speaker for q in find_items(article_from_text(text)).quotes]
+
+
+def test_a_pronoun_speaker_is_the_nearest_person_named_before() -> None:
+    text = (
+        "Mrs. Ana Costa, the finance minister, spoke on Monday.\n"
+        '"We will cut taxes next year," she said.'
+    )
+    assert _speakers(text) == ["Ana Costa"]
+
+
+def test_a_fragment_is_never_a_speaker() -> None:
+    text = 'Addressing the crowd, "We will win this election and more," said.'
+    assert _speakers(text) == [None]
+
+
+def test_an_indefinite_description_does_not_borrow_a_name() -> None:
+    text = (
+        "Steve Jobs opened the show.\n"
+        '"We expect this to be a very short process overall," a top official said.'
+    )
+    assert _speakers(text) == [None]
+
+
+def test_entities_are_stored_and_items_point_to_them(tmp_path: Path) -> None:
+    text = (
+        "President Barack Obama spoke on Monday. "
+        '"We will rebuild the economy together," Obama said.'
+    )
+    article = article_from_text(text)
+    engine = RulesEngine()
+    result = extract_article(engine, article)
+    assert [q.speaker for q in result.extraction.quotes] == ["Barack Obama"]
+    store = Store(tmp_path / "e.duckdb")
+    run_id = store.start_run(RunInfo("rules", None, None, None, {}))
+    save(store, run_id, Outcome("a", article, result))
+    store.close()
+    db = duckdb.connect(str(tmp_path / "e.duckdb"))
+    rows = db.execute(
+        "SELECT e.name, e.type, q.speaker FROM quotes q JOIN entities e"
+        " ON q.speaker_entity_id = e.id"
+    ).fetchall()
+    assert rows == [("Barack Obama", "person", "Barack Obama")]
+    mentions = db.execute("SELECT unnest(mentions) FROM entities").fetchall()
+    for (mention,) in mentions:
+        assert text[mention["char_start"] : mention["char_end"]] == mention["text"]
