@@ -61,3 +61,19 @@ def test_entities_are_stored_and_items_point_to_them(tmp_path: Path) -> None:
     mentions = db.execute("SELECT unnest(mentions) FROM entities").fetchall()
     for (mention,) in mentions:
         assert text[mention["char_start"] : mention["char_end"]] == mention["text"]
+
+
+def test_a_conjoined_cue_takes_its_head_verbs_subject() -> None:
+    text = (
+        "Microsoft chief executive Steve Ballmer also expressed condolences and described "
+        'him as "one of the founders of our industry and a true visionary".'
+    )
+    assert _speakers(text) == ["Steve Ballmer"]
+
+
+def test_an_apposition_after_a_run_on_cue_names_the_speaker() -> None:
+    text = (
+        '"Has the earnings kick from the weak dollar played itself out?" said Bell Curve '
+        "Trading chief strategy expert, Bill Strazzullo."
+    )
+    assert _speakers(text) == ["Bill Strazzullo"]

@@ -101,9 +101,16 @@ def find_quotes(analysis: Analysis) -> list[Quote]:
         speaker = expand_acronym(who.name, text) if who and who.name else None
         described = who is not None and who.name is None and who.title is not None
         if not described and (speaker is None or not is_name(speaker, analysis.entities)):
+            # the sentences the quotation spans, and the one its closing mark runs into
+            # ('…?" said X': the segmenter may have cut there)
+            rest = text[marks.after : marks.after + 40]
+            gap = len(rest) - len(rest.lstrip(" ,"))
+            runs_on = rest[gap : gap + 1].islower()  # ' said X', not a new sentence
+            at = marks.after + gap if runs_on else marks.after - 1
+            after_end = sents[max(0, bisect_right(starts, at) - 1)].end
             parsed = speaker_from_parse(
-                analysis.doc, first.start, max(last.end, marks.after), (marks.open, marks.after),
-                analysis.entities,
+                analysis.doc, first.start, max(last.end, marks.after, after_end),
+                (marks.open, marks.after), analysis.entities,
             )  # fmt: skip
             if parsed is not None:
                 speaker = parsed

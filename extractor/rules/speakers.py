@@ -38,7 +38,7 @@ from extractor.text.lexicon import (
 )
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span, Token
 
 #: Words that open an introductory phrase before the subject ("On Friday, he said").
 _INTRO = frozenset(
@@ -97,14 +97,25 @@ def speaker_from_parse(
 ) -> str | None:
     """The canonical name of the subject of a cue verb in [start, end) outside the quote
     `quoted` (`"…," said X`, `X, the Y of Z, said`, `he said`), or None when the parse
-    gives none that is a person or an organisation."""
-    for token in doc.char_span(start, end, alignment_mode="expand") or ():
-        if quoted[0] <= token.idx < quoted[1] or token.lower_ not in QUOTE_CUES:
-            continue
-        for child in token.children:
-            if child.dep_ not in ("nsubj", "nsubjpass"):
-                continue
-            if any(t.dep_ in ("prep", "relcl", "acl") for t in child.rights):
+    gives none that is a person or an organisation. A conjoined cue takes its head verb's
+    subject ("X expressed … and described him as …"); an apposition naming someone is the
+    name ("said the strategist, Bill Strazzullo")."""
+    window = doc.char_span(start, end, alignment_mode="expand") or ()
+    cues = [t for t in window if t.lower_ in QUOTE_CUES and not quoted[0] <= t.idx < quoted[1]]
+    # the cue nearest the quotation first ("X said that …, with Y saying “…”": Y)
+    cues.sort(key=lambda t: min(abs(t.idx - quoted[0]), abs(t.idx - quoted[1])))
+    for token in cues:
+        for child in _subjects(token):
+            named = [t for t in child.rights if t.dep_ == "appos" and t.ent_type_ in _NAMED]
+            for appos in named:
+                named_span = next((e for e in doc.ents if e.start <= appos.i < e.end), None)
+                if (
+                    named_span is not None
+                    and (name := entities.resolve(*_chars(named_span))) is not None
+                ):
+                    return name
+            described = any(t.dep_ in ("prep", "relcl", "acl") for t in child.rights)
+            if described and child.ent_type_ not in _NAMED:
                 continue  # "the premier of North Rhine-Westphalia": a description
             modifiers = ("compound", "flat", "det", "amod")
             words = [child, *(t for t in child.lefts if t.dep_ in modifiers)]
@@ -113,6 +124,22 @@ def speaker_from_parse(
             if (name := entities.resolve(first, last)) is not None:
                 return name
     return None
+
+
+_NAMED = ("PERSON", "ORG")
+
+
+def _subjects(verb: Token) -> list[Token]:
+    """The verb's subjects, or its head's for a verb conjoined to it."""
+    while True:
+        found = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if found or verb.dep_ != "conj" or verb.head is verb:
+            return found
+        verb = verb.head
+
+
+def _chars(span: Span) -> tuple[int, int]:
+    return span.start_char, span.end_char
 
 
 def is_name(name: str, entities: Entities) -> bool:
