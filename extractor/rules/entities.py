@@ -232,8 +232,14 @@ def _gender(text: str, start: int) -> str | None:
     return None
 
 
+_HYPHENATED = re.compile(r"-[a-zà-ÿ]+\b")
+
+
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    """Drop a leading determiner or honorific and a trailing possessive of a span."""
+    """Drop a leading determiner or honorific and a trailing possessive of a span; take in
+    the rest of a hyphenated name the recogniser cut ("Park Yoon" + "-joo")."""
+    if rest := _HYPHENATED.match(text, end):
+        end = rest.end()
     span = text[start:end]
     first = span.split(" ", 1)[0]
     if " " in span and first.lower() in DETERMINERS | HONORIFICS:
