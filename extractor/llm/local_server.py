@@ -13,6 +13,7 @@ import importlib.util
 import os
 import signal
 import socket
+import sys
 import threading
 import time
 from pathlib import Path
@@ -165,7 +166,8 @@ def main() -> None:
     args = parser.parse_args()
     server = LocalServer(
         args.model_path, port=args.port, threads=args.threads, ctx_size=args.ctx_size,
-        notify=lambda message, transient=False: print(message, flush=True),
+        # what it is doing on stderr: stdout's first line is the base URL (scripts read it)
+        notify=lambda message, transient=False: print(message, file=sys.stderr, flush=True),
     )  # fmt: skip
     server.start()
     # Ctrl-C and SIGTERM stop it, whatever handler llama.cpp installed while loading or
