@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
 import pytest
 from fastapi.testclient import TestClient
 
@@ -16,6 +17,15 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 SEED = FIXTURES / "articles" / "seed" / "trilateral-air-drill.txt"
 ARTICLES = sorted((FIXTURES / "articles").rglob("*.txt"))
+
+
+def query_rows(db: Path, sql: str) -> list[tuple[object, ...]]:
+    """`sql`'s rows, read from the database file `db` (read-only)."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
 
 
 @pytest.fixture

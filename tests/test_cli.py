@@ -11,19 +11,11 @@ import pytest
 
 from extractor.cli import main
 from extractor.schemas import KINDS
-from tests.conftest import ARTICLES, SEED
+from tests.conftest import ARTICLES, SEED, query_rows
 
 
 def _extract(db: Path, *paths: str, extra: tuple[str, ...] = ()) -> int:
     return main(["extract", *paths, "--engine", "rules", "--db", str(db), *extra])
-
-
-def _rows(db: Path, sql: str) -> list[tuple[object, ...]]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def test_seed_article_quotes_land_in_duckdb_grounded(
@@ -43,7 +35,7 @@ def test_seed_article_quotes_land_in_duckdb_grounded(
 def test_every_stored_span_is_its_document_slice(db_path: Path) -> None:
     assert _extract(db_path, *map(str, ARTICLES)) == 0
     for table in KINDS:
-        rows = _rows(
+        rows = query_rows(
             db_path,
             f"select d.text, t.text, t.char_start, t.char_end from {table} t "
             "join documents d on d.id = t.document_id",
@@ -55,11 +47,11 @@ def test_every_stored_span_is_its_document_slice(db_path: Path) -> None:
 
 def test_same_file_twice_is_one_document(db_path: Path) -> None:
     assert _extract(db_path, str(SEED)) == 0
-    first = _rows(db_path, "select count(*) from quotes")
+    first = query_rows(db_path, "select count(*) from quotes")
     assert _extract(db_path, str(SEED)) == 0
-    assert _rows(db_path, "select count(*) from documents") == [(1,)]
-    assert _rows(db_path, "select count(*) from quotes") == first
-    assert _rows(db_path, "select count(*) from runs") == [(2,)]
+    assert query_rows(db_path, "select count(*) from documents") == [(1,)]
+    assert query_rows(db_path, "select count(*) from quotes") == first
+    assert query_rows(db_path, "select count(*) from runs") == [(2,)]
 
 
 def test_folder_with_bad_files_stores_the_good_and_names_the_bad(
@@ -75,8 +67,8 @@ def test_folder_with_bad_files_stores_the_good_and_names_the_bad(
     assert "empty.txt: empty article" in err
     assert "image.txt: looks like a binary file" in err
     assert "Traceback" not in err
-    assert _rows(db_path, "select count(*) from documents") == [(1,)]
-    failed = _rows(db_path, "select path, error from run_documents where status = 'failed'")
+    assert query_rows(db_path, "select count(*) from documents") == [(1,)]
+    failed = query_rows(db_path, "select path, error from run_documents where status = 'failed'")
     assert sorted(Path(p).name for p, _ in failed) == ["empty.txt", "image.txt"]
 
 
@@ -102,13 +94,13 @@ def test_write_sql_is_refused_and_deletes_nothing(
 ) -> None:
     assert _extract(db_path, str(SEED)) == 0
     capsys.readouterr()
-    before = _rows(db_path, "select count(*) from quotes")
+    before = query_rows(db_path, "select count(*) from quotes")
     assert main(["sql", "delete from quotes", "--db", str(db_path)]) == 1
     err = capsys.readouterr().err
     assert err.strip() == (
         "extractor: error: refused: DELETE statements are not allowed (read-only SQL)"
     )
-    assert _rows(db_path, "select count(*) from quotes") == before
+    assert query_rows(db_path, "select count(*) from quotes") == before
 
 
 def test_missing_database_and_bad_paths_are_one_line(
@@ -126,7 +118,7 @@ def test_export_writes_each_format(db_path: Path, tmp_path: Path, suffix: str) -
     assert _extract(db_path, str(SEED)) == 0
     out = tmp_path / f"events{suffix}"
     assert main(["export", "events", "--out", str(out), "--db", str(db_path)]) == 0
-    count = _rows(db_path, "select count(*) from events")[0][0]
+    count = query_rows(db_path, "select count(*) from events")[0][0]
     con = duckdb.connect()
     reader = {".parquet": "read_parquet", ".jsonl": "read_json_auto", ".csv": "read_csv_auto"}
     assert con.execute(f"select count(*) from {reader[suffix]}('{out}')").fetchone() == (count,)
@@ -146,7 +138,7 @@ def test_export_refuses_a_write_query(db_path: Path, tmp_path: Path) -> None:
         ]
     )
     assert code == 1
-    assert _rows(db_path, "select count(*) from quotes")[0][0] > 0
+    assert query_rows(db_path, "select count(*) from quotes")[0][0] > 0
 
 
 def test_runs_lists_documents_failures_and_tokens(
@@ -157,7 +149,7 @@ def test_runs_lists_documents_failures_and_tokens(
     capsys.readouterr()
     assert main(["runs", "--db", str(db_path)]) == 0
     out = capsys.readouterr().out
-    (run_id,) = _rows(db_path, "select id from runs")[0]
+    (run_id,) = query_rows(db_path, "select id from runs")[0]
     row = next(line for line in out.splitlines() if run_id in line)
     cells = [c.strip() for c in row.split("│") if c.strip()]
     assert cells[1] == "rules" and cells[6:9] == ["1", "0", "1"]  # stored, partial, failed
