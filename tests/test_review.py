@@ -119,8 +119,8 @@ def _store_seed(db_path: Path, article: Article) -> str:
 def test_document_page_highlights_every_stored_span(db_path: Path) -> None:
     article = read_article(SEED)
     run_id = _store_seed(db_path, article)
-    with Store(db_path) as store:
-        record = load_document(store.db, article.id)
+    with Store(db_path) as store, store.reading() as db:
+        record = load_document(db, article.id)
     assert record.run_id == run_id
     html = render_document_page(record)
     parsed = parse(html)
@@ -183,8 +183,8 @@ def test_every_highlight_is_labelled_with_its_speaker_and_the_name_in_the_text_i
 ) -> None:
     article = read_article(SEED)
     _store_seed(db_path, article)
-    with Store(db_path) as store:
-        html = render_document_page(load_document(store.db, article.id))
+    with Store(db_path) as store, store.reading() as db:
+        html = render_document_page(load_document(db, article.id))
     marks, parsed = mark_attrs(html), parse(html)
     assert marks["q0"][0]["data-label"] == "Dan Caine"
     assert marks["q1"][0]["data-label"] == "Dan Caine"

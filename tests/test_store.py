@@ -208,7 +208,7 @@ def test_a_database_another_process_writes_is_one_busy_line(db_path: Path) -> No
         with pytest.raises(ExtractorError) as caught:
             connect(db_path, read_only=True, wait_s=0.3)
         assert str(caught.value) == (
-            f"{db_path}: database is busy (written by pid {holder.pid}); "
+            f"{db_path}: database is busy (held by pid {holder.pid}); "
             "try again when that process finishes"
         )
     finally:

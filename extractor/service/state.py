@@ -81,9 +81,5 @@ class ServiceState:
     @contextmanager
     def reader(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A cursor of its own for one request's reads (sees committed data only)."""
-        with self.store.lock:
-            cursor = self.store.db.cursor()
-        try:
+        with self.store.reading() as cursor:
             yield cursor
-        finally:
-            cursor.close()

@@ -6,10 +6,17 @@ after a crash a document has all of its items or none. Re-running the same confi
 (engine, model, prompt, schema, parameters) on a document replaces that configuration's
 earlier items for it.
 
-Runs close: `done`, `failed` (every document failed) or `interrupted`. Opening the file
-for writing takes DuckDB's single-writer lock, so no other process can be writing then:
-every run still `running` that this process did not start was left by a killed process
-and is marked `interrupted`.
+Readers while writing: DuckDB lets one process at a time open a file for writing, and no
+other process read it meanwhile. So the store holds the file only while it uses it (a
+transaction, a query, a reader's cursor) and for `linger_s` after, then closes it: between
+the writer's batches, `extractor sql`, `export`, `view`, another `extract` open it in turn
+(each waits briefly for the other: `readonly.connect`). Writing without a pause, it lets
+go every `MAX_HOLD_S` for `GAP_S`. Closing checkpoints what was
+written, so the next process to open the file sees every committed document.
+
+Runs close: `done`, `failed` (every document failed) or `interrupted`. A run still
+`running` whose process (same host, by pid) is gone was left by a killed process: the
+next store opened for writing marks it `interrupted`.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ import json
 import os
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -40,13 +48,23 @@ from extractor.store.write import (
     EntityLike,
     FailureWrite,
     Write,
+    prepare_batch,
     split_repeats,
     write_batch,
 )
 from extractor.text.articles import Article
 from extractor.version import __version__
 
-#: How long opening a database another process holds is retried before giving up.
+#: How long a write waits for the file while other processes read it: longer than their
+#: SQL time limit (30 s by default), so a reader's query never fails a batch.
+WRITE_WAIT_S = 60.0
+#: How long the file stays open after its last use: transactions in quick succession
+#: (a service's requests) share one opening; a pause hands the file to others.
+LINGER_S = 0.05
+#: Writing without a pause holds the file at most this long, then leaves it free for
+#: `GAP_S`: a reader waiting meanwhile (it retries every 50 ms at most) gets it then.
+MAX_HOLD_S = 0.5
+GAP_S = 0.15
 #: Runs this process started and has not finished (never stale, whatever the store).
 _ACTIVE_RUNS: set[str] = set()
 
@@ -70,17 +88,29 @@ class RunInfo:
 
 
 class Store:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, linger_s: float | None = LINGER_S) -> None:
+        """`linger_s`: how long the file stays open after its last use (None: until
+        `close`, and no other process can open it meanwhile)."""
         self.path = path
-        self.db = connect(path)
-        self.lock = threading.Lock()
+        self.linger_s = linger_s
+        self.lock = threading.RLock()
+        self._db: duckdb.DuckDBPyConnection | None = None
+        self._users = 0
+        self._closing: threading.Timer | None = None
+        self._opened_at = 0.0
+        self._free_until = 0.0
         #: The configuration of each run written through this store.
         self.config_hashes: dict[str, str] = {}
-        migrate(self.db)
-        self._close_stale_runs()
+        with self.connection() as db:
+            migrate(db)
+            self._close_stale_runs(db)
 
     def close(self) -> None:
-        self.db.close()
+        with self.lock:
+            self._cancel_closing()
+            if self._db is not None:
+                db, self._db = self._db, None
+                db.close()
 
     def __enter__(self) -> Store:
         return self
@@ -88,16 +118,82 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    # --- the file, held while used ----------------------------------------------------
+    @contextmanager
+    def connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The open database, for this thread alone while the block runs."""
+        with self.lock:
+            db = self._acquire()
+            try:
+                yield db
+            finally:
+                self._release()
+
+    @contextmanager
+    def reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor of its own for reads beside the writes (it sees committed data only);
+        the file stays open while it is used."""
+        with self.lock:
+            cursor = self._acquire().cursor()
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+            with self.lock:
+                self._release()
+
+    def hand_over(self) -> None:
+        """Close the file now, if nothing uses it (rather than after `linger_s`): the
+        caller knows that it will not write again soon."""
+        with self.lock:
+            if self._users == 0 and self.linger_s is not None:
+                self.close()
+
+    def _acquire(self) -> duckdb.DuckDBPyConnection:
+        self._cancel_closing()
+        if self._db is None:
+            time.sleep(max(0.0, self._free_until - time.monotonic()))
+            self._db = connect(self.path, wait_s=WRITE_WAIT_S)
+            self._opened_at = time.monotonic()
+        self._users += 1
+        return self._db
+
+    def _release(self) -> None:
+        self._users -= 1
+        if self._users or self.linger_s is None:
+            return
+        if time.monotonic() - self._opened_at >= MAX_HOLD_S:
+            self.close()  # and others have their turn before it is opened again
+            self._free_until = time.monotonic() + GAP_S
+            return
+        if self.linger_s <= 0:
+            self.close()
+            return
+        self._closing = threading.Timer(self.linger_s, self._close_if_idle)
+        self._closing.daemon = True
+        self._closing.start()
+
+    def _close_if_idle(self) -> None:
+        with self.lock:
+            if self._users == 0 and self._closing is threading.current_thread():
+                self._closing = None
+                self.close()
+
+    def _cancel_closing(self) -> None:
+        if self._closing is not None:
+            self._closing.cancel()
+            self._closing = None
+
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        with self.lock:
-            self.db.execute("BEGIN TRANSACTION")
+        with self.connection() as db:
+            db.execute("BEGIN TRANSACTION")
             try:
-                yield self.db
+                yield db
             except BaseException:
-                self.db.execute("ROLLBACK")
+                db.execute("ROLLBACK")
                 raise
-            self.db.execute("COMMIT")
+            db.execute("COMMIT")
 
     # --- runs -------------------------------------------------------------------------
     def start_run(self, info: RunInfo) -> str:
@@ -143,17 +239,24 @@ class Store:
             )
         _ACTIVE_RUNS.discard(run_id)
 
-    def _close_stale_runs(self) -> None:
-        """We hold the write lock, so no other process is writing: a `running` run that
-        this process did not start was left by a killed one."""
-        active = sorted(_ACTIVE_RUNS) or [""]
-        with self.transaction() as db:
+    def _close_stale_runs(self, db: duckdb.DuckDBPyConnection) -> None:
+        """A `running` run whose process is gone (same host; or this process, which did
+        not start it here) was left by a killed one. Other hosts' runs are left alone."""
+        host = socket.gethostname()
+        running = db.execute("SELECT id, pid, host FROM runs WHERE status = 'running'")
+        stale = [
+            run_id
+            for run_id, pid, run_host in running.fetchall()
+            if run_id not in _ACTIVE_RUNS
+            and (pid is None or (run_host == host and (pid == os.getpid() or not _alive(pid))))
+        ]
+        if stale:
             db.execute(
                 """UPDATE runs SET status = 'interrupted', finished_at = coalesce(
                        (SELECT max(finished_at) FROM run_documents WHERE run_id = runs.id),
                        started_at)
-                   WHERE status = 'running' AND NOT list_contains(?, id)""",
-                [active],
+                   WHERE list_contains(?, id)""",
+                [stale],
             )
 
     def done_documents(self, run_id: str) -> set[str]:
@@ -217,18 +320,38 @@ class Store:
         for write in writes:
             write.check()
         hashes = {w.run_id: self.config_hash(w.run_id) for w in writes}
-        for batch in split_repeats(writes):
+        for batch in [prepare_batch(part, hashes) for part in split_repeats(writes)]:
             with self.transaction() as db:
-                write_batch(db, batch, hashes)
+                write_batch(db, batch)
 
     def load_extraction(self, run_id: str, document_id: str) -> DocumentExtraction:
         """A stored extraction back as the schema objects (checked against the text)."""
-        with self.lock:
-            return load_extraction(self.db, run_id, document_id)
+        with self.connection() as db:
+            return load_extraction(db, run_id, document_id)
 
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> Any:
-        with self.lock:
-            return self.db.execute(sql, params).fetchall()
+        with self.connection() as db:
+            return db.execute(sql, params).fetchall()
+
+
+def _alive(pid: int) -> bool:
+    """Whether process `pid` runs on this host (a zombie, killed but not yet reaped by
+    its parent, does not)."""
+    if os.path.isdir("/proc/self"):
+        try:
+            with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+                return stat.read().rpartition(")")[2].split()[:1] != ["Z"]
+        except FileNotFoundError:
+            return False
+        except OSError:
+            pass
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def load_extraction(

@@ -11,6 +11,7 @@ read-only. Every query has a time limit (`run_read_only`), and can be stopped ea
 
 from __future__ import annotations
 
+import random
 import re
 import threading
 import time
@@ -40,7 +41,7 @@ def connect(
     config: dict[str, str | bool | int | float | list[str]] = {"enable_external_access": False}
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    deadline, pause = time.monotonic() + wait_s, 0.02
+    deadline, pause = time.monotonic() + wait_s, 0.01
     while True:
         try:
             return duckdb.connect(str(path), read_only=read_only, config=config)
@@ -49,12 +50,14 @@ def connect(
             if holder is None and "lock" not in str(exc).lower():
                 raise ConfigError(f"{path}: cannot open database: {one_line(exc)}") from exc
             if time.monotonic() + pause > deadline:
-                by = f" (written by pid {holder.group(1)})" if holder else ""
+                by = f" (held by pid {holder.group(1)})" if holder else ""
                 raise ConfigError(
                     f"{path}: database is busy{by}; try again when that process finishes"
                 ) from None
-            time.sleep(pause)
-            pause = min(pause * 2, 0.25)
+            # Short pauses: the holder (another process's store) lets go between its
+            # transactions, and a waiter that sleeps long misses that moment.
+            time.sleep(pause * random.uniform(0.5, 1.5))
+            pause = min(pause * 2, 0.05)
         except duckdb.Error as exc:
             raise ConfigError(f"{path}: cannot open database: {one_line(exc)}") from exc
 

@@ -5,6 +5,8 @@ A batch is written in a few statements whatever its size: which of its documents
 stored already (their metadata is updated), what earlier runs of the same configuration
 stored for them (one lookup by the indexed `run_documents.document_id`; deleted, usually
 nothing), then one insert per table (rows collected in `Rows`, inserted through Arrow).
+The rows are built before the transaction (`prepare_batch`): the file is held for the
+statements only (other processes read it between transactions: `extractor.store.db`).
 
 Another write of a document (entities, language...) slots in by adding its rows in
 `DocumentWrite.add_rows` (and its table to `SUPERSEDED` when a re-run replaces it).
@@ -76,18 +78,27 @@ RUN_DOCUMENT_COLUMNS = ("run_id", "document_id", "path", "status", "error", "quo
 
 
 class Rows:
-    """Rows to insert, per table, in the order of their columns."""
+    """Rows to insert, per table, in the order of their columns; `freeze` turns them into
+    Arrow tables ahead of the transaction (so the file is held only for the inserts)."""
 
     def __init__(self) -> None:
         self.tables: dict[tuple[str, tuple[str, ...]], list[list[object]]] = defaultdict(list)
+        self._frozen: dict[tuple[str, tuple[str, ...]], pa.Table] = {}
 
     def add(self, table: str, columns: tuple[str, ...], row: list[object]) -> None:
+        self._frozen.pop((table, columns), None)
         self.tables[table, columns].append(row)
+
+    def freeze(self) -> None:
+        for (table, columns), rows in self.tables.items():
+            if (table, columns) not in self._frozen:
+                self._frozen[table, columns] = _arrow(columns, rows)
 
     def insert(self, db: duckdb.DuckDBPyConnection) -> None:
         """One insert per table; documents first (the others refer to them)."""
-        for (table, columns), rows in sorted(self.tables.items(), key=_documents_first):
-            _register(db, "_rows", columns, rows)
+        self.freeze()
+        for (table, columns), arrow in sorted(self._frozen.items(), key=_documents_first):
+            db.register("_rows", arrow)
             try:
                 names = ", ".join(columns)
                 db.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM _rows")
@@ -189,19 +200,35 @@ class FailureWrite:
 Write = DocumentWrite | FailureWrite
 
 
-def write_batch(
-    db: duckdb.DuckDBPyConnection, writes: Sequence[Write], config_hashes: dict[str, str]
-) -> None:
-    """Write `writes` on `db` (inside the caller's transaction), in a few statements
-    whatever their number. A document given twice must not be in one batch
-    (`split_repeats`): its second copy would not replace the first."""
+@dataclass
+class Batch:
+    """Whole documents' rows, built before the transaction that writes them."""
+
+    rows: Rows
+    #: Each document's row (`DOCUMENT_COLUMNS`), inserted or, stored already, updated.
+    documents: list[list[object]]
+    #: (document id, run id, config hash) of each extraction: what it supersedes.
+    keys: list[tuple[str, str, str]]
+
+
+def prepare_batch(writes: Sequence[Write], config_hashes: dict[str, str]) -> Batch:
+    """The rows of `writes`, without the database. A document given twice must not be in
+    one batch (`split_repeats`): its second copy would not replace the first."""
     rows = Rows()
-    articles = {w.article.id: w.article for w in writes if w.article is not None}
-    _upsert_documents(db, list(articles.values()), rows)
-    _supersede(db, [(w.key, w.run_id, config_hashes[w.run_id]) for w in writes if w.key])
     for write in writes:
         write.add_rows(rows, config_hashes[write.run_id])
-    rows.insert(db)
+    rows.freeze()
+    articles = {w.article.id: w.article for w in writes if w.article is not None}
+    keys = [(w.key, w.run_id, config_hashes[w.run_id]) for w in writes if w.key]
+    return Batch(rows, [_document_row(a) for a in articles.values()], keys)
+
+
+def write_batch(db: duckdb.DuckDBPyConnection, batch: Batch) -> None:
+    """Write `batch` on `db` (inside the caller's transaction), in a few statements
+    whatever its size."""
+    _upsert_documents(db, batch.documents, batch.rows)
+    _supersede(db, batch.keys)
+    batch.rows.insert(db)
 
 
 def split_repeats(writes: Sequence[Write]) -> list[list[Write]]:
@@ -259,14 +286,24 @@ DOCUMENT_COLUMNS = ("id", "title", "source", "url", "published_at", "text", "pat
                     "char_count", "meta", "language")  # fmt: skip
 
 
-def _upsert_documents(db: duckdb.DuckDBPyConnection, articles: list[Article], rows: Rows) -> None:
+def _document_row(article: Article) -> list[object]:
+    return [
+        article.id, article.title, article.source, article.url, article.published,
+        article.text, article.path, len(article.text),
+        json.dumps(article.meta) if article.meta else None, article.language,
+    ]  # fmt: skip
+
+
+def _upsert_documents(
+    db: duckdb.DuckDBPyConnection, documents: list[list[object]], rows: Rows
+) -> None:
     """Insert the new documents (with the batch's rows), and for one stored before (the
     same text again: the id is its hash) take the metadata given this time: title,
     source, url, published and meta each replace the stored value when set, and are kept
     when not. Text, path (where it was first read) and ingest time stay."""
-    if not articles:
+    if not documents:
         return
-    ids = [a.id for a in articles]
+    ids = [row[0] for row in documents]
     stored = {
         row[0]
         for row in db.execute(
@@ -274,13 +311,8 @@ def _upsert_documents(db: duckdb.DuckDBPyConnection, articles: list[Article], ro
         ).fetchall()
     }
     updates = []
-    for article in articles:
-        row: list[object] = [
-            article.id, article.title, article.source, article.url, article.published,
-            article.text, article.path, len(article.text),
-            json.dumps(article.meta) if article.meta else None, article.language,
-        ]  # fmt: skip
-        if article.id in stored:
+    for row in documents:
+        if row[0] in stored:
             updates.append(row)
         else:
             rows.add("documents", DOCUMENT_COLUMNS, row)
@@ -307,7 +339,11 @@ def _register(
     columns: tuple[str, ...],
     rows: Sequence[Sequence[object]],
 ) -> None:
-    db.register(name, pa.table({c: [row[i] for row in rows] for i, c in enumerate(columns)}))
+    db.register(name, _arrow(columns, rows))
+
+
+def _arrow(columns: tuple[str, ...], rows: Sequence[Sequence[object]]) -> pa.Table:
+    return pa.table({c: [row[i] for row in rows] for i, c in enumerate(columns)})
 
 
 def _add_calls(rows: Rows, run_id: str, doc_id: str | None, calls: Sequence[CallRecord]) -> None:

@@ -89,6 +89,8 @@ class Writer(Generic[T]):
         except (ExtractorError, duckdb.Error):
             errors = [self._write_alone(token, write) for token, write in batch]
         self.written += len(batch)
+        if self._queue.empty():  # the next batch is at least `max_delay_s` away
+            self.store.hand_over()
         for (token, _), error in zip(batch, errors, strict=True):
             self.on_written(token, error)
 
