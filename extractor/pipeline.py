@@ -39,7 +39,7 @@ from extractor.rules import analyse
 from extractor.rules.entities import Entity, canonicalise
 from extractor.rules.languages import rule_kinds
 from extractor.schemas import KINDS, DocumentExtraction
-from extractor.store import DocumentWrite, FailureWrite, RunInfo, Store, Write, Writer
+from extractor.store import DocumentWrite, FailureWrite, Journal, RunInfo, Store, Write, Writer
 from extractor.text.articles import Article
 from extractor.text.segment import blocks
 
@@ -218,10 +218,12 @@ def extract_one(
     source: Source,
     budget: ModelBudget | None = None,
     skip: Collection[str] = (),
+    journal: Journal | None = None,
 ) -> Outcome:
     """Read and extract one source; every failure becomes `Outcome.error`, one line. A
     model failure is not one: the outcome is partial (see the module's docstring). A
-    document whose id is in `skip` is read only: the outcome is `skipped`."""
+    document whose id is in `skip` is read only: the outcome is `skipped`. With a
+    `journal`, each model call is written to it when it is sent."""
     started = time.perf_counter()
     article: Article | None = None
     recorder = Recorder(model=engine.model or engine.name, budget=budget)
@@ -229,6 +231,8 @@ def extract_one(
         article = source.read()
         if article.id in skip:
             return Outcome(source.name, article, skipped=True)
+        if journal is not None:
+            recorder.log = journal.document(article.id)
         output = extract_article(engine, article, recorder)
     except ExtractorError as exc:
         return Outcome(source.name, article, None, one_line(exc), 0.0, exc, recorder.calls)
@@ -304,7 +308,8 @@ def run_batch(
 
     status = "interrupted"
     try:
-        _extract_all(sources, engine, max(1, concurrency), budget, skip, deliver)
+        journal = store.journal(run_id)
+        _extract_all(sources, engine, max(1, concurrency), budget, skip, deliver, journal)
         status = "done"
     except KeyboardInterrupt:
         raise BatchInterrupted(result) from None
@@ -327,6 +332,7 @@ def _extract_all(
     budget: ModelBudget,
     skip: Collection[str],
     deliver: Callable[[Outcome], None],
+    journal: Journal | None = None,
 ) -> None:
     """Run `extract_one` on `concurrency` daemon threads, each result handed to `deliver`
     (on the worker's thread). Returns when every source is extracted; on an interrupt,
@@ -335,7 +341,7 @@ def _extract_all(
 
     def work() -> None:
         while (source := feed.get()) is not None:
-            deliver(extract_one(engine, source, budget, skip))
+            deliver(extract_one(engine, source, budget, skip, journal))
 
     workers = [
         threading.Thread(target=work, name=f"extract-{i}", daemon=True) for i in range(concurrency)

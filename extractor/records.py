@@ -35,7 +35,7 @@ class CallRecord:
     completion_tokens: int | None
     latency_ms: float
     attempt: int
-    outcome: str  # "ok", "reask", "error", "cached"
+    outcome: str  # "ok", "reask", "error", "truncated", "cached", "unanswered" (journal)
     error: str | None = None
     chunk_index: int = 0
     #: The request's chat messages and the answer's text, for the call log (`extractor
@@ -53,15 +53,33 @@ class Skipped:
     reason: str
 
 
+class CallLog(Protocol):
+    """Where a document's model calls are told as they happen (`store.journal`)."""
+
+    def sent(self, model: str, chunk_index: int, attempt: int, messages: Any) -> None: ...
+    def answered(self, call: CallRecord) -> None: ...
+
+
 @dataclass
 class Recorder:
     """Collects the calls of one document's extraction (one per document: not shared),
-    and carries the run's model budget to the engine (None: no budget)."""
+    and carries the run's model budget to the engine (None: no budget). With a `log`,
+    each request is told when it is sent and when it is answered."""
 
     model: str
     calls: list[CallRecord] = field(default_factory=list)
     chunk_index: int = 0
     budget: ModelBudget | None = None
+    log: CallLog | None = None
+
+    def sent(self, attempt: int, messages: Any) -> None:
+        if self.log is not None:
+            self.log.sent(self.model, self.chunk_index, attempt, messages)
+
+    def record(self, call: CallRecord) -> None:
+        self.calls.append(call)
+        if self.log is not None and call.outcome != "cached":
+            self.log.answered(call)
 
 
 class Reason(StrEnum):

@@ -114,3 +114,18 @@ def test_a_token_in_the_url_is_refused_with_a_hint_and_not_logged(tmp_path: Path
     assert NoQueryString().filter(record)
     assert "tok-in-url" not in record.getMessage() and "/v1/documents?" in record.getMessage()
     assert log_config()["handlers"]["access"]["filters"] == ["no_query"]
+
+
+def test_a_key_echoed_in_a_good_answer_is_not_in_the_call_log(tmp_path: Path) -> None:
+    from tests.fake_openai_http import FakeOpenAIServer
+
+    article = tmp_path / "a.txt"
+    article.write_text("“We will not stop,” said Maria Silva, the union leader.\n")
+    db = tmp_path / "x.duckdb"
+    echo = {"quotes": [], "claims": [], "events": [], "note": f"you sent Bearer {KEY}"}
+    with FakeOpenAIServer(echo) as server:
+        argv = ["extract", str(article), "--engine", "llm", "--base-url", server.base_url,
+                "--model", "fake", "--api-key", KEY, "--db", str(db), "--no-cache"]  # fmt: skip
+        assert main(argv) == 0
+    assert KEY.encode() not in db.read_bytes()
+    assert main(["logs", "--db", str(db), "-q", "you sent"]) == 0  # the answer is logged, scrubbed

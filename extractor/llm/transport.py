@@ -32,7 +32,7 @@ from tenacity import (
 )
 from tenacity.stop import stop_base
 
-from extractor.errors import one_line
+from extractor.errors import one_line, scrub
 from extractor.llm.ratelimit import RateLimiter
 from extractor.records import CallRecord, Recorder
 
@@ -106,6 +106,8 @@ class RecordingTransport(httpx.BaseTransport):
             self.limiter.acquire()
         started = time.perf_counter()
         messages = _messages(request)
+        if self.recorder is not None:
+            self.recorder.sent(number, messages)
         try:
             response = self.inner.handle_request(request)
         except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
@@ -140,7 +142,7 @@ class RecordingTransport(httpx.BaseTransport):
         if recorder is None:
             return
         prompt, completion = usage or (None, None)
-        recorder.calls.append(
+        recorder.record(
             CallRecord(
                 model=recorder.model,
                 prompt_tokens=prompt,
@@ -151,7 +153,7 @@ class RecordingTransport(httpx.BaseTransport):
                 error=error,
                 chunk_index=recorder.chunk_index,
                 messages=messages,
-                response=text,
+                response=None if text is None else scrub(text),  # an endpoint may echo keys
             )
         )
 

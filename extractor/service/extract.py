@@ -128,7 +128,8 @@ def _run(state: ServiceState, body: ExtractRequest) -> Outcome:
     all or nothing; a failure is raised again for its status code. The article's title is
     then the stored one: a re-post's title replaces the stored title, one without keeps it."""
     with time_limit(state.extract_timeout_s):
-        outcome = extract_one(state.engine, Source(REQUEST_PATH, partial(_article, body)))
+        source = Source(REQUEST_PATH, partial(_article, body))
+        outcome = extract_one(state.engine, source, journal=state.store.journal(state.run_id))
     save(state.store, state.run_id, outcome)
     if outcome.exception is not None:
         raise outcome.exception

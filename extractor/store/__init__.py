@@ -11,12 +11,13 @@ from extractor.store.readonly import check_read_only, connect, run_read_only, ta
 
 if TYPE_CHECKING:
     from extractor.store.db import RunInfo, Store
+    from extractor.store.journal import Journal
     from extractor.store.write import DocumentWrite, FailureWrite, Write
     from extractor.store.writer import Writer
 
 #: Loaded on first use: the writer side imports the schemas.
 _LAZY = {"RunInfo": "db", "Store": "db", "DocumentWrite": "write", "FailureWrite": "write",
-         "Write": "write", "Writer": "writer"}  # fmt: skip
+         "Write": "write", "Writer": "writer", "Journal": "journal"}  # fmt: skip
 
 
 def __getattr__(name: str) -> Any:
@@ -30,6 +31,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "DocumentWrite",
     "FailureWrite",
+    "Journal",
     "RunInfo",
     "Store",
     "Write",

@@ -21,6 +21,7 @@ next store opened for writing marks it `interrupted`.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -39,6 +40,7 @@ import duckdb
 from extractor.errors import NotFound
 from extractor.records import CallRecord, Rejection, Skipped
 from extractor.schemas import SCHEMA_VERSION, DocumentExtraction
+from extractor.store.journal import Journal, journal_dir, unrecorded_calls
 from extractor.store.migrations import migrate
 from extractor.store.readonly import connect
 from extractor.store.write import (
@@ -47,7 +49,9 @@ from extractor.store.write import (
     DocumentWrite,
     EntityLike,
     FailureWrite,
+    Rows,
     Write,
+    add_calls,
     prepare_batch,
     split_repeats,
     write_batch,
@@ -101,8 +105,10 @@ class Store:
         self._free_until = 0.0
         #: The configuration of each run written through this store.
         self.config_hashes: dict[str, str] = {}
+        self._journals: dict[str, Journal] = {}
         with self.connection() as db:
             migrate(db)
+        with self.transaction() as db:
             self._close_stale_runs(db)
 
     def close(self) -> None:
@@ -221,6 +227,36 @@ class Store:
         _ACTIVE_RUNS.add(run_id)
         return run_id
 
+    def journal(self, run_id: str) -> Journal:
+        """The run's journal of model calls as they are sent (`extractor.store.journal`)."""
+        with self.lock:
+            if run_id not in self._journals:
+                self._journals[run_id] = Journal(journal_dir(self.path) / f"{run_id}.jsonl")
+            return self._journals[run_id]
+
+    def _close_journal(self, db: duckdb.DuckDBPyConnection, run_id: str) -> None:
+        """Add the journal's calls of documents the run did not store to `llm_calls`,
+        then delete the journal (inside the transaction closing the run)."""
+        journal = self._journals.pop(run_id, None)
+        if journal is not None:
+            journal.close()
+        path = journal_dir(self.path) / f"{run_id}.jsonl"
+        if not path.exists():
+            return
+        stored = {
+            row[0]
+            for row in db.execute(
+                "SELECT document_id FROM run_documents WHERE run_id = ?", [run_id]
+            ).fetchall()
+        }
+        rows = Rows()
+        for document_id, call in unrecorded_calls(path, stored):
+            add_calls(rows, run_id, document_id, [call])
+        rows.insert(db)
+        path.unlink()
+        with contextlib.suppress(OSError):  # others' journals may be there
+            path.parent.rmdir()
+
     def finish_run(self, run_id: str, status: str = "done", *, skipped: int = 0) -> None:
         """Close the run: `done`, or `interrupted`; `done` with every document failed
         (and at least one) is `failed`. `skipped`: documents not extracted again because
@@ -237,6 +273,7 @@ class Store:
                 "UPDATE runs SET finished_at = now(), status = ?, skipped = ? WHERE id = ?",
                 [status, skipped, run_id],
             )
+            self._close_journal(db, run_id)
         _ACTIVE_RUNS.discard(run_id)
 
     def _close_stale_runs(self, db: duckdb.DuckDBPyConnection) -> None:
@@ -258,6 +295,8 @@ class Store:
                    WHERE list_contains(?, id)""",
                 [stale],
             )
+        for run_id in stale:
+            self._close_journal(db, run_id)
 
     def done_documents(self, run_id: str) -> set[str]:
         """The documents whose latest extraction by `run_id`'s configuration is stored

@@ -154,7 +154,7 @@ class DocumentWrite:
                 row = [doc_id, run_id, *(_column(getattr(item, c)) for c in columns)]
                 row.append(_links(item, ids))
                 rows.add(table, ("document_id", "run_id", *columns, link), row)
-        _add_calls(rows, run_id, doc_id, self.calls)
+        add_calls(rows, run_id, doc_id, self.calls)
         for r in self.rejections:
             rows.add("rejections", REJECTION_COLUMNS, [
                 run_id, doc_id, r.kind, json.dumps(r.item, ensure_ascii=False, default=str),
@@ -190,7 +190,7 @@ class FailureWrite:
 
     def add_rows(self, rows: Rows, config_hash: str) -> None:
         doc_id = self.article.id if self.article is not None else None
-        _add_calls(rows, self.run_id, doc_id, self.calls)
+        add_calls(rows, self.run_id, doc_id, self.calls)
         rows.add("run_documents", RUN_DOCUMENT_COLUMNS, [
             self.run_id, doc_id, self.path, "failed", self.error, None, None, None, None,
             None, None, None, config_hash, None, None,
@@ -346,7 +346,7 @@ def _arrow(columns: tuple[str, ...], rows: Sequence[Sequence[object]]) -> pa.Tab
     return pa.table({c: [row[i] for row in rows] for i, c in enumerate(columns)})
 
 
-def _add_calls(rows: Rows, run_id: str, doc_id: str | None, calls: Sequence[CallRecord]) -> None:
+def add_calls(rows: Rows, run_id: str, doc_id: str | None, calls: Sequence[CallRecord]) -> None:
     for c in calls:
         rows.add("llm_calls", CALL_COLUMNS, [
             run_id, doc_id, c.model, c.prompt_tokens, c.completion_tokens, c.latency_ms,

@@ -1,0 +1,108 @@
+"""Model calls recorded when they are sent, so a killed process loses no record of what it
+spent.
+
+A document's calls reach `llm_calls` with the document, in its transaction (all or
+nothing). Until then each call is also a line in its run's journal, an append-only JSON
+Lines file beside the database (`DB.calls/RUN.jsonl`): `sent` when the request leaves,
+`answered` with its record when it returns. The journal is written with one `write` per
+line on a file opened for appending, so a kill (even -9) keeps every line already
+written. When the run closes (done or interrupted; or, left by a killed process, when the
+next store opens), the calls of documents the run did not store are added to `llm_calls`
+(answered ones as they were; a request with no answer as `unanswered`, its tokens
+unknown) and the journal is deleted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Iterator
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from extractor.records import CallRecord
+
+#: A request sent whose answer the run never recorded (the process stopped first).
+UNANSWERED = "unanswered"
+
+
+def journal_dir(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + ".calls")
+
+
+class Journal:
+    """One run's journal; `document(id)` gives the log a document's recorder writes to."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._fd: int | None = None
+
+    def document(self, document_id: str) -> DocumentCalls:
+        return DocumentCalls(self, document_id)
+
+    def append(self, entry: dict[str, Any]) -> None:
+        line = (json.dumps(entry, ensure_ascii=False, default=str) + "\n").encode()
+        with self._lock:
+            if self._fd is None:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            os.write(self._fd, line)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._fd is not None:
+                os.close(self._fd)
+                self._fd = None
+
+
+class DocumentCalls:
+    """What the model transport tells of one document's calls (`records.CallLog`)."""
+
+    def __init__(self, journal: Journal, document_id: str) -> None:
+        self.journal = journal
+        self.document_id = document_id
+        self.sequence = 0  # a document's calls are made one after the other
+
+    def sent(self, model: str, chunk_index: int, attempt: int, messages: Any) -> None:
+        self.sequence += 1
+        self.journal.append({
+            "event": "sent", "document_id": self.document_id, "seq": self.sequence,
+            "model": model, "chunk_index": chunk_index, "attempt": attempt,
+            "messages": messages,
+        })  # fmt: skip
+
+    def answered(self, call: CallRecord) -> None:
+        self.journal.append({
+            "event": "answered", "document_id": self.document_id, "seq": self.sequence,
+            "call": asdict(call),
+        })  # fmt: skip
+
+
+def unrecorded_calls(path: Path, stored: set[str]) -> Iterator[tuple[str, CallRecord]]:
+    """The calls in journal `path` of documents not in `stored`: each answered call, and
+    each request sent with no answer after it (`UNANSWERED`)."""
+    if not path.exists():
+        return
+    pending: dict[tuple[str, int], dict[str, Any]] = {}
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        try:
+            entry = json.loads(line)
+        except json.JSONDecodeError:  # a line cut by the kill
+            continue
+        document_id = entry.get("document_id")
+        if document_id in stored:
+            continue
+        if entry.get("event") == "sent":
+            pending[document_id, entry["seq"]] = entry
+        elif entry.get("event") == "answered":
+            pending.pop((document_id, entry["seq"]), None)
+            yield document_id, CallRecord(**entry["call"])
+    for (document_id, _), entry in pending.items():
+        yield document_id, CallRecord(
+            model=entry["model"], prompt_tokens=None, completion_tokens=None, latency_ms=0.0,
+            attempt=entry["attempt"], outcome=UNANSWERED, chunk_index=entry["chunk_index"],
+            error="sent; the run stopped before its answer", messages=entry["messages"],
+        )  # fmt: skip
