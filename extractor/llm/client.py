@@ -28,6 +28,7 @@ from extractor.errors import ConfigError, ProviderError, one_line, remember_secr
 from extractor.llm.cache import ResponseCache, cache_key
 from extractor.llm.ratelimit import RateLimiter
 from extractor.llm.responses import ChunkResponse, salvage, schema_hash
+from extractor.llm.timeouts import FittedTimeout
 from extractor.llm.transport import RecordingTransport
 from extractor.records import CallRecord, Recorder, Rejection
 from extractor.settings import DEFAULT_LLM_MODEL, EngineSettings
@@ -77,6 +78,10 @@ class ModelClient:
             max_retries=settings.transport_retries,
             max_wait_s=settings.max_retry_wait_s,
             limiter=RateLimiter(settings.rpm) if settings.rpm else None,
+            # An endpoint over the network, with no timeout set: fitted to its answer times.
+            timeouts=FittedTimeout(settings.request_timeout_s)
+            if settings.timeout_s is None and settings.engine == "llm"
+            else None,
         )
         self._client: openai.OpenAI | None = None
         self._instructor: instructor.Instructor | None = None

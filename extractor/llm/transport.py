@@ -34,6 +34,7 @@ from tenacity.stop import stop_base
 
 from extractor.errors import one_line, scrub
 from extractor.llm.ratelimit import RateLimiter
+from extractor.llm.timeouts import FittedTimeout
 from extractor.records import CallRecord, Recorder
 
 RETRY_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504})
@@ -61,8 +62,12 @@ class RecordingTransport(httpx.BaseTransport):
         max_retries: int,
         max_wait_s: float,
         limiter: RateLimiter | None = None,
+        timeouts: FittedTimeout | None = None,
     ) -> None:
+        """`timeouts`: each attempt's timeout fitted to the endpoint's answer times (None:
+        the client's timeout, as set)."""
         self.inner = inner
+        self.timeouts = timeouts
         self.max_retries = max_retries
         self.max_wait_s = max_wait_s
         self.limiter = limiter
@@ -104,6 +109,11 @@ class RecordingTransport(httpx.BaseTransport):
     def _attempt(self, request: httpx.Request, number: int) -> httpx.Response:
         if self.limiter is not None:
             self.limiter.acquire()
+        if self.timeouts is not None:
+            seconds = self.timeouts.for_attempt(number)
+            request.extensions["timeout"] = dict.fromkeys(
+                ("connect", "read", "write", "pool"), seconds
+            )
         started = time.perf_counter()
         messages = _messages(request)
         if self.recorder is not None:
@@ -120,6 +130,8 @@ class RecordingTransport(httpx.BaseTransport):
             self._record(number, started, None, "error", error, messages)
             raise _Retryable(f"HTTP {response.status_code}", _retry_after(response), response)
         response.read()
+        if self.timeouts is not None:
+            self.timeouts.observe(time.perf_counter() - started)
         answer = _answer(response)
         cut = answer.finish == "length"
         self._record(
