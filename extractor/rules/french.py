@@ -18,10 +18,21 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from dataclasses import dataclass, field
 
-from extractor.rules.quotes import SHORT_QUOTE_WORDS, quote_kind, quote_spans
+from extractor.rules.people import expand_acronym
+from extractor.rules.quotes import SHORT_QUOTE_WORDS, Marks, quote_kind, quote_spans
 from extractor.schemas import Quote
-from extractor.text.lexicon import FRENCH_DETERMINERS, FRENCH_HONORIFICS, FRENCH_QUOTE_CUES
+from extractor.text.lexicon import (
+    FRENCH_DETERMINERS,
+    FRENCH_FEMININE,
+    FRENCH_HONORIFICS,
+    FRENCH_INSTITUTIONS,
+    FRENCH_MASCULINE,
+    FRENCH_ORGANISATION_NOUNS,
+    FRENCH_PERSON_NOUNS,
+    FRENCH_QUOTE_CUES,
+)
 from extractor.text.segment import Segment
 
 _CUE = "|".join(sorted(FRENCH_QUOTE_CUES, key=len, reverse=True))
@@ -30,13 +41,29 @@ _FILLER = (
     r"(?:\w+ment|ensuite|aussi|alors|également|cependant|pourtant|de son côté|de leur côté"
     r"|pour sa part|pour leur part)"
 )
-_VERB = rf"(?:(?:a|ont|avait|avaient)\s+(?:{_FILLER}\s+)?)?(?:{_CUE})"
+#: A stressed pronoun may stand between the auxiliary and the participle ("a elle relevé").
+_VERB = rf"(?:(?:a|ont|avait|avaient)\s+(?:(?:elle|lui|eux)\s+)?(?:{_FILLER}\s+)?)?(?:{_CUE})"
 _AFTER_CUE = re.compile(rf"^[\s,]*(?P<cue>{_VERB})\s+(?P<who>[^,.;:«»“”]+(?:,\s*[^,.;:«»“”]+)?)")
 _INVERTED = re.compile(rf"^[\s,]*(?:avait-|a-t-)?(?P<cue>{_CUE})-(?:t-)?(?:il|elle)\b")
 _INVERTED_COMPOUND = re.compile(r"^[\s,]*(?:a|avait)-t?-?(?:il|elle)\s+(?P<cue>\w+)")
+#: What may stand between a cue and the opening mark: `que`, `que :`, `qu'il`, `:`, `,`.
+_CUE_TAIL = r"(?:\s+que\s*:?|\s+qu['’]\w*|\s*:|\s*,)?"
 _BEFORE = re.compile(
-    rf"(?P<who>[^.;:«»“”]{{2,120}}?)\s+(?:,\s*)?(?P<cue>{_VERB})(?:\s+{_FILLER})?(?:\s*:|\s+que|\s*,)?\s*$"
+    rf"(?P<who>[^.;:«»“”]{{2,120}}?)\s+(?:,\s*)?(?P<cue>{_VERB})(?:\s+{_FILLER})?{_CUE_TAIL}\s*$"
 )
+#: "comme le rappelle HRW, « … »", "comme l'a souligné le ministre, « … »".
+_COMME = re.compile(
+    rf"\bcomme\s+(?:le\s+|l['’](?:a|avait)\s+)(?P<cue>{_CUE})\s+(?P<who>[^,«»“”]{{2,80}}?)\s*,\s*$"
+)
+#: "Selon X, …" or "Pour X, …" opening the sentence of a quotation, before any other clause.
+_SOURCE_LEAD = re.compile(
+    r"^\s*(?:[A-ZÀ-Þ][^,«»“”]{0,40},\s*)?(?P<cue>[Ss]elon|[Dd]['’]après|[Pp]our)\s+"
+    r"(?P<who>[^,«»“”]{2,80}?(?:,\s*[A-ZÀ-Þ][\w'’.-]*(?:\s+[A-ZÀ-Þ][\w'’.-]*)+)?)\s*,"
+    r"(?P<rest>[^«»“”]*)$"
+)
+#: Any French cue verb, anywhere (a quotation whose sentence has none is the reporter's).
+_ROLE_ACRONYMS = frozenset({"ong", "pdg"})
+_ANY_CUE = re.compile(rf"(?<![\w-])(?:{_CUE})\b")
 _SELON = re.compile(r"(?:^|[\s,])(?P<cue>[Ss]elon)\s+(?P<who>[^«»“”]{2,80}?)\s*,\s*$")
 #: Where a speaker phrase after its cue ends ("la porte-parole … à une question de …").
 _PHRASE_END = re.compile(r"\s+(?:à|au|aux|sur|lors|dans|après|devant|pendant|le \d)\s.*$")
@@ -50,6 +77,28 @@ _INTRO = re.compile(
     re.IGNORECASE,
 )
 _PRONOUN = re.compile(r"^(?:il|elle|ils|elles)\b", re.IGNORECASE)
+#: What opens a sentence before its subject: a date line ("16 juin 2012. - "), an
+#: introductory phrase ending in a comma ("Dès 1976, ", "Alors que …, ").
+_DATELINE = re.compile(r"^\s*\d{1,2}\s+\w+\s+\d{4}\.?\s*[-–—]\s*")
+_LEAD_IN = re.compile(
+    r"^(?:(?:dès|alors|lors|après|avant|pour|en|dans|depuis|ensuite|puis|enfin|cependant|"
+    r"toutefois|par|au|aux|à|le \d+|mais|or|hier|aujourd['’]hui|quand|lorsque|si|bien|"
+    r"malgré|face|suite|outre|parmi|pendant)\b[^,«»“”]*,\s*)+",
+    re.IGNORECASE,
+)
+#: Words that end a subject noun phrase: auxiliaries, clitics, relatives.
+_SUBJECT_END = re.compile(
+    r"\s(?:a|ont|est|sont|était|étaient|avait|avaient|fut|fit|va|vont|vient|doit|peut|"
+    r"se|s['’]\w+|ne|n['’]\w+|y|qui|lui|leur|l['’]a)\b|,"
+)
+#: A role noun followed by its name: "le graphiste portugais Miguel Neiva", "L'ONG Human
+#: Rights Watch", "son complice de toujours, Jean-Michel Larqué".
+_ROLE_INTRO = re.compile(
+    r"(?:^|[\s(])(?i:le|la|les|l['’]|un|une|son|sa|ses|leur|du|de la|des|au|aux)\s*"
+    r"(?P<noun>[\w-]+)(?P<mods>(?:\s+(?!d[eu]s?\b|d['’])[a-zà-ÿ'’-]+|\s+de\s+[a-zà-ÿ-]+){0,3})"
+    r"\s*,?\s+(?P<name>[A-ZÀ-ÖØ-Þ][\w'’.-]*(?:\s+(?:de\s+|d['’]|du\s+|van\s+)?"
+    r"[A-ZÀ-ÖØ-Þ][\w'’.-]*)*)"
+)
 _NAME = re.compile(r"[A-ZÀ-ÖØ-Þ][\w'’.-]*(?:\s+(?:de\s+|d['’]|du\s+|van\s+)?[A-ZÀ-ÖØ-Þ][\w'’.-]*)*")
 
 
@@ -57,22 +106,33 @@ def find_french_quotes(text: str, sents: list[Segment]) -> list[Quote]:
     """Every quotation of a French article that may be a quote, with its speaker where a
     French cue says who."""
     starts = [s.start for s in sents]
-    names: list[tuple[int, str]] = []
+    spans = _dialogue_turns(text, quote_spans(text))
+    ctx = _Context(text, sents, [(m.open, m.after) for m in spans])
     quotes: list[Quote] = []
     previous: tuple[int, Quote] | None = None
-    for marks in quote_spans(text):
-        sentence = sents[max(0, bisect_right(starts, marks.open) - 1)]
+    for marks in spans:
+        index = max(0, bisect_right(starts, marks.open) - 1)
+        sentence = sents[index]
+        same_sentence = previous is not None and previous[0] > sentence.start
         prefix = text[max(sentence.start, previous[0] if previous else 0) : marks.open]
         after = text[marks.after : marks.after + 200]
-        who, title, cue = _after(after, names)
+        who, title, cue = _after(after, ctx, marks.open)
         if cue is None:
-            who, title, cue = _before(prefix, names)
-        if cue is None and previous and not prefix.strip(" \t,"):
+            who, title, cue = _before(prefix, ctx, marks.open)
+        if (
+            cue is None
+            and previous
+            and (not prefix.strip(" \t,") or (same_sentence and not _ANY_CUE.search(prefix)))
+        ):  # "… », et à « … »": the same speaker goes on
             who, title, cue = previous[1].speaker, previous[1].speaker_title, previous[1].cue
+        if cue is None:
+            who, title, cue = _in_sentence(text[sentence.start : marks.open], ctx, marks.open)
+        if cue is None and not text[sentence.start : marks.open].strip() and index > 0:
+            who, title, cue = _previous_sentence(sents[index - 1], ctx)
         if cue is None and len(text[marks.start : marks.end].split()) <= SHORT_QUOTE_WORDS:
             continue  # « mules », « A3 »: names and scare quotes, with no cue
         if who and _NAME.fullmatch(who):
-            names.append((marks.open, who))
+            ctx.names.append((marks.open, who))
         quote = Quote.model_validate(
             {
                 "text": text[marks.start : marks.end],
@@ -92,48 +152,241 @@ def find_french_quotes(text: str, sents: list[Segment]) -> list[Quote]:
     return quotes
 
 
+def _dialogue_turns(text: str, spans: list[Marks]) -> list[Marks]:
+    """A quotation holding an exchange (« Eh oui ! — Tout à fait ! »): one quote per turn,
+    each cut at the dialogue dash after a sentence's end."""
+    turns: list[Marks] = []
+    for marks in spans:
+        start = marks.start
+        for dash in re.finditer(r"(?<=[.!?…])\s+[—–]\s+", text[marks.start : marks.end]):
+            turns.append(Marks(marks.open, start, marks.start + dash.start(), marks.after))
+            start = marks.start + dash.end()
+        turns.append(Marks(marks.open if start == marks.start else start, start, marks.end,
+                            marks.after))  # fmt: skip
+    return turns
+
+
 Speaker = tuple[str | None, str | None, str | None]
 
 
-def _after(after: str, names: list[tuple[int, str]]) -> Speaker:
+@dataclass
+class _Context:
+    """What speaker phrases are resolved against: the article, its sentences, the
+    quotations (never read as the reporter's words), the speakers named so far and the
+    role nouns the article introduced names with."""
+
+    text: str
+    sents: list[Segment]
+    quoted: list[tuple[int, int]]
+    names: list[tuple[int, str]] = field(default_factory=list)
+    roles: list[tuple[int, str, str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        for found in _ROLE_INTRO.finditer(self.text):
+            noun = found.group("noun").lower()
+            name = _trim_name(found.group("name"))
+            at = found.start("noun")
+            if name and not self._inside_quote(at) and _is_role(noun):
+                self.roles.append((at, noun, name))
+
+    def _inside_quote(self, at: int) -> bool:
+        return any(s <= at < e for s, e in self.quoted)
+
+    def role(self, noun: str, position: int) -> str | None:
+        """The name last introduced with `noun` before `position` ("le graphiste" ->
+        "Miguel Neiva"); an organisation noun also takes any organisation so introduced
+        ("l'organisation" -> "Human Rights Watch", introduced as "L'ONG …")."""
+        earlier = [r for r in self.roles if r[0] < position]
+        for _at, known, name in reversed(earlier):
+            if _same_noun(known, noun):
+                return name
+        if noun in FRENCH_ORGANISATION_NOUNS:
+            for _at, known, name in reversed(earlier):
+                if known in FRENCH_ORGANISATION_NOUNS:
+                    return name
+        return None
+
+    def antecedent(self, pronoun: str, position: int) -> str | None:
+        """Who "il"/"elle" at `position` is: the subject of the sentences before, back to
+        the first that names one (a pronoun subject goes on looking), else the speaker
+        named last."""
+        starts = [s.start for s in self.sents]
+        index = max(0, bisect_right(starts, position) - 1)
+        for sentence in reversed(self.sents[max(0, index - 12) : index]):
+            subject = _subject(self.text[sentence.start : sentence.end])
+            if subject is None:
+                continue
+            if _PRONOUN.fullmatch(subject):
+                continue
+            if _NAME.fullmatch(subject):
+                return _trim_name(subject)
+            words = subject.split()
+            gender = words[0].lower()
+            feminine = pronoun.lower() == "elle"
+            if (feminine and gender in FRENCH_MASCULINE) or (
+                not feminine and gender in FRENCH_FEMININE
+            ):
+                continue
+            if _is_role(_head_noun(subject) or ""):
+                name, _ = _speaker(subject, self, sentence.start + 1)
+                if name is not None:
+                    return name
+        return self.names[-1][1] if self.names else None
+
+
+def _is_role(noun: str) -> bool:
+    return noun.lower() in FRENCH_PERSON_NOUNS | FRENCH_ORGANISATION_NOUNS | FRENCH_INSTITUTIONS
+
+
+def _same_noun(a: str, b: str) -> bool:
+    """The same role noun, either gender ("procureur", "procureure")."""
+    return a == b or a.rstrip("e") == b.rstrip("e")
+
+
+def _trim_name(name: str) -> str | None:
+    """A capitalised run as a name: without honorifics and a trailing full stop."""
+    tokens = name.rstrip(".").split()
+    while tokens and tokens[0].lower().strip(".") in FRENCH_HONORIFICS:
+        tokens.pop(0)
+    return " ".join(tokens) or None
+
+
+def _head_noun(phrase: str) -> str | None:
+    """The noun after the determiners of a noun phrase ("l'organisation islamique" ->
+    "organisation"), or None when the phrase opens with a name."""
+    words = re.sub(r"^(?:l['’])", "l' ", phrase.strip()).split()
+    while words and words[0].lower() in FRENCH_DETERMINERS:
+        words.pop(0)
+    while words and words[0].lower() in ("nouveau", "nouvelle", "ancien", "ancienne", "jeune"):
+        words.pop(0)
+    if not words or (words[0][:1].isupper() and words[0].lower() not in _ROLE_ACRONYMS):
+        return None
+    return words[0].lower()
+
+
+def _subject(sentence: str) -> str | None:
+    """The subject phrase of a sentence: after a date line and introductory phrases, the
+    words before the first auxiliary, clitic or comma ("Le nouveau gouvernement s'est
+    donné …" -> "Le nouveau gouvernement"); a pronoun as itself."""
+    body = _LEAD_IN.sub("", _DATELINE.sub("", sentence)).strip()
+    if (pronoun := _PRONOUN.match(body)) is not None:
+        return pronoun.group(0)
+    end = _SUBJECT_END.search(body)
+    phrase = body[: end.start()] if end else ""
+    if not phrase or len(phrase.split()) > 10 or re.search(r"[«»“”:;]", phrase):
+        return None
+    return phrase.strip()
+
+
+def _after(after: str, ctx: _Context, position: int) -> Speaker:
     inverted = _INVERTED.match(after) or _INVERTED_COMPOUND.match(after)
     if inverted is not None and inverted.group("cue") in FRENCH_QUOTE_CUES:
-        return (names[-1][1] if names else None), None, inverted.group("cue")
+        pronoun = "elle" if re.search(r"\belle\b", inverted.group(0)) else "il"
+        return ctx.antecedent(pronoun, position), None, inverted.group("cue")
     if (match := _AFTER_CUE.match(after)) is not None:
         phrase = _PHRASE_END.sub("", match.group("who"))
         phrase = re.sub(r"^(?:alors|ensuite|aussi|enfin)\s+", "", phrase)
-        return (*_speaker(phrase, names), match.group("cue"))
+        return (*_speaker(phrase, ctx, position), match.group("cue"))
     return None, None, None
 
 
-def _before(prefix: str, names: list[tuple[int, str]]) -> Speaker:
+def _before(prefix: str, ctx: _Context, position: int) -> Speaker:
     if (selon := _SELON.search(prefix)) is not None:
-        return (*_speaker(selon.group("who"), names), selon.group("cue"))
+        return (*_speaker(selon.group("who"), ctx, position), selon.group("cue"))
+    if (comme := _COMME.search(prefix)) is not None:
+        return (*_speaker(comme.group("who"), ctx, position), comme.group("cue"))
     if (match := _BEFORE.search(prefix)) is not None:
         clause = match.group("who").strip(" ,")
         for pattern in (_COORDINATED, _RELATIVE):
             if (found := pattern.match(clause)) is not None:
                 clause = found.group("who")
+                if pattern is _RELATIVE:  # the antecedent: the noun phrase before ", qui"
+                    clause = re.split(r"\s(?:de|du|des|à|au|aux|par|pour|sur|avec)\s+", clause)[-1]
         clause = re.split(r",\s+(?:et|mais)\s+|\bque\s+", clause)[-1]
         clause = re.sub(r"\s+(?:se|s['’])$", "", clause)  # "X se dit « … »"
         if (pronoun := re.search(r"(?:^|[\s,])(il|elle)$", clause)) is not None:
             clause = pronoun.group(1)
-        return (*_speaker(_INTRO.sub("", clause), names), match.group("cue"))
+        return (*_speaker(_INTRO.sub("", clause), ctx, position), match.group("cue"))
     return None, None, None
 
 
-def _speaker(phrase: str, names: list[tuple[int, str]]) -> tuple[str | None, str | None]:
-    """A speaker phrase as (name, title); a pronoun is the person named last."""
+def _in_sentence(sentence: str, ctx: _Context, position: int) -> Speaker:
+    """A quotation with no cue next to it, attributed by its sentence: "Selon X, … : « … »",
+    "Pour l'organisation, … « … »"; the subject of a cue verb earlier in the sentence
+    ("Bruxelles a salué … un signe de « … »"); the subject of a sentence that introduces
+    its quotation with a colon ("le graphiste s'est basé sur le raisonnement suivant :")."""
+    body = _DATELINE.sub("", sentence)
+    if (lead := _SOURCE_LEAD.match(body)) is not None:
+        who = lead.group("who")
+        cue = lead.group("cue")
+        if cue.lower() != "pour" or _NAME.fullmatch(who) or _is_role(_head_noun(who) or ""):
+            name, title = _speaker(who, ctx, position)
+            if name is not None:
+                return name, title, cue
+    cues = list(_ANY_CUE.finditer(body))
+    if cues:
+        found = _BEFORE.search(body[: cues[-1].end()])
+        if found is not None:
+            who, title, cue = _before(body[: cues[-1].end()], ctx, position)
+            if who is not None:
+                return who, title, cue
+    if body.rstrip().endswith(":") and (subject := _subject(body)) is not None:
+        if _PRONOUN.fullmatch(subject):
+            return ctx.antecedent(subject, position), None, ":"
+        name, title = _speaker(subject, ctx, position)
+        if name is not None and (_NAME.fullmatch(subject) or _head_noun(subject) is not None):
+            return name, title, ":"
+    return None, None, None
+
+
+def _previous_sentence(sentence: Segment, ctx: _Context) -> Speaker:
+    """A quotation that opens its sentence with no cue after it: the subject of the
+    sentence before, when that sentence's verb is a cue ("La porte-parole a nuancé les
+    chiffres. « … »") and it quotes no one itself."""
+    body = ctx.text[sentence.start : sentence.end]
+    if any(sentence.start <= s < sentence.end for s, _ in ctx.quoted):
+        return None, None, None
+    subject = _subject(body)
+    if subject is None:
+        return None, None, None
+    verb = re.match(
+        rf"\s*(?:{re.escape(subject)})\s+(?P<cue>{_VERB})\b",
+        _LEAD_IN.sub("", _DATELINE.sub("", body)).strip(),
+    )
+    if verb is None:
+        return None, None, None
+    if _PRONOUN.fullmatch(subject):
+        return ctx.antecedent(subject, sentence.start), None, verb.group("cue")
+    return (*_speaker(subject, ctx, sentence.end), verb.group("cue"))
+
+
+def _speaker(phrase: str, ctx: _Context, position: int) -> tuple[str | None, str | None]:
+    """A speaker phrase as (name, title); a pronoun is its antecedent; a role noun with
+    no name ("le graphiste", "son complice") the name the article introduced it with."""
     phrase = phrase.strip(" \t,;:.—–-")
-    if not phrase or _PRONOUN.match(phrase):
-        return (names[-1][1] if names else None), None
+    if not phrase:
+        return None, None
+    if (pronoun := _PRONOUN.match(phrase)) is not None:
+        return ctx.antecedent(pronoun.group(0), position), None
     head, _, appositive = phrase.partition(",")
-    for part, other in ((appositive.strip(), head.strip()), (head.strip(), appositive.strip())):
+    head, appositive = head.strip(), appositive.strip()
+    if _NAME.fullmatch(head) and (name := _last_name(head)) is not None and appositive:
+        return _expand(name, ctx), _strip_determiner(appositive) or None
+    for part, other in ((appositive, head), (head, appositive)):
         run = _last_name(part)
         if run is not None:
             title = other or part[: part.rfind(run)].strip()
-            return run, _strip_determiner(title) or None
+            return _expand(run, ctx), _strip_determiner(title) or None
+    noun = _head_noun(head)
+    short = len(head.split()) <= 3 or noun in FRENCH_ORGANISATION_NOUNS
+    if noun is not None and short and (named := ctx.role(noun, position)):
+        return named, None
     return _strip_determiner(phrase), None
+
+
+def _expand(name: str, ctx: _Context) -> str:
+    """An acronym spelt out where the article does ("HRW" -> "Human Rights Watch")."""
+    return expand_acronym(name, ctx.text)
 
 
 def _last_name(part: str) -> str | None:
@@ -147,6 +400,14 @@ def _last_name(part: str) -> str | None:
     before = part[: runs[-1].start()].split()
     if before and before[-1].lower() in ("de", "du", "des", "d'", "d’"):
         return None  # "L'Association des leaders religieux du Mali": not a name
+    if (
+        len(before) >= 2
+        and before[-1].lower() in ("l'", "l’", "la", "le", "les")
+        and before[-2].lower() in ("de", "pour", "à", "sur", "contre")
+    ):
+        return None  # "les droits de l'Homme": a complement, not a name
+    if runs[-1].group(0).lower() in _ROLE_ACRONYMS:
+        return None  # "l'ONG": a role noun
     tokens = runs[-1].group(0).split()
     while tokens and (tokens[0].lower().strip(".") in FRENCH_HONORIFICS
                       or tokens[0].lower() in FRENCH_DETERMINERS):  # fmt: skip

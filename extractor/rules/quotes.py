@@ -56,7 +56,7 @@ _CONTINUATIONS = frozenset(
 
 
 @dataclass(frozen=True)
-class _Marks:
+class Marks:
     """A quotation: its opening mark, the quoted text [start, end), and the index just
     after its closing mark (or the line end when the quotation is never closed)."""
 
@@ -72,7 +72,7 @@ def find_quotes(analysis: Analysis) -> list[Quote]:
     text, sents, people = analysis.text, analysis.sentences, analysis.people
     starts = [s.start for s in sents]
     quotes: list[Quote] = []
-    previous: tuple[_Marks, Quote] | None = None
+    previous: tuple[Marks, Quote] | None = None
     titles: dict[str, str] = {}
     for marks in quote_spans(text):
         first = sents[max(0, bisect_right(starts, marks.open) - 1)]
@@ -145,9 +145,9 @@ def _fragment(speaker: str) -> bool:
     return len(words) == 1 or any(w.islower() for w in words[1:])
 
 
-def quote_spans(text: str) -> list[_Marks]:
+def quote_spans(text: str) -> list[Marks]:
     """The quotations that may be quotes, trimmed (see the module's docstring)."""
-    found: list[_Marks] = []
+    found: list[Marks] = []
     # Straight single marks are not read as quotes: English copy uses them for terms
     # ("This 'switch', he said", "the events of 'Black Monday.'"), not for speech.
     spans = [q for q in quotations(text) if q.mark != "'"]
@@ -163,13 +163,13 @@ def quote_spans(text: str) -> list[_Marks]:
     return found
 
 
-def _trimmed(text: str, open_at: int, end: int, after: int) -> list[_Marks]:
+def _trimmed(text: str, open_at: int, end: int, after: int) -> list[Marks]:
     start = open_at + 1
     while start < end and text[start].isspace():
         start += 1
     while end > start and (text[end - 1].isspace() or text[end - 1] == ","):
         end -= 1
-    return [_Marks(open_at, start, end, after)] if end > start else []
+    return [Marks(open_at, start, end, after)] if end > start else []
 
 
 def _name_like(quoted: str) -> bool:
