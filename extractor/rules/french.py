@@ -63,6 +63,7 @@ _SOURCE_LEAD = re.compile(
 )
 #: Any French cue verb, anywhere (a quotation whose sentence has none is the reporter's).
 _ROLE_ACRONYMS = frozenset({"ong", "pdg"})
+_CONJUNCTIONS = frozenset({"et", "puis", "mais", "ou"})
 _ANY_CUE = re.compile(rf"(?<![\w-])(?:{_CUE})\b")
 _SELON = re.compile(r"(?:^|[\s,])(?P<cue>[Ss]elon)\s+(?P<who>[^«»“”]{2,80}?)\s*,\s*$")
 #: Where a speaker phrase after its cue ends ("la porte-parole … à une question de …").
@@ -95,7 +96,8 @@ _SUBJECT_END = re.compile(
 #: Rights Watch", "son complice de toujours, Jean-Michel Larqué".
 _ROLE_INTRO = re.compile(
     r"(?:^|[\s(])(?i:le|la|les|l['’]|un|une|son|sa|ses|leur|du|de la|des|au|aux)\s*"
-    r"(?P<noun>[\w-]+)(?P<mods>(?:\s+(?!d[eu]s?\b|d['’])[a-zà-ÿ'’-]+|\s+de\s+[a-zà-ÿ-]+){0,3})"
+    r"(?P<noun>[\w-]+)(?P<mods>(?:\s+(?!(?:d[eu]s?|et|ou|qui|que|en|à|pour|sur|dans|par|avec)\b"
+    r"|d['’])[a-zà-ÿ'’-]+|\s+de\s+(?!(?:la|le|les)\b)[a-zà-ÿ-]+){0,2})"
     r"\s*,?\s+(?P<name>[A-ZÀ-ÖØ-Þ][\w'’.-]*(?:\s+(?:de\s+|d['’]|du\s+|van\s+)?"
     r"[A-ZÀ-ÖØ-Þ][\w'’.-]*)*)"
 )
@@ -119,6 +121,10 @@ def find_french_quotes(text: str, sents: list[Segment]) -> list[Quote]:
         who, title, cue = _after(after, ctx, marks.open)
         if cue is None:
             who, title, cue = _before(prefix, ctx, marks.open)
+        if cue is not None and who in _CONJUNCTIONS:  # "X se dit « … » et pense que « … »"
+            subject = _subject(text[sentence.start : marks.open])
+            who, title = _speaker(subject, ctx, marks.open) if subject else (None, None)
+        adjacent = cue is not None
         if (
             cue is None
             and previous
@@ -129,7 +135,10 @@ def find_french_quotes(text: str, sents: list[Segment]) -> list[Quote]:
             who, title, cue = _in_sentence(text[sentence.start : marks.open], ctx, marks.open)
         if cue is None and not text[sentence.start : marks.open].strip() and index > 0:
             who, title, cue = _previous_sentence(sents[index - 1], ctx)
-        if cue is None and len(text[marks.start : marks.end].split()) <= SHORT_QUOTE_WORDS:
+        quoted = text[marks.start : marks.end]
+        if len(quoted.split()) <= SHORT_QUOTE_WORDS and (
+            cue is None or (not adjacent and _name_like(quoted))
+        ):
             continue  # « mules », « A3 »: names and scare quotes, with no cue
         if who and _NAME.fullmatch(who):
             ctx.names.append((marks.open, who))
@@ -152,6 +161,15 @@ def find_french_quotes(text: str, sents: list[Segment]) -> list[Quote]:
     return quotes
 
 
+def _name_like(quoted: str) -> bool:
+    """A rating, a name or a title (« A3 », « Nintendo Direct »): every word capitalised
+    or holding a digit, no final punctuation."""
+    words = quoted.split()
+    return not re.search(r"[.!?]$", quoted) and all(
+        w[:1].isupper() or any(c.isdigit() for c in w) for w in words
+    )
+
+
 def _dialogue_turns(text: str, spans: list[Marks]) -> list[Marks]:
     """A quotation holding an exchange (« Eh oui ! — Tout à fait ! »): one quote per turn,
     each cut at the dialogue dash after a sentence's end."""
@@ -159,7 +177,8 @@ def _dialogue_turns(text: str, spans: list[Marks]) -> list[Marks]:
     for marks in spans:
         start = marks.start
         for dash in re.finditer(r"(?<=[.!?…])\s+[—–]\s+", text[marks.start : marks.end]):
-            turns.append(Marks(marks.open, start, marks.start + dash.start(), marks.after))
+            end = marks.start + dash.start()  # an earlier turn: the cue after is not its own
+            turns.append(Marks(marks.open, start, end, end))
             start = marks.start + dash.end()
         turns.append(Marks(marks.open if start == marks.start else start, start, marks.end,
                             marks.after))  # fmt: skip
@@ -334,7 +353,7 @@ def _in_sentence(sentence: str, ctx: _Context, position: int) -> Speaker:
         if _PRONOUN.fullmatch(subject):
             return ctx.antecedent(subject, position), None, ":"
         name, title = _speaker(subject, ctx, position)
-        if name is not None and (_NAME.fullmatch(subject) or _head_noun(subject) is not None):
+        if name is not None and (_NAME.fullmatch(subject) or _is_role(_head_noun(subject) or "")):
             return name, title, ":"
     return None, None, None
 
