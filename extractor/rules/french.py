@@ -404,8 +404,18 @@ def _speaker(phrase: str, ctx: _Context, position: int) -> tuple[str | None, str
 
 
 def _expand(name: str, ctx: _Context) -> str:
-    """An acronym spelt out where the article does ("HRW" -> "Human Rights Watch")."""
-    return expand_acronym(name, ctx.text)
+    """An acronym spelt out where the article does ("HRW" -> "Human Rights Watch", also
+    from "L'ONG Human Rights Watch")."""
+    expanded = expand_acronym(name, ctx.text)
+    if expanded != name or not re.fullmatch(r"[A-Z]{2,6}", name):
+        return expanded
+    for run in _NAME.finditer(ctx.text):
+        words = [w for w in run.group(0).split() if w[:1].isupper()]
+        for first in range(1, len(words) - len(name) + 1):
+            tail = words[first:]
+            if len(tail) == len(name) and "".join(w[0] for w in tail) == name:
+                return " ".join(tail)
+    return name
 
 
 def _last_name(part: str) -> str | None:
