@@ -63,6 +63,11 @@ _SOURCE_LEAD = re.compile(
 )
 #: Any French cue verb, anywhere (a quotation whose sentence has none is the reporter's).
 _ROLE_ACRONYMS = frozenset({"ong", "pdg"})
+#: Adverbs between an inverted cue and its subject ("répondit alors son complice").
+_AFTER_CUE_ADVERB = re.compile(
+    r"^(?:(?:alors|ensuite|aussi|enfin|encore|hier|aujourd['’]hui|un jour|plus tard|"
+    r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)+"
+)
 _CONJUNCTIONS = frozenset({"et", "puis", "mais", "ou"})
 _ANY_CUE = re.compile(rf"(?<![\w-])(?:{_CUE})\b")
 _SELON = re.compile(r"(?:^|[\s,])(?P<cue>[Ss]elon)\s+(?P<who>[^«»“”]{2,80}?)\s*,\s*$")
@@ -82,7 +87,8 @@ _PRONOUN = re.compile(r"^(?:il|elle|ils|elles)\b", re.IGNORECASE)
 #: introductory phrase ending in a comma ("Dès 1976, ", "Alors que …, ").
 _DATELINE = re.compile(r"^\s*\d{1,2}\s+\w+\s+\d{4}\.?\s*[-–—]\s*")
 _LEAD_IN = re.compile(
-    r"^(?:(?:dès|alors|lors|après|avant|pour|en|dans|depuis|ensuite|puis|enfin|cependant|"
+    r"^(?:(?:dès|alors|lors|après|avant|pour|en|dans|depuis|ensuite|puis|enfin|cependant|selon|"
+    r"d['’]après|"
     r"toutefois|par|au|aux|à|le \d+|mais|or|hier|aujourd['’]hui|quand|lorsque|si|bien|"
     r"malgré|face|suite|outre|parmi|pendant)\b[^,«»“”]*,\s*)+",
     re.IGNORECASE,
@@ -118,7 +124,11 @@ def find_french_quotes(text: str, sents: list[Segment]) -> list[Quote]:
         same_sentence = previous is not None and previous[0] > sentence.start
         prefix = text[max(sentence.start, previous[0] if previous else 0) : marks.open]
         after = text[marks.after : marks.after + 200]
-        who, title, cue = _after(after, ctx, marks.open)
+        # a cue right before the opening mark first: in "qui affirme « … », a salué le
+        # projet" the words after are the sentence going on, not an inversion
+        who, title, cue = _before(prefix, ctx, marks.open)
+        if cue is None or who is None:
+            who, title, cue = _after(after, ctx, marks.open)
         if cue is None:
             who, title, cue = _before(prefix, ctx, marks.open)
         if cue is not None and who in _CONJUNCTIONS:  # "X se dit « … » et pense que « … »"
@@ -205,7 +215,8 @@ class _Context:
             noun = found.group("noun").lower()
             name = _trim_name(found.group("name"))
             at = found.start("noun")
-            if name and not self._inside_quote(at) and _is_role(noun):
+            lower = found.group("noun").islower() or noun in _ROLE_ACRONYMS
+            if name and lower and not self._inside_quote(at):
                 self.roles.append((at, noun, name))
 
     def _inside_quote(self, at: int) -> bool:
@@ -224,6 +235,12 @@ class _Context:
                 if known in FRENCH_ORGANISATION_NOUNS:
                     return name
         return None
+
+    def is_speaker_noun(self, phrase: str, position: int) -> bool:
+        """Whether a noun phrase may be a speaker: its head is a role noun, or a name was
+        introduced with it ("l'architecte danois Sven Holm")."""
+        noun = _head_noun(phrase)
+        return noun is not None and (_is_role(noun) or self.role(noun, position) is not None)
 
     def antecedent(self, pronoun: str, position: int) -> str | None:
         """Who "il"/"elle" at `position` is: the subject of the sentences before, back to
@@ -246,7 +263,7 @@ class _Context:
                 not feminine and gender in FRENCH_FEMININE
             ):
                 continue
-            if _is_role(_head_noun(subject) or ""):
+            if self.is_speaker_noun(subject, position):
                 name, _ = _speaker(subject, self, sentence.start + 1)
                 if name is not None:
                     return name
@@ -264,7 +281,7 @@ def _same_noun(a: str, b: str) -> bool:
 
 def _trim_name(name: str) -> str | None:
     """A capitalised run as a name: without honorifics and a trailing full stop."""
-    tokens = name.rstrip(".").split()
+    tokens = re.split(r"(?<=[a-zà-ÿ]{2})\.\s", name)[0].rstrip(".").split()  # "Verte. Pour"
     while tokens and tokens[0].lower().strip(".") in FRENCH_HONORIFICS:
         tokens.pop(0)
     return " ".join(tokens) or None
@@ -273,7 +290,7 @@ def _trim_name(name: str) -> str | None:
 def _head_noun(phrase: str) -> str | None:
     """The noun after the determiners of a noun phrase ("l'organisation islamique" ->
     "organisation"), or None when the phrase opens with a name."""
-    words = re.sub(r"^(?:l['’])", "l' ", phrase.strip()).split()
+    words = re.sub(r"^(?:[Ll]['’])", "l' ", phrase.strip()).split()
     while words and words[0].lower() in FRENCH_DETERMINERS:
         words.pop(0)
     while words and words[0].lower() in ("nouveau", "nouvelle", "ancien", "ancienne", "jeune"):
@@ -292,6 +309,11 @@ def _subject(sentence: str) -> str | None:
         return pronoun.group(0)
     end = _SUBJECT_END.search(body)
     phrase = body[: end.start()] if end else ""
+    for run in _NAME.finditer(phrase):  # "L'entraîneur Paul Garnier plaisante …"
+        named = _last_name(run.group(0))
+        if named is not None and (run.start() > 0 or " " in named) and run.end() < len(phrase):
+            phrase = phrase[: run.end()]
+            break
     if not phrase or len(phrase.split()) > 10 or re.search(r"[«»“”:;]", phrase):
         return None
     return phrase.strip()
@@ -304,7 +326,7 @@ def _after(after: str, ctx: _Context, position: int) -> Speaker:
         return ctx.antecedent(pronoun, position), None, inverted.group("cue")
     if (match := _AFTER_CUE.match(after)) is not None:
         phrase = _PHRASE_END.sub("", match.group("who"))
-        phrase = re.sub(r"^(?:alors|ensuite|aussi|enfin)\s+", "", phrase)
+        phrase = _AFTER_CUE_ADVERB.sub("", phrase)
         return (*_speaker(phrase, ctx, position), match.group("cue"))
     return None, None, None
 
@@ -353,7 +375,9 @@ def _in_sentence(sentence: str, ctx: _Context, position: int) -> Speaker:
         if _PRONOUN.fullmatch(subject):
             return ctx.antecedent(subject, position), None, ":"
         name, title = _speaker(subject, ctx, position)
-        if name is not None and (_NAME.fullmatch(subject) or _is_role(_head_noun(subject) or "")):
+        if name is not None and (
+            _NAME.fullmatch(subject) or ctx.is_speaker_noun(subject, position)
+        ):
             return name, title, ":"
     return None, None, None
 
@@ -438,6 +462,8 @@ def _last_name(part: str) -> str | None:
     if runs[-1].group(0).lower() in _ROLE_ACRONYMS:
         return None  # "l'ONG": a role noun
     tokens = runs[-1].group(0).split()
+    if re.match(r"[LD]['’][a-zà-ÿ]", tokens[0]):
+        tokens.pop(0)  # "L'entraîneur Paul Garnier": an elided article and a common noun
     while tokens and (tokens[0].lower().strip(".") in FRENCH_HONORIFICS
                       or tokens[0].lower() in FRENCH_DETERMINERS):  # fmt: skip
         tokens.pop(0)

@@ -1,0 +1,157 @@
+"""French quotes and speakers from patterns alone (there is no French parse): each test is
+one pattern of French news copy, in invented sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor.rules.french import find_french_quotes
+from extractor.text.segment import sentences
+
+
+def quotes(text: str) -> list[tuple[str, str | None]]:
+    found = find_french_quotes(text, sentences(text))
+    for q in found:
+        assert text[q.char_start : q.char_end] == q.text
+    return [(q.text, q.speaker) for q in found]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "que :" and "qu'il" between the cue and the opening mark
+        (
+            "Paul Verdier, directeur de l'usine, précise que : « Nous ne fermerons pas le site ».",
+            [("Nous ne fermerons pas le site", "Paul Verdier")],
+        ),
+        (
+            "Claire Dubois, de la CFDT, a elle relevé qu'il « manque encore trois cents postes ».",
+            [("manque encore trois cents postes", "Claire Dubois")],
+        ),
+        # "comme le rappelle X, « … »"
+        (
+            "Le projet a été abandonné, comme le rappelle Amnesty, « faute de financement ».",
+            [("faute de financement", "Amnesty")],
+        ),
+        # "Selon X, Name, …: « … »": the name in apposition, not the role
+        (
+            "Selon le maire de la ville, Jean Morel, le chantier durera deux ans : "
+            "« Nous avons tout prévu pour les riverains. »",
+            [("Nous avons tout prévu pour les riverains.", "Jean Morel")],
+        ),
+        # "Name, title, a indiqué « … »": the name, not the title
+        (
+            "Marc Leroy, PDG de Vélo France, a indiqué « vouloir ouvrir deux usines ».",
+            [("vouloir ouvrir deux usines", "Marc Leroy")],
+        ),
+    ],
+)
+def test_cue_patterns(text: str, expected: list[tuple[str, str | None]]) -> None:
+    assert quotes(text) == expected
+
+
+def test_a_quote_going_on_in_its_sentence_keeps_its_speaker() -> None:
+    text = (
+        "La ministre Anne Robert a promis de « réduire les délais », de « simplifier les "
+        "démarches » et de « recruter des juges » avant la fin de l'année."
+    )
+    # "promis" is no cue: the three fragments are not quotes; with a cue they are hers
+    assert quotes(text) == []
+    text = text.replace("a promis", "a annoncé vouloir")
+    assert quotes(text) == [
+        ("réduire les délais", "Anne Robert"),
+        ("simplifier les démarches", "Anne Robert"),
+        ("recruter des juges", "Anne Robert"),
+    ]
+
+
+def test_coordinated_cue_takes_the_sentence_subject() -> None:
+    text = (
+        "Dupont, le président du club se dit « très satisfait » et pense que « l'équipe "
+        "peut encore progresser cette saison »."
+    )
+    assert [s for _, s in quotes(text)] == ["Dupont", "Dupont"]
+
+
+def test_a_pronoun_is_the_subject_of_the_sentences_before() -> None:
+    text = (
+        "La chanteuse canadienne Lucie Garneau a annulé sa tournée. Elle souffre d'une "
+        "laryngite depuis mars. Son agent Pierre Lamy a confirmé la nouvelle. Selon lui, "
+        "la tournée reprendra en septembre. En 2010, elle avait déjà dû renoncer à un "
+        "concert. « Je reviendrai plus forte », a-t-elle promis. "
+        "« Je reviendrai plus forte encore », avait-elle lancé."
+    )
+    # "a-t-elle promis": "promis" is no cue; "avait-elle lancé" is, and "elle" is the
+    # subject of the sentences before: "elle", then back to "Lucie Garneau" (the
+    # masculine "Son agent" is skipped)
+    assert quotes(text)[-1] == ("Je reviendrai plus forte encore", "Lucie Garneau")
+
+
+def test_a_pronoun_may_be_a_nominal_subject() -> None:
+    text = (
+        "Le nouveau gouvernement a présenté son budget mardi. Il a toutefois déclaré que "
+        "« les impôts ne baisseront pas cette année »."
+    )
+    assert quotes(text) == [("les impôts ne baisseront pas cette année", "nouveau gouvernement")]
+
+
+def test_a_role_noun_is_the_name_it_was_introduced_with() -> None:
+    text = (
+        "Le projet a été conçu par l'architecte danois Sven Holm et par l'association "
+        "Ville Verte. Pour présenter les plans, l'architecte s'est appuyé sur une image : "
+        "« Une ville est un jardin qui a des rues. » L'organisation, qui affirme « défendre "
+        "les piétons », a salué le projet. Son complice de toujours, Lars Berg, a ajouté : "
+        "« Nous y travaillons depuis dix ans. » Selon son complice, « rien n'était gagné »."
+    )
+    assert quotes(text) == [
+        ("Une ville est un jardin qui a des rues.", "Sven Holm"),
+        ("défendre les piétons", "Ville Verte"),
+        ("Nous y travaillons depuis dix ans.", "Lars Berg"),
+        ("rien n'était gagné", "Lars Berg"),
+    ]
+
+
+def test_a_role_with_a_complement_stays_a_description() -> None:
+    text = "Pour finir, la porte-parole de la mairie a nuancé ces chiffres. « Tout va bien. »"
+    assert quotes(text) == [("Tout va bien.", "porte-parole de la mairie")]
+
+
+def test_pour_x_attributes_only_a_speaker_not_an_infinitive_or_a_time() -> None:
+    text = (
+        "L'ONG Médecins du Monde a publié un rapport. Pour l'organisation humanitaire, "
+        "la situation reste « une urgence absolue pour les enfants ». Pour la première "
+        "fois, le mot « famine » figure dans le rapport. Pour conclure, le texte évoque "
+        "« un effort de plusieurs années »."
+    )
+    assert quotes(text) == [
+        ("une urgence absolue pour les enfants", "Médecins du Monde"),
+        ("un effort de plusieurs années", None),
+    ]  # « famine »: a word with no cue is no quote
+
+
+def test_an_acronym_is_spelt_out_from_its_introduction() -> None:
+    text = (
+        "L'ONG Reporters Sans Frontières publie son classement. Selon RSF, « la presse "
+        "n'a jamais été aussi menacée »."
+    )
+    assert quotes(text) == [("la presse n'a jamais été aussi menacée", "Reporters Sans Frontières")]
+
+
+def test_a_dialogue_in_one_pair_of_marks_is_one_quote_per_turn() -> None:
+    text = (
+        "L'entraîneur Paul Garnier plaisante souvent avec son adjoint, Luc Perrin : "
+        "« Tu as vu ce but ? — Oui, magnifique ! », répondit un jour son adjoint."
+    )
+    # the first turn is the subject who opens the exchange with a colon
+    assert quotes(text) == [
+        ("Tu as vu ce but ?", "Paul Garnier"),
+        ("Oui, magnifique !", "Luc Perrin"),
+    ]
+
+
+def test_a_short_name_like_quotation_needs_a_cue_next_to_it() -> None:
+    text = (
+        "Selon l'agence Fitch Ratings, la note du pays passe de « BBB+ » à « BBB ». "
+        "Le ministre Henri Blanc a dénoncé « une erreur »."
+    )
+    assert quotes(text) == [("une erreur", "Henri Blanc")]
