@@ -74,6 +74,7 @@ def find_quotes(analysis: Analysis) -> list[Quote]:
     quotes: list[Quote] = []
     previous: tuple[Marks, Quote] | None = None
     titles: dict[str, str] = {}
+    names_at: int | None = None  # where the last quotation dropped as a name ended
     for marks in quote_spans(text):
         first = sents[max(0, bisect_right(starts, marks.open) - 1)]
         last = sents[max(0, bisect_right(starts, max(marks.after - 1, marks.open)) - 1)]
@@ -85,12 +86,18 @@ def find_quotes(analysis: Analysis) -> list[Quote]:
         quoted = text[marks.start : marks.end]
         kind = quote_kind(quoted, prefix, text[marks.end : marks.after])
         who, cue = speaker_after(after, people, marks.open)
+        if _titled(quoted) and _modifier(_past_coordinated(text, marks.after)):
+            continue  # the "Back to the Mac" event: the name of a thing
         if who is None and len(quoted.split()) <= SHORT_QUOTE_WORDS:
             window = " ".join(prefix.split()[-CUE_WINDOW_WORDS:])
             if not QUOTE_CUE.search(window) and not CLAIM_CUE.search(window):
                 continue  # scare quotes, names, titles of works
-            if _name_like(quoted) or _modifier(text[marks.after :]):
-                continue  # "New GM", a "deferred termination" package
+            if _name_like(quoted) or _modifier(_past_coordinated(text, marks.after)):
+                names_at = marks.after
+                continue  # "New GM", a "deferred termination" package, "better" and "safe" cars
+            if names_at is not None and _COORDINATED_QUOTE.fullmatch(text[names_at : marks.open]):
+                names_at = marks.after
+                continue  # dubbed "Mission Control" and "Launchpad.": a list of names
         if who is None:
             who, cue = speaker_before(text, first.start, ctx_start, marks.open, people)
         if previous and (who is None or not (who.name or who.title)):
@@ -175,6 +182,40 @@ def _trimmed(text: str, open_at: int, end: int, after: int) -> list[Marks]:
 def _name_like(quoted: str) -> bool:
     """Every word capitalised and no final punctuation: a name or a title of a work."""
     return not FINAL.search(quoted) and all(w[:1].isupper() for w in quoted.split())
+
+
+#: What joins two quotations in a list: `"A" and "B"`, `"A", "B"`.
+_COORDINATED_QUOTE = re.compile(r"\s*(?:,|,?\s*(?:and|or))\s*")
+_NEXT_QUOTED = re.compile(
+    rf"{_COORDINATED_QUOTE.pattern}[{re.escape(''.join(m for m in PAIRS if m in DOUBLE))}]"
+)
+
+
+def _past_coordinated(text: str, after: int) -> str:
+    """The text after a quotation, past the quotations coordinated with it (`"better"
+    and "fuel-efficient" cars` -> ` cars`)."""
+    while (joined := _NEXT_QUOTED.match(text, after)) is not None:
+        close = next(
+            (q.close for q in quotations(text[joined.end() - 1 : joined.end() + 80])), None
+        )
+        if close is None:
+            break
+        after = joined.end() - 1 + close + 1
+    return text[after:]
+
+
+def _titled(quoted: str) -> bool:
+    """A title in title case ("Back to the Mac"): several words, each capitalised but
+    the short function words, no final punctuation."""
+    words = quoted.split()
+    small = {"to", "the", "of", "a", "an", "and", "in", "for", "on", "at", "by", "with"}
+    return (
+        len(words) > 1
+        and not FINAL.search(quoted)
+        and not quoted.endswith(",")
+        and all(w[:1].isupper() or w in small for w in words)
+        and words[0][:1].isupper()
+    )
 
 
 def _modifier(after: str) -> bool:
