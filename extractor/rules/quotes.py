@@ -4,17 +4,21 @@
   most `MAX_QUOTE_LINES` line breaks and `MAX_QUOTE_CHARS` characters; its text is
   trimmed of whitespace and a trailing comma.
   One never closed before the next opening mark is kept up to the last line end before
-  that mark when that line ends a sentence (a multi-paragraph quotation); one still open
-  at the end of the text is dropped.
+  that mark when that line ends a sentence (a multi-paragraph quotation); the last one,
+  never closed, up to its own line end when that ends a sentence (a closing mark the
+  source lost).
 - Attribution, first that applies: a cue after the closing mark ("…," said X / "…," X
   said); the subject of the last cue verb before the opening mark in its sentence (X
   said, "…" / X, the Y of Z, said: "…" / "…, stating, "…" -> the sentence subject); for
   a quote opening a line with no cue, the speaker of a quote that ended on the line
   before. Cue verbs are English: elsewhere a quote may have no speaker.
 - A quoted span of at most three words that is a fragment (scare quotes, names, titles
-  of works) is kept only when a cue verb comes at most ten words before it or an
-  attribution ("…," he said) follows it, and not when it is all capitalised ("New GM")
-  or qualifies the noun after it (a "deferred termination" package).
+  of works) is kept only when a cue verb comes before it in its sentence or an
+  attribution ("…," he said) follows it, and not when it is all capitalised ("New GM"),
+  qualifies the noun or name after it (a "deferred termination" package, the "iconic"
+  Ford Falcon) or is listed with a quotation that does ("better" and "fuel-efficient"
+  cars, "Mission Control" and "Launchpad."). A title-case name before the noun it names
+  (the "Back to the Mac" event) is never a quote.
 """
 
 from __future__ import annotations
@@ -39,9 +43,8 @@ from extractor.text.quotation import DOUBLE, PAIRS, quotations
 
 MAX_QUOTE_LINES = 8
 MAX_QUOTE_CHARS = 3000
-#: A partial quote this short needs a cue verb this close before it.
+#: A partial quote this short needs a cue verb before it in its sentence.
 SHORT_QUOTE_WORDS = 3
-CUE_WINDOW_WORDS = 10
 #: Sentence-final punctuation, with any closing quotes or brackets.
 FINAL = re.compile(r"[.!?][\"'”’)\]]*$")
 _ENDS_WITH_CUE = re.compile(rf"{QUOTE_CUE.pattern}[,:]?$")
@@ -89,7 +92,7 @@ def find_quotes(analysis: Analysis) -> list[Quote]:
         if _titled(quoted) and _modifier(_past_coordinated(text, marks.after)):
             continue  # the "Back to the Mac" event: the name of a thing
         if who is None and len(quoted.split()) <= SHORT_QUOTE_WORDS:
-            window = " ".join(prefix.split()[-CUE_WINDOW_WORDS:])
+            window = text[first.start : marks.open]
             if not QUOTE_CUE.search(window) and not CLAIM_CUE.search(window):
                 continue  # scare quotes, names, titles of works
             if _name_like(quoted) or _modifier(_past_coordinated(text, marks.after)):
@@ -163,8 +166,11 @@ def quote_spans(text: str) -> list[Marks]:
             lines = text.count("\n", quotation.open, quotation.close)
             if lines <= MAX_QUOTE_LINES and quotation.close - quotation.open <= MAX_QUOTE_CHARS:
                 found.extend(_trimmed(text, quotation.open, quotation.close, quotation.close + 1))
-        elif index + 1 < len(spans):  # never closed: keep it if its line ends a sentence
-            line_end = text.rfind("\n", quotation.open, spans[index + 1].open)
+        else:  # never closed: keep it if its line ends a sentence
+            if index + 1 < len(spans):  # paragraphs of one quotation, each opened anew
+                line_end = text.rfind("\n", quotation.open, spans[index + 1].open)
+            else:  # the last: its closing mark lost, it ends with its line
+                line_end = text.find("\n", quotation.open)
             if line_end > 0 and FINAL.search(text[quotation.open : line_end].rstrip()):
                 found.extend(_trimmed(text, quotation.open, line_end, line_end))
     return found
@@ -220,8 +226,9 @@ def _titled(quoted: str) -> bool:
 
 def _modifier(after: str) -> bool:
     """The quotation is followed by a word that is neither punctuation nor a word that
-    carries the sentence on ("and", "to", "was", ...): it qualifies a noun."""
-    following = re.match(r"\s*([a-z]+)\b", after)
+    carries the sentence on ("and", "to", "was", ...): it qualifies a noun, or a name
+    (the "iconic" Ford Falcon)."""
+    following = re.match(r"[ \t]*([a-z]+|[A-Z][a-z]+[ \t]+[A-Z][a-z]+)\b", after)
     return following is not None and following.group(1) not in _CONTINUATIONS
 
 
