@@ -155,3 +155,31 @@ def test_a_short_name_like_quotation_needs_a_cue_next_to_it() -> None:
         "Le ministre Henri Blanc a dénoncé « une erreur »."
     )
     assert quotes(text) == [("une erreur", "Henri Blanc")]
+
+
+def test_members_of_a_group_name_an_organisation() -> None:
+    text = (
+        "Les militants du Front Vert ont bloqué la route. Le mouvement, qui affirme "
+        "« défendre la forêt », refuse de négocier."
+    )
+    assert quotes(text) == [("défendre la forêt", "Front Vert")]
+
+
+def test_a_cue_phrase_of_several_words() -> None:
+    text = (
+        "La Chambre des métiers a mis l'accent sur les aides prévues pour « soutenir les "
+        "artisans »."
+    )
+    assert quotes(text) == [("soutenir les artisans", "Chambre des métiers")]
+
+
+def test_a_new_cue_between_two_quotes_ends_the_first_speaker() -> None:
+    text = (
+        "« Les travaux commencent lundi », a annoncé le maire, Jean Morel. « Ils dureront "
+        "un an. » Le préfet Louis Carré a nuancé ce calendrier. « Rien n'est signé. »"
+    )
+    assert quotes(text) == [
+        ("Les travaux commencent lundi", "Jean Morel"),
+        ("Ils dureront un an.", "Jean Morel"),
+        ("Rien n'est signé.", "Louis Carré"),
+    ]

@@ -29,13 +29,18 @@ from extractor.text.lexicon import (
     FRENCH_HONORIFICS,
     FRENCH_INSTITUTIONS,
     FRENCH_MASCULINE,
+    FRENCH_MEMBER_NOUNS,
     FRENCH_ORGANISATION_NOUNS,
     FRENCH_PERSON_NOUNS,
+    FRENCH_QUOTE_CUE_PHRASES,
     FRENCH_QUOTE_CUES,
 )
 from extractor.text.segment import Segment
 
-_CUE = "|".join(sorted(FRENCH_QUOTE_CUES, key=len, reverse=True))
+_CUE = "|".join(
+    [re.escape(p).replace(r"\ ", r"\s+") for p in FRENCH_QUOTE_CUE_PHRASES]
+    + sorted(FRENCH_QUOTE_CUES, key=len, reverse=True)
+)
 #: A compound past ("a déclaré", "avait ensuite précisé") or a simple form ("affirme").
 _FILLER = (
     r"(?:\w+ment|ensuite|aussi|alors|également|cependant|pourtant|de son côté|de leur côté"
@@ -63,6 +68,10 @@ _SOURCE_LEAD = re.compile(
 )
 #: Any French cue verb, anywhere (a quotation whose sentence has none is the reporter's).
 _ROLE_ACRONYMS = frozenset({"ong", "pdg"})
+_MEMBERS = re.compile(
+    rf"\b(?:{'|'.join(sorted(FRENCH_MEMBER_NOUNS))})\s+(?:de\s+|d['’]|du\s+)"
+    r"(?P<name>[A-ZÀ-ÖØ-Þ][\w'’.-]*(?:\s+[A-ZÀ-ÖØ-Þ][\w'’.-]*)*)"
+)
 #: Adverbs between an inverted cue and its subject ("répondit alors son complice").
 _AFTER_CUE_ADVERB = re.compile(
     r"^(?:(?:alors|ensuite|aussi|enfin|encore|hier|aujourd['’]hui|un jour|plus tard|"
@@ -118,6 +127,7 @@ def find_french_quotes(text: str, sents: list[Segment]) -> list[Quote]:
     ctx = _Context(text, sents, [(m.open, m.after) for m in spans])
     quotes: list[Quote] = []
     previous: tuple[int, Quote] | None = None
+    attributed = 0  # where the last quote's attribution after its closing mark ends
     for marks in spans:
         index = max(0, bisect_right(starts, marks.open) - 1)
         sentence = sents[index]
@@ -138,8 +148,9 @@ def find_french_quotes(text: str, sents: list[Segment]) -> list[Quote]:
         if (
             cue is None
             and previous
-            and (not prefix.strip(" \t,") or (same_sentence and not _ANY_CUE.search(prefix)))
-        ):  # "… », et à « … »": the same speaker goes on
+            and (not prefix.strip(" \t,") or same_sentence)
+            and not _ANY_CUE.search(text[max(previous[0], attributed) : marks.open])
+        ):  # "… », et à « … »", "… ». « … »": the same speaker goes on, unless a cue between
             who, title, cue = previous[1].speaker, previous[1].speaker_title, previous[1].cue
         if cue is None:
             who, title, cue = _in_sentence(text[sentence.start : marks.open], ctx, marks.open)
@@ -168,7 +179,15 @@ def find_french_quotes(text: str, sents: list[Segment]) -> list[Quote]:
         )
         quotes.append(quote)
         previous = (marks.after, quote)
+        attributed = marks.after + _after_end(after)
     return quotes
+
+
+def _after_end(after: str) -> int:
+    """How much of the text after a closing mark is its attribution (", ajoute Hassan,
+    un autre manifestant"), 0 when none."""
+    found = _INVERTED.match(after) or _INVERTED_COMPOUND.match(after) or _AFTER_CUE.match(after)
+    return found.end() if found else 0
 
 
 def _name_like(quoted: str) -> bool:
@@ -218,6 +237,11 @@ class _Context:
             lower = found.group("noun").islower() or noun in _ROLE_ACRONYMS
             if name and lower and not self._inside_quote(at):
                 self.roles.append((at, noun, name))
+        for found in _MEMBERS.finditer(self.text):  # "les militants du Hamas": a group
+            name = _trim_name(found.group("name"))
+            if name and not self._inside_quote(found.start()):
+                self.roles.append((found.start(), "organisation", name))
+        self.roles.sort()
 
     def _inside_quote(self, at: int) -> bool:
         return any(s <= at < e for s, e in self.quoted)
@@ -384,11 +408,10 @@ def _in_sentence(sentence: str, ctx: _Context, position: int) -> Speaker:
 
 def _previous_sentence(sentence: Segment, ctx: _Context) -> Speaker:
     """A quotation that opens its sentence with no cue after it: the subject of the
-    sentence before, when that sentence's verb is a cue ("La porte-parole a nuancé les
-    chiffres. « … »") and it quotes no one itself."""
-    body = ctx.text[sentence.start : sentence.end]
-    if any(sentence.start <= s < sentence.end for s, _ in ctx.quoted):
-        return None, None, None
+    sentence before (after any quotation in it), when that sentence's verb is a cue ("La
+    porte-parole a nuancé les chiffres. « … »")."""
+    start = max([sentence.start, *(e for s, e in ctx.quoted if sentence.start <= s < sentence.end)])
+    body = ctx.text[start : sentence.end]  # after a quotation the segmenter kept in it
     subject = _subject(body)
     if subject is None:
         return None, None, None

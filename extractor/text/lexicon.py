@@ -284,6 +284,14 @@ FRENCH_ORGANISATION_NOUNS = words(
     club régime administration fondation banque opérateur
     """
 )
+#: Members of a group ("les militants du Hamas", "les membres d'Ansar Eddine"): the name
+#: after them is an organisation's.
+FRENCH_MEMBER_NOUNS = words(
+    "membres militants islamistes combattants partisans rebelles sympathisants adhérents"
+)
+#: Cue phrases of more than one word ("a mis l'accent sur", "a fait savoir que").
+FRENCH_QUOTE_CUE_PHRASES = ("mis l'accent sur", "mis l’accent sur", "mis en garde",
+                            "fait savoir", "fait valoir")  # fmt: skip
 #: Institutions named by a common noun ("le gouvernement"): a mention refers only to one
 #: introduced with the same noun.
 FRENCH_INSTITUTIONS = words("gouvernement parquet tribunal cour police armée conseil mairie")
