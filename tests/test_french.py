@@ -183,3 +183,19 @@ def test_a_new_cue_between_two_quotes_ends_the_first_speaker() -> None:
         ("Ils dureront un an.", "Jean Morel"),
         ("Rien n'est signé.", "Louis Carré"),
     ]
+
+
+def test_other_marks_inside_guillemets_are_quotes_within_the_quote() -> None:
+    text = (
+        "Le syndicat CGT estime que « les agents parlent d'un “climat de peur” dans le "
+        "service » et dénonce « des horaires intenables »."
+    )
+    assert quotes(text) == [
+        ("les agents parlent d'un “climat de peur” dans le service", "CGT"),
+        ("des horaires intenables", "CGT"),
+    ]
+
+
+def test_selon_after_the_closing_mark() -> None:
+    text = "La hausse des prix « devrait ralentir dès l'automne » selon M.Lefort, économiste."
+    assert quotes(text) == [("devrait ralentir dès l'automne", "Lefort")]

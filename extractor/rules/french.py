@@ -49,6 +49,10 @@ _FILLER = (
 #: A stressed pronoun may stand between the auxiliary and the participle ("a elle relevé").
 _VERB = rf"(?:(?:a|ont|avait|avaient)\s+(?:(?:elle|lui|eux)\s+)?(?:{_FILLER}\s+)?)?(?:{_CUE})"
 _AFTER_CUE = re.compile(rf"^[\s,]*(?P<cue>{_VERB})\s+(?P<who>[^,.;:«»“”]+(?:,\s*[^,.;:«»“”]+)?)")
+#: "« … » selon M. Houdré", "« … », d'après la police".
+_SELON_AFTER = re.compile(
+    r"^[\s,]*(?P<cue>selon|d['’]après)\s+(?P<who>(?:(?:M|Mme|Dr|Pr)\.\s*)?[^,.;:«»“”]{2,80})"
+)
 _INVERTED = re.compile(rf"^[\s,]*(?:avait-|a-t-)?(?P<cue>{_CUE})-(?:t-)?(?:il|elle)\b")
 _INVERTED_COMPOUND = re.compile(r"^[\s,]*(?:a|avait)-t?-?(?:il|elle)\s+(?P<cue>\w+)")
 #: What may stand between a cue and the opening mark: `que`, `que :`, `qu'il`, `:`, `,`.
@@ -186,7 +190,12 @@ def find_french_quotes(text: str, sents: list[Segment]) -> list[Quote]:
 def _after_end(after: str) -> int:
     """How much of the text after a closing mark is its attribution (", ajoute Hassan,
     un autre manifestant"), 0 when none."""
-    found = _INVERTED.match(after) or _INVERTED_COMPOUND.match(after) or _AFTER_CUE.match(after)
+    found = (
+        _INVERTED.match(after)
+        or _INVERTED_COMPOUND.match(after)
+        or _SELON_AFTER.match(after)
+        or _AFTER_CUE.match(after)
+    )
     return found.end() if found else 0
 
 
@@ -331,8 +340,9 @@ def _subject(sentence: str) -> str | None:
     body = _LEAD_IN.sub("", _DATELINE.sub("", sentence)).strip()
     if (pronoun := _PRONOUN.match(body)) is not None:
         return pronoun.group(0)
+    body = re.split(r"[«“\"]", body, maxsplit=1)[0]  # the reporter's words only
     end = _SUBJECT_END.search(body)
-    phrase = body[: end.start()] if end else ""
+    phrase = body[: end.start()] if end else body
     for run in _NAME.finditer(phrase):  # "L'entraîneur Paul Garnier plaisante …"
         named = _last_name(run.group(0))
         if named is not None and (run.start() > 0 or " " in named) and run.end() < len(phrase):
@@ -348,6 +358,11 @@ def _after(after: str, ctx: _Context, position: int) -> Speaker:
     if inverted is not None and inverted.group("cue") in FRENCH_QUOTE_CUES:
         pronoun = "elle" if re.search(r"\belle\b", inverted.group(0)) else "il"
         return ctx.antecedent(pronoun, position), None, inverted.group("cue")
+    if (selon := _SELON_AFTER.match(after)) is not None:
+        return (
+            *_speaker(_PHRASE_END.sub("", selon.group("who")), ctx, position),
+            selon.group("cue"),
+        )
     if (match := _AFTER_CUE.match(after)) is not None:
         phrase = _PHRASE_END.sub("", match.group("who"))
         phrase = _AFTER_CUE_ADVERB.sub("", phrase)
@@ -429,7 +444,7 @@ def _previous_sentence(sentence: Segment, ctx: _Context) -> Speaker:
 def _speaker(phrase: str, ctx: _Context, position: int) -> tuple[str | None, str | None]:
     """A speaker phrase as (name, title); a pronoun is its antecedent; a role noun with
     no name ("le graphiste", "son complice") the name the article introduced it with."""
-    phrase = phrase.strip(" \t,;:.—–-")
+    phrase = re.sub(r"\b(M|Mme|Mlle|Dr|Pr)\.(?=[A-ZÀ-Þ])", r"\1. ", phrase.strip(" \t,;:.—–-"))
     if not phrase:
         return None, None
     if (pronoun := _PRONOUN.match(phrase)) is not None:
