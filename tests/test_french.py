@@ -199,3 +199,33 @@ def test_other_marks_inside_guillemets_are_quotes_within_the_quote() -> None:
 def test_selon_after_the_closing_mark() -> None:
     text = "La hausse des prix « devrait ralentir dès l'automne » selon M.Lefort, économiste."
     assert quotes(text) == [("devrait ralentir dès l'automne", "Lefort")]
+
+
+ARTICLE = (
+    "12 mars 2024. - Le ministre de l'Économie, Bruno Garnier, a présenté mardi son plan. "
+    "« Nous devons agir vite », a-t-il déclaré devant les députés.\n\n"
+    "L'opposition a vivement critiqué le projet. « C'est un cadeau fait aux plus riches », a "
+    "dénoncé la députée Claire Vasseur. Elle a ajouté que le texte était « injuste ».\n\n"
+    "Interrogé par la radio, le président de la Fédération du bâtiment, Olivier Salleron, a "
+    "jugé la mesure « insuffisante ». « Le secteur attend des actes », a-t-il insisté.\n\n"
+    "Pour Marie Leblanc, économiste, « l'effet sur l'emploi sera limité ». D'après elle, « il "
+    "faudra attendre deux ans »."
+)
+
+
+def test_pronouns_in_an_article_take_the_person_the_sentences_before_name() -> None:
+    # the subject's apposition ("Le ministre …, Bruno Garnier, a …"), a sentence that opens
+    # with a quotation (its speaker is its subject), an introductory participle
+    # ("Interrogé par la radio, …"), and "Pour X, « … »" as the sentence's source
+    assert quotes(ARTICLE) == [
+        ("Nous devons agir vite", "Bruno Garnier"),
+        ("C'est un cadeau fait aux plus riches", "Claire Vasseur"),
+        ("injuste", "Claire Vasseur"),
+        ("insuffisante", "Olivier Salleron"),
+        ("Le secteur attend des actes", "Olivier Salleron"),
+        ("l'effet sur l'emploi sera limité", "Marie Leblanc"),
+        ("il faudra attendre deux ans", "Marie Leblanc"),
+    ]
+    found = find_french_quotes(ARTICLE, sentences(ARTICLE))
+    [insufficient] = [q for q in found if q.text == "insuffisante"]
+    assert insufficient.speaker_title == "président de la Fédération du bâtiment"

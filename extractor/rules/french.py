@@ -91,7 +91,8 @@ _PHRASE_END = re.compile(r"\s+(?:à|au|aux|sur|lors|dans|après|devant|pendant|l
 _COORDINATED = re.compile(r"^(?P<who>.+?)\s+(?:a|ont|avait|avaient)\s+\w+.*\bet$")
 _RELATIVE = re.compile(r"^(?P<who>.+?),?\s+qui$")
 _INTRO = re.compile(
-    r"^(?:(?:moins|après|avant|lors|pour|en|dans|depuis|alors|ensuite|puis|"
+    r"^(?:(?:moins|après|avant|lors|pour|en|dans|depuis|alors|ensuite|puis|interrogée?s?|"
+    r"invitée?s?|contactée?s?|jointe?s?|questionnée?s?|"
     r"enfin|cependant|toutefois|par|au|aux|à|le \d+|la semaine)\b[^,]*,\s*)+",
     re.IGNORECASE,
 )
@@ -101,6 +102,7 @@ _PRONOUN = re.compile(r"^(?:il|elle|ils|elles)\b", re.IGNORECASE)
 _DATELINE = re.compile(r"^\s*\d{1,2}\s+\w+\s+\d{4}\.?\s*[-–—]\s*")
 _LEAD_IN = re.compile(
     r"^(?:(?:dès|alors|lors|après|avant|pour|en|dans|depuis|ensuite|puis|enfin|cependant|selon|"
+    r"interrogée?s?|invitée?s?|contactée?s?|jointe?s?|questionnée?s?|"
     r"d['’]après|"
     r"toutefois|par|au|aux|à|le \d+|mais|or|hier|aujourd['’]hui|quand|lorsque|si|bien|"
     r"malgré|face|suite|outre|parmi|pendant)\b[^,«»“”]*,\s*)+",
@@ -283,6 +285,14 @@ class _Context:
         index = max(0, bisect_right(starts, position) - 1)
         for sentence in reversed(self.sents[max(0, index - 12) : index]):
             subject = _subject(self.text[sentence.start : sentence.end])
+            opening = [
+                who
+                for at, who in self.names
+                if sentence.start <= at < sentence.end
+                and not self.text[sentence.start : at].strip()
+            ]
+            if opening:  # "« … », a dénoncé la députée Claire Vasseur. Elle …"
+                return opening[0]
             if subject is None:
                 continue
             if _PRONOUN.fullmatch(subject):
@@ -333,18 +343,34 @@ def _head_noun(phrase: str) -> str | None:
     return words[0].lower()
 
 
+_SOURCE = re.compile(r"^(?:[Ss]elon|[Pp]our|[Dd]['’]après)\s+(?P<who>[^,«»“”]{2,60}?)\s*,")
+#: A name in apposition after a comma, closed by another: ", Bruno Garnier,".
+_APPOSITION = re.compile(
+    r",\s*(?:M\.\s+|Mme\s+)?[A-ZÀ-ÖØ-Þ][\w'’.-]*(?:\s+(?:de\s+|d['’])?[A-ZÀ-ÖØ-Þ][\w'’.-]*)+(?=\s*,)"
+)
+
+
 def _subject(sentence: str) -> str | None:
     """The subject phrase of a sentence: after a date line and introductory phrases, the
     words before the first auxiliary, clitic or comma ("Le nouveau gouvernement s'est
     donné …" -> "Le nouveau gouvernement"); a pronoun as itself."""
-    body = _LEAD_IN.sub("", _DATELINE.sub("", sentence)).strip()
+    dated = _DATELINE.sub("", sentence).strip()
+    source = _SOURCE.match(dated)  # "Pour Marie Leblanc, économiste, « … »": the source
+    if source is not None:
+        who = source.group("who")
+        determined = who.split()[0].lower() in FRENCH_DETERMINERS or who.lower().startswith("l'")
+        if _NAME.match(who) or (determined and _is_role(_head_noun(who) or "")):
+            return who
+    body = _LEAD_IN.sub("", dated).strip()
     if (pronoun := _PRONOUN.match(body)) is not None:
         return pronoun.group(0)
     body = re.split(r"[«“\"]", body, maxsplit=1)[0]  # the reporter's words only
     end = _SUBJECT_END.search(body)
     phrase = body[: end.start()] if end else body
+    if end is not None and (appos := _APPOSITION.match(body, end.start())) is not None:
+        phrase = body[: appos.end()]  # "Le ministre de l'Économie, Bruno Garnier, a …"
     for run in _NAME.finditer(phrase):  # "L'entraîneur Paul Garnier plaisante …"
-        named = _last_name(run.group(0))
+        named = _last_name(phrase[: run.end()])
         if named is not None and (run.start() > 0 or " " in named) and run.end() < len(phrase):
             phrase = phrase[: run.end()]
             break
