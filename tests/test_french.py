@@ -229,3 +229,26 @@ def test_pronouns_in_an_article_take_the_person_the_sentences_before_name() -> N
     found = find_french_quotes(ARTICLE, sentences(ARTICLE))
     [insufficient] = [q for q in found if q.text == "insuffisante"]
     assert insufficient.speaker_title == "président de la Fédération du bâtiment"
+
+
+STRIKE = (
+    "Lyon, 3 avril 2024. - Les routiers ont bloqué deux autoroutes ce mercredi. La ministre "
+    "des Transports, Hélène Morin, a indiqué qu'elle les recevrait vendredi : « La porte est "
+    "ouverte. » Elle a toutefois rappelé que « les blocages doivent cesser ».\n\n"
+    "La CFTC, deuxième syndicat du secteur, dénonce une réponse tardive. Son président, "
+    "Marc Aubry, a estimé sur la radio que le gouvernement « n'a rien compris ». « Il faut "
+    "des actes », a-t-il répété. « On reste là », lâche un chauffeur, les bras croisés."
+)
+
+
+def test_pronouns_and_descriptions_in_a_strike_report() -> None:
+    # "Elle" in the sentence the segmenter kept with the quotation before it; "il" past a
+    # feminine subject ("La CFTC") to the masculine one with a name ("Son président, Marc
+    # Aubry"); a speaker phrase's description of the scene is no part of it
+    assert quotes(STRIKE) == [
+        ("La porte est ouverte.", "Hélène Morin"),
+        ("les blocages doivent cesser", "Hélène Morin"),
+        ("n'a rien compris", "Marc Aubry"),
+        ("Il faut des actes", "Marc Aubry"),
+        ("On reste là", "chauffeur"),
+    ]

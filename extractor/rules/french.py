@@ -99,13 +99,13 @@ _INTRO = re.compile(
 _PRONOUN = re.compile(r"^(?:il|elle|ils|elles)\b", re.IGNORECASE)
 #: What opens a sentence before its subject: a date line ("16 juin 2012. - "), an
 #: introductory phrase ending in a comma ("Dès 1976, ", "Alors que …, ").
-_DATELINE = re.compile(r"^\s*\d{1,2}\s+\w+\s+\d{4}\.?\s*[-–—]\s*")
+_DATELINE = re.compile(r"^\s*(?:[A-ZÀ-Þ][\w' -]*,\s*)?\d{1,2}\s+\w+\s+\d{4}\.?\s*[-–—]\s*")
 _LEAD_IN = re.compile(
     r"^(?:(?:dès|alors|lors|après|avant|pour|en|dans|depuis|ensuite|puis|enfin|cependant|selon|"
     r"interrogée?s?|invitée?s?|contactée?s?|jointe?s?|questionnée?s?|"
     r"d['’]après|"
     r"toutefois|par|au|aux|à|le \d+|mais|or|hier|aujourd['’]hui|quand|lorsque|si|bien|"
-    r"malgré|face|suite|outre|parmi|pendant)\b[^,«»“”]*,\s*)+",
+    r"malgré|face|suite|outre|parmi|pendant|sur)\b[^,«»“”]*,\s*)+",
     re.IGNORECASE,
 )
 #: Words that end a subject noun phrase: auxiliaries, clitics, relatives.
@@ -283,8 +283,13 @@ class _Context:
         named last."""
         starts = [s.start for s in self.sents]
         index = max(0, bisect_right(starts, position) - 1)
-        for sentence in reversed(self.sents[max(0, index - 12) : index]):
-            subject = _subject(self.text[sentence.start : sentence.end])
+        current = self.sents[index] if self.sents else None
+        for sentence in reversed(self.sents[max(0, index - 12) : index + 1]):
+            if sentence is current:  # "X, a indiqué : « … » Elle a …" in one sentence
+                own = _subject(self.text[sentence.start : sentence.end])
+                if own is None or _PRONOUN.fullmatch(own) or sentence.start >= position:
+                    continue
+            subject = _subject(self.text[sentence.start : min(sentence.end, position)])
             opening = [
                 who
                 for at, who in self.names
@@ -297,8 +302,6 @@ class _Context:
                 continue
             if _PRONOUN.fullmatch(subject):
                 continue
-            if _NAME.fullmatch(subject):
-                return _trim_name(subject)
             words = subject.split()
             gender = words[0].lower()
             feminine = pronoun.lower() == "elle"
@@ -306,6 +309,8 @@ class _Context:
                 not feminine and gender in FRENCH_FEMININE
             ):
                 continue
+            if _NAME.fullmatch(subject):
+                return _trim_name(_strip_determiner(subject))
             if self.is_speaker_noun(subject, position):
                 name, _ = _speaker(subject, self, sentence.start + 1)
                 if name is not None:
@@ -333,7 +338,7 @@ def _trim_name(name: str) -> str | None:
 def _head_noun(phrase: str) -> str | None:
     """The noun after the determiners of a noun phrase ("l'organisation islamique" ->
     "organisation"), or None when the phrase opens with a name."""
-    words = re.sub(r"^(?:[Ll]['’])", "l' ", phrase.strip()).split()
+    words = re.sub(r"^(?:[Ll]['’])", "l' ", phrase.strip()).replace(",", " ").split()
     while words and words[0].lower() in FRENCH_DETERMINERS:
         words.pop(0)
     while words and words[0].lower() in ("nouveau", "nouvelle", "ancien", "ancienne", "jeune"):
@@ -488,6 +493,8 @@ def _speaker(phrase: str, ctx: _Context, position: int) -> tuple[str | None, str
     short = len(head.split()) <= 3 or noun in FRENCH_ORGANISATION_NOUNS
     if noun is not None and short and (named := ctx.role(noun, position)):
         return named, None
+    if appositive and not _is_role(_head_noun(appositive) or ""):
+        return _strip_determiner(head), None  # "une agricultrice, les mains dans les poches"
     return _strip_determiner(phrase), None
 
 

@@ -257,7 +257,8 @@ FRENCH_QUOTE_CUES = words(
     écrivait raconté raconte raconta poursuivi poursuit insisté insiste commenté commente
     réagi martelé témoigné témoigne dénoncé dénonce lâché lâche pense pensent pensait
     salué salue saluent nuancé nuance jugé regretté regrette reconnu reconnaît noté
-    prévenu prévient averti avertit conclu conclut tempéré tempère assène asséné
+    prévenu prévient averti avertit conclu conclut tempéré tempère assène asséné répété
+    répète
     """
 )
 #: Nouns that name a speaker by role ("le graphiste", "l'ONG"): a mention of one refers
