@@ -252,3 +252,11 @@ def test_pronouns_and_descriptions_in_a_strike_report() -> None:
         ("Il faut des actes", "Marc Aubry"),
         ("On reste là", "chauffeur"),
     ]
+
+
+def test_a_quotation_that_is_its_sentence_predicate_is_its_subject_s() -> None:
+    text = (
+        "L'entreprise Technoval, qui emploie 2 000 personnes, fera appel. Dans un "
+        "communiqué, elle « conteste fermement cette décision de justice »."
+    )
+    assert quotes(text) == [("conteste fermement cette décision de justice", "Technoval")]

@@ -160,6 +160,8 @@ def find_french_quotes(text: str, sents: list[Segment]) -> list[Quote]:
             who, title, cue = previous[1].speaker, previous[1].speaker_title, previous[1].cue
         if cue is None:
             who, title, cue = _in_sentence(text[sentence.start : marks.open], ctx, marks.open)
+        if cue is None and text[marks.start : marks.start + 1].islower():
+            who, title, cue = _subject_of_quote(text[sentence.start : marks.open], ctx, marks.open)
         if cue is None and not text[sentence.start : marks.open].strip() and index > 0:
             who, title, cue = _previous_sentence(sents[index - 1], ctx)
         quoted = text[marks.start : marks.end]
@@ -310,7 +312,7 @@ class _Context:
             ):
                 continue
             if _NAME.fullmatch(subject):
-                return _trim_name(_strip_determiner(subject))
+                return _last_name(subject) or _trim_name(_strip_determiner(subject))
             if self.is_speaker_noun(subject, position):
                 name, _ = _speaker(subject, self, sentence.start + 1)
                 if name is not None:
@@ -418,6 +420,18 @@ def _before(prefix: str, ctx: _Context, position: int) -> Speaker:
         if (pronoun := re.search(r"(?:^|[\s,])(il|elle)$", clause)) is not None:
             clause = pronoun.group(1)
         return (*_speaker(_INTRO.sub("", clause), ctx, position), match.group("cue"))
+    return None, None, None
+
+
+def _subject_of_quote(sentence: str, ctx: _Context, position: int) -> Speaker:
+    """A quotation that is its sentence's predicate, right after the subject: "Dans un
+    communiqué, elle « conteste fermement cette décision »"."""
+    body = _LEAD_IN.sub("", _DATELINE.sub("", sentence)).strip()
+    if _PRONOUN.fullmatch(body):
+        return ctx.antecedent(body, position), None, None
+    if len(body.split()) <= 4 and (_NAME.fullmatch(body) or ctx.is_speaker_noun(body, position)):
+        name, title = _speaker(body, ctx, position)
+        return name, title, None
     return None, None, None
 
 
