@@ -1,17 +1,32 @@
 """Quotes in French: the same quotations (« … » with their spaces, “ … ”), attributed by
-French cue verbs (`a déclaré`, `a indiqué`, `selon`, `affirme`, `estime`, ...).
+French cue verbs (`a déclaré`, `a indiqué`, `selon`, `affirme`, `estime`, ...). There is
+no French parse: speakers come from patterns and from the article's own words.
 
 Attribution, first that applies:
+- before the opening mark, right next to it: `X a déclaré : «`, `X estime que «`, `X
+  précise que : «`, `X a elle relevé qu'il «`, `Selon X, «`, `comme le rappelle X, «`;
 - after the closing mark: `», affirme un jeune manifestant, Abdel Nasser.`, `» a ensuite
-  précisé Febelfin`, the inversion `» avait-il lancé` / `dit-elle` (the person named last);
-- before the opening mark, in its sentence: `X a déclaré : «`, `X estime que «`,
-  `Selon X, «`;
-- a quote opening its sentence with no cue takes the speaker of the quote just before it.
+  précisé Febelfin`, `» selon M. Houdré`, the inversion `» avait-il lancé` / `dit-elle`;
+- the quote before it, when nothing with a cue lies between (`« … », et à « … »`, `« … »
+  ajoute Hassan. « … »`);
+- its sentence: `Selon X, … : « … »`, `Pour X, … « … »`, the subject of a cue earlier in
+  the sentence (`Bruxelles a salué … un signe de « … »`), the subject of a sentence that
+  introduces its quotation with a colon, the subject right before a quotation that is
+  the predicate (`elle « conteste … »`);
+- a quotation opening its sentence: the subject of the sentence before when its verb is
+  a cue (`La porte-parole a nuancé les chiffres. « … »`).
 
 The speaker phrase gives a name (the last capitalised run: `Mme Fatou Bensouda` ->
-`Fatou Bensouda`) and a title (the rest: `La procureure de la Cour pénale internationale`);
-a phrase with no name (`la porte-parole de la fédération`) is kept whole as the speaker.
-The cue word itself is never a speaker.
+`Fatou Bensouda`, or the head when it is a name: `Gérald Karsenti, PDG de HP France`) and
+a title (the rest). A pronoun (`il`, `elle`) is the subject of the sentences before, back
+to the first that names someone of its gender (a sentence that opens with a quotation has
+that quotation's speaker as its subject). A role noun with no name (`le graphiste`, `son
+complice`, `l'ONG`) is the name the article introduced with it (`le graphiste portugais
+Miguel Neiva`; an organisation noun takes any organisation so introduced, and `les
+militants du X` introduce X); a role with a complement (`la porte-parole de la
+fédération`) is kept as written. An acronym is spelt out where the article does. The cue
+word itself is never a speaker. A quotation holding an exchange (`« A ! — B ! »`) is one
+quote per turn; a short name-like quotation (`« A3 »`) needs a cue next to it.
 """
 
 from __future__ import annotations
