@@ -260,3 +260,16 @@ def test_a_quotation_that_is_its_sentence_predicate_is_its_subject_s() -> None:
         "communiqué, elle « conteste fermement cette décision de justice »."
     )
     assert quotes(text) == [("conteste fermement cette décision de justice", "Technoval")]
+
+
+def test_titles_leave_out_fillers_and_bare_honorifics() -> None:
+    text = (
+        "De son côté, le directeur de l'Observatoire des prix, Louis Fabre a déclaré : "
+        "« Les loyers vont encore monter. » Les aides ne suffiront pas, « malgré les "
+        "efforts de l'État », selon M.Garcin."
+    )
+    found = find_french_quotes(text, sentences(text))
+    assert [(q.speaker, q.speaker_title) for q in found] == [
+        ("Louis Fabre", "directeur de l'Observatoire des prix"),
+        ("Garcin", None),
+    ]

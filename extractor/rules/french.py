@@ -106,7 +106,8 @@ _PHRASE_END = re.compile(r"\s+(?:à|au|aux|sur|lors|dans|après|devant|pendant|l
 _COORDINATED = re.compile(r"^(?P<who>.+?)\s+(?:a|ont|avait|avaient)\s+\w+.*\bet$")
 _RELATIVE = re.compile(r"^(?P<who>.+?),?\s+qui$")
 _INTRO = re.compile(
-    r"^(?:(?:moins|après|avant|lors|pour|en|dans|depuis|alors|ensuite|puis|interrogée?s?|"
+    r"^(?:(?:de son côté|de leur côté|quant à \w+|"
+    r"moins|après|avant|lors|pour|en|dans|depuis|alors|ensuite|puis|interrogée?s?|"
     r"invitée?s?|contactée?s?|jointe?s?|questionnée?s?|"
     r"enfin|cependant|toutefois|par|au|aux|à|le \d+|la semaine)\b[^,]*,\s*)+",
     re.IGNORECASE,
@@ -573,7 +574,10 @@ def _last_name(part: str) -> str | None:
 
 
 def _strip_determiner(phrase: str) -> str:
+    """A phrase without its leading articles; a bare honorific ("M.") is nothing."""
     words = phrase.split()
     while words and words[0].lower() in FRENCH_DETERMINERS:
         words.pop(0)
+    if len(words) == 1 and words[0].lower().strip(".") in FRENCH_HONORIFICS:
+        return ""
     return " ".join(words)
