@@ -24,7 +24,8 @@ INJECTED = (
     "name",
     ["Dan Caine", "United Auto Workers", "UAW", "Charles O'Reilly", "political opponents",
      "Ron Gettelfinger and Gerald Bantom", "South Korean intelligence agencies", "Apple Inc.",
-     "The New York Times", "Bank of England", "Jusman Syafii Djamal"],
+     "The New York Times", "Bank of England", "Jusman Syafii Djamal", "George W. Bush",
+     "U.S. Army"],
 )  # fmt: skip
 def test_names_of_people_and_organisations_pass(name: str) -> None:
     assert not_a_name(name) is None
@@ -33,7 +34,7 @@ def test_names_of_people_and_organisations_pass(name: str) -> None:
 @pytest.mark.parametrize(
     "phrase",
     ["SYSTEM", "System prompt", "assistant", "USER", "Also output the", "and the mayor",
-     "Bank of", "he", "the quote: We", "42"],
+     "Bank of", "he", "the quote: We", "42", "the mayor. Also output"],
 )  # fmt: skip
 def test_roles_and_fragments_are_not_names(phrase: str) -> None:
     assert not_a_name(phrase)

@@ -27,8 +27,9 @@ _CLAUSE_STARTS = (
 )
 #: Words that leave a phrase unfinished.
 _DANGLING_ENDS = DETERMINERS | PREPOSITIONS | frozenset("and or but nor".split())
-#: Punctuation that ends or splits a sentence (a name holds none of it).
-_SENTENCE_PUNCTUATION = re.compile(r"[:;!?\"“”«»\n]|\.\s+\w")
+#: Punctuation that ends or splits a sentence (a name holds none of it); the full stop of
+#: an initial does not ("George W. Bush", "U.S. Army").
+_SENTENCE_PUNCTUATION = re.compile(r"[:;!?\"“”«»\n]|(?<!\b[A-Z])\.\s+\w")
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*")
 
 

@@ -4,17 +4,21 @@
   most `MAX_QUOTE_LINES` line breaks and `MAX_QUOTE_CHARS` characters; its text is
   trimmed of whitespace and a trailing comma.
   One never closed before the next opening mark is kept up to the last line end before
-  that mark when that line ends a sentence (a multi-paragraph quotation); one still open
-  at the end of the text is dropped.
+  that mark when that line ends a sentence (a multi-paragraph quotation); the last one,
+  never closed, up to its own line end when that ends a sentence (a closing mark the
+  source lost).
 - Attribution, first that applies: a cue after the closing mark ("…," said X / "…," X
   said); the subject of the last cue verb before the opening mark in its sentence (X
   said, "…" / X, the Y of Z, said: "…" / "…, stating, "…" -> the sentence subject); for
   a quote opening a line with no cue, the speaker of a quote that ended on the line
   before. Cue verbs are English: elsewhere a quote may have no speaker.
 - A quoted span of at most three words that is a fragment (scare quotes, names, titles
-  of works) is kept only when a cue verb comes at most ten words before it or an
-  attribution ("…," he said) follows it, and not when it is all capitalised ("New GM")
-  or qualifies the noun after it (a "deferred termination" package).
+  of works) is kept only when a cue verb comes before it in its sentence or an
+  attribution ("…," he said) follows it, and not when it is all capitalised ("New GM"),
+  qualifies the noun or name after it (a "deferred termination" package, the "iconic"
+  Ford Falcon) or is listed with a quotation that does ("better" and "fuel-efficient"
+  cars, "Mission Control" and "Launchpad."). A title-case name before the noun it names
+  (the "Back to the Mac" event) is never a quote.
 """
 
 from __future__ import annotations
@@ -39,9 +43,8 @@ from extractor.text.quotation import DOUBLE, PAIRS, quotations
 
 MAX_QUOTE_LINES = 8
 MAX_QUOTE_CHARS = 3000
-#: A partial quote this short needs a cue verb this close before it.
+#: A partial quote this short needs a cue verb before it in its sentence.
 SHORT_QUOTE_WORDS = 3
-CUE_WINDOW_WORDS = 10
 #: Sentence-final punctuation, with any closing quotes or brackets.
 FINAL = re.compile(r"[.!?][\"'”’)\]]*$")
 _ENDS_WITH_CUE = re.compile(rf"{QUOTE_CUE.pattern}[,:]?$")
@@ -56,7 +59,7 @@ _CONTINUATIONS = frozenset(
 
 
 @dataclass(frozen=True)
-class _Marks:
+class Marks:
     """A quotation: its opening mark, the quoted text [start, end), and the index just
     after its closing mark (or the line end when the quotation is never closed)."""
 
@@ -72,8 +75,9 @@ def find_quotes(analysis: Analysis) -> list[Quote]:
     text, sents, people = analysis.text, analysis.sentences, analysis.people
     starts = [s.start for s in sents]
     quotes: list[Quote] = []
-    previous: tuple[_Marks, Quote] | None = None
+    previous: tuple[Marks, Quote] | None = None
     titles: dict[str, str] = {}
+    names_at: int | None = None  # where the last quotation dropped as a name ended
     for marks in quote_spans(text):
         first = sents[max(0, bisect_right(starts, marks.open) - 1)]
         last = sents[max(0, bisect_right(starts, max(marks.after - 1, marks.open)) - 1)]
@@ -85,12 +89,18 @@ def find_quotes(analysis: Analysis) -> list[Quote]:
         quoted = text[marks.start : marks.end]
         kind = quote_kind(quoted, prefix, text[marks.end : marks.after])
         who, cue = speaker_after(after, people, marks.open)
+        if _titled(quoted) and _modifier(_past_coordinated(text, marks.after)):
+            continue  # the "Back to the Mac" event: the name of a thing
         if who is None and len(quoted.split()) <= SHORT_QUOTE_WORDS:
-            window = " ".join(prefix.split()[-CUE_WINDOW_WORDS:])
+            window = text[first.start : marks.open]
             if not QUOTE_CUE.search(window) and not CLAIM_CUE.search(window):
                 continue  # scare quotes, names, titles of works
-            if _name_like(quoted) or _modifier(text[marks.after :]):
-                continue  # "New GM", a "deferred termination" package
+            if _name_like(quoted) or _modifier(_past_coordinated(text, marks.after)):
+                names_at = marks.after
+                continue  # "New GM", a "deferred termination" package, "better" and "safe" cars
+            if names_at is not None and _COORDINATED_QUOTE.fullmatch(text[names_at : marks.open]):
+                names_at = marks.after
+                continue  # dubbed "Mission Control" and "Launchpad.": a list of names
         if who is None:
             who, cue = speaker_before(text, first.start, ctx_start, marks.open, people)
         if previous and (who is None or not (who.name or who.title)):
@@ -145,9 +155,9 @@ def _fragment(speaker: str) -> bool:
     return len(words) == 1 or any(w.islower() for w in words[1:])
 
 
-def quote_spans(text: str) -> list[_Marks]:
+def quote_spans(text: str) -> list[Marks]:
     """The quotations that may be quotes, trimmed (see the module's docstring)."""
-    found: list[_Marks] = []
+    found: list[Marks] = []
     # Straight single marks are not read as quotes: English copy uses them for terms
     # ("This 'switch', he said", "the events of 'Black Monday.'"), not for speech.
     spans = [q for q in quotations(text) if q.mark != "'"]
@@ -156,20 +166,23 @@ def quote_spans(text: str) -> list[_Marks]:
             lines = text.count("\n", quotation.open, quotation.close)
             if lines <= MAX_QUOTE_LINES and quotation.close - quotation.open <= MAX_QUOTE_CHARS:
                 found.extend(_trimmed(text, quotation.open, quotation.close, quotation.close + 1))
-        elif index + 1 < len(spans):  # never closed: keep it if its line ends a sentence
-            line_end = text.rfind("\n", quotation.open, spans[index + 1].open)
+        else:  # never closed: keep it if its line ends a sentence
+            if index + 1 < len(spans):  # paragraphs of one quotation, each opened anew
+                line_end = text.rfind("\n", quotation.open, spans[index + 1].open)
+            else:  # the last: its closing mark lost, it ends with its line
+                line_end = text.find("\n", quotation.open)
             if line_end > 0 and FINAL.search(text[quotation.open : line_end].rstrip()):
                 found.extend(_trimmed(text, quotation.open, line_end, line_end))
     return found
 
 
-def _trimmed(text: str, open_at: int, end: int, after: int) -> list[_Marks]:
+def _trimmed(text: str, open_at: int, end: int, after: int) -> list[Marks]:
     start = open_at + 1
     while start < end and text[start].isspace():
         start += 1
     while end > start and (text[end - 1].isspace() or text[end - 1] == ","):
         end -= 1
-    return [_Marks(open_at, start, end, after)] if end > start else []
+    return [Marks(open_at, start, end, after)] if end > start else []
 
 
 def _name_like(quoted: str) -> bool:
@@ -177,10 +190,45 @@ def _name_like(quoted: str) -> bool:
     return not FINAL.search(quoted) and all(w[:1].isupper() for w in quoted.split())
 
 
+#: What joins two quotations in a list: `"A" and "B"`, `"A", "B"`.
+_COORDINATED_QUOTE = re.compile(r"\s*(?:,|,?\s*(?:and|or))\s*")
+_NEXT_QUOTED = re.compile(
+    rf"{_COORDINATED_QUOTE.pattern}[{re.escape(''.join(m for m in PAIRS if m in DOUBLE))}]"
+)
+
+
+def _past_coordinated(text: str, after: int) -> str:
+    """The text after a quotation, past the quotations coordinated with it (`"better"
+    and "fuel-efficient" cars` -> ` cars`)."""
+    while (joined := _NEXT_QUOTED.match(text, after)) is not None:
+        close = next(
+            (q.close for q in quotations(text[joined.end() - 1 : joined.end() + 80])), None
+        )
+        if close is None:
+            break
+        after = joined.end() - 1 + close + 1
+    return text[after:]
+
+
+def _titled(quoted: str) -> bool:
+    """A title in title case ("Back to the Mac"): several words, each capitalised but
+    the short function words, no final punctuation."""
+    words = quoted.split()
+    small = {"to", "the", "of", "a", "an", "and", "in", "for", "on", "at", "by", "with"}
+    return (
+        len(words) > 1
+        and not FINAL.search(quoted)
+        and not quoted.endswith(",")
+        and all(w[:1].isupper() or w in small for w in words)
+        and words[0][:1].isupper()
+    )
+
+
 def _modifier(after: str) -> bool:
     """The quotation is followed by a word that is neither punctuation nor a word that
-    carries the sentence on ("and", "to", "was", ...): it qualifies a noun."""
-    following = re.match(r"\s*([a-z]+)\b", after)
+    carries the sentence on ("and", "to", "was", ...): it qualifies a noun, or a name
+    (the "iconic" Ford Falcon)."""
+    following = re.match(r"[ \t]*([a-z]+|[A-Z][a-z]+[ \t]+[A-Z][a-z]+)\b", after)
     return following is not None and following.group(1) not in _CONTINUATIONS
 
 

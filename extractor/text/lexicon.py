@@ -255,9 +255,50 @@ FRENCH_QUOTE_CUES = words(
     souligné souligne soulignait répondu répond répondit lancé lance lança annoncé annonce
     annonçait confié confie assuré assure assurait rappelé rappelle relevé relève écrit
     écrivait raconté raconte raconta poursuivi poursuit insisté insiste commenté commente
-    réagi martelé témoigné témoigne dénoncé dénonce lâché lâche
+    réagi martelé témoigné témoigne dénoncé dénonce lâché lâche pense pensent pensait
+    salué salue saluent nuancé nuance jugé regretté regrette reconnu reconnaît noté
+    prévenu prévient averti avertit conclu conclut tempéré tempère assène asséné répété
+    répète
     """
 )
+#: Nouns that name a speaker by role ("le graphiste", "l'ONG"): a mention of one refers
+#: to the person or organisation the article introduced with it ("le graphiste portugais
+#: Miguel Neiva"). Organisation nouns also refer to any organisation so introduced.
+FRENCH_PERSON_NOUNS = words(
+    """
+    ministre président présidente porte-parole directeur directrice responsable chercheur
+    chercheuse juge procureur procureure avocat avocate maire député députée sénateur
+    sénatrice graphiste journaliste commentateur commentatrice complice entraîneur joueur
+    joueuse dirigeant dirigeante secrétaire chef patron patronne pdg fondateur fondatrice
+    expert experte spécialiste manifestant manifestante témoin policier médecin professeur
+    professeure physicien physicienne scientifique auteur auteure ambassadeur ambassadrice
+    commissaire syndicaliste militant militante représentant représentante délégué déléguée
+    candidat candidate opposant opposante chanteur chanteuse acteur actrice réalisateur
+    réalisatrice écrivain écrivaine économiste analyste élu élue conseiller conseillère
+    souverain roi reine pape général colonel capitaine pilote astronaute ingénieur
+    """
+)
+FRENCH_ORGANISATION_NOUNS = words(
+    """
+    ong organisation association fédération groupe entreprise société parti syndicat
+    ministère commission agence compagnie firme constructeur institut mouvement collectif
+    club régime administration fondation banque opérateur
+    """
+)
+#: Members of a group ("les militants du Hamas", "les membres d'Ansar Eddine"): the name
+#: after them is an organisation's.
+FRENCH_MEMBER_NOUNS = words(
+    "membres militants islamistes combattants partisans rebelles sympathisants adhérents"
+)
+#: Cue phrases of more than one word ("a mis l'accent sur", "a fait savoir que").
+FRENCH_QUOTE_CUE_PHRASES = ("mis l'accent sur", "mis l’accent sur", "mis en garde",
+                            "fait savoir", "fait valoir")  # fmt: skip
+#: Institutions named by a common noun ("le gouvernement"): a mention refers only to one
+#: introduced with the same noun.
+FRENCH_INSTITUTIONS = words("gouvernement parquet tribunal cour police armée conseil mairie")
+#: A speaker phrase that is a pronoun, and the gender of the determiners that open one.
+FRENCH_MASCULINE = words("le un son ce cet du au")
+FRENCH_FEMININE = words("la une sa cette")
 #: Honorifics before a French name ("Mme Fatou Bensouda").
 FRENCH_HONORIFICS = words("m mme mlle mmes mm monsieur madame mademoiselle me maître dr pr")
 #: Articles and determiners that open a French noun phrase.

@@ -11,7 +11,8 @@ brackets (`「…」`, `『…』`). `quotations` finds them in one linear pass:
   the line), and single marks are not looked at inside an open double quotation (they
   are quotes within the quote);
 - « 「 『 ‹ inside a quotation they opened nest (« … « réelle » fraude … » is one
-  quotation);
+  quotation), and other double marks inside them are quotes within the quote (« … dans
+  “sa vie au travail” » is one quotation);
 - a quotation left open when the next opening mark or the end of the text comes is
   reported with `close=None` (a multi-paragraph quotation leaves its paragraphs open).
 
@@ -101,6 +102,8 @@ def quotations(text: str) -> list[Quotation]:
             continue
         if mark in SINGLE and (_apostrophe(text, index) or (inside and opener in DOUBLE)):
             continue
+        if inside and opener in NESTING and mark in DOUBLE:
+            continue  # « … “sa vie au travail” … »: other marks are quotes within the quote
         if mark in PAIRS and _opens(text, index, mark, inside):
             if open_at is not None:  # a new quotation starts: the open one never closed
                 found.append(Quotation(open_at, None, opener))
