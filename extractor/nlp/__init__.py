@@ -62,7 +62,7 @@ def load(name: str | None = None) -> Language:
         return _load(name or _configured)
 
 
-@dataclass
+@dataclass(eq=False)
 class _Job:
     text: str
     doc: Doc | None = None
@@ -88,7 +88,9 @@ def parse(text: str, name: str | None = None) -> Doc:
     with _parsing:
         if job.doc is None and job.error is None:
             with _queued:
-                batch = _waiting.pop(name)
+                batch = _waiting.pop(name, [])
+            if job not in batch:  # its batch was cut short (an interrupt): parse it now
+                batch.append(job)
             _parse_batch(pipeline, batch)
     if job.error is not None:
         raise job.error
