@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -31,6 +30,18 @@ COMMANDS = {
     "serve": ("serve", "run the HTTP service (API, review pages, /docs)"),
     "view": ("view", "write a document's review page (highlighted spans) as one HTML file"),
 }
+
+
+#: The commands that may call a model (and so load instructor).
+MODEL_COMMANDS = frozenset({"extract", "batch", "eval", "serve"})
+
+
+def _quiet_instructor() -> None:
+    """instructor logs every failed validation at ERROR; we count and store those instead.
+    (`logging` is imported here: the commands that call no model start without it.)"""
+    import logging
+
+    logging.getLogger("instructor").setLevel(logging.CRITICAL)
 
 
 class Parser(argparse.ArgumentParser):
@@ -70,11 +81,11 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    # instructor logs every failed validation at ERROR; we count and store those instead.
-    logging.getLogger("instructor").setLevel(logging.CRITICAL)
     argv = sys.argv[1:] if argv is None else argv
     try:
         args = build_parser(argv).parse_args(argv)
+        if args.command in MODEL_COMMANDS:
+            _quiet_instructor()
         return int(args.run(args))
     except ConfigError as exc:
         print(f"extractor: error: {scrub(str(exc))}", file=sys.stderr)

@@ -67,7 +67,7 @@ class FakeOpenAIServer:
         self.files: dict[str, bytes] = {}
         self.batches: dict[str, Body] = {}
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
+        self._httpd = _Server(("127.0.0.1", port), _handler(self))
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
 
     @property
@@ -169,6 +169,13 @@ class FakeOpenAIServer:
         return {k: v for k, v in batch.items() if k != "polls"}
 
 
+class _Server(ThreadingHTTPServer):
+    """A thread per connection; a listen backlog for a batch's worth of clients connecting
+    at once (the default, 5, drops the rest's SYNs: each then waits a second to retry)."""
+
+    request_queue_size = 256
+
+
 def _multipart_file(content_type: str, body: bytes) -> tuple[str, bytes]:
     """The `file` part of a multipart/form-data body: its filename and content."""
     boundary = content_type.split("boundary=", 1)[1].strip('"').encode()
@@ -182,6 +189,10 @@ def _multipart_file(content_type: str, body: bytes) -> tuple[str, bytes]:
 
 def _handler(server: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        # Keep-alive, as real endpoints do (every reply has a Content-Length): a client's
+        # pooled connection serves request after request instead of a connect each time.
+        protocol_version = "HTTP/1.1"
+
         def do_GET(self) -> None:
             path = self.path.rstrip("/")
             if server.batches_enabled and path.startswith("/v1/batches/"):
@@ -228,3 +239,27 @@ def _handler(server: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
             pass
 
     return Handler
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m tests.fake_openai_http [--latency S]`: serve an empty answer (no quotes,
+    claims or events) after S seconds, in a process of its own (a benchmark's client then
+    shares its CPU with no fake); the first line of stdout is the base URL."""
+    import argparse
+    import time
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds per chat answer")
+    latency = parser.parse_args(argv).latency
+
+    def answer(body: Body) -> Answer:
+        time.sleep(latency)
+        return {"quotes": [], "claims": [], "events": []}
+
+    with FakeOpenAIServer(answer) as server:
+        print(server.base_url, flush=True)
+        server.wait()
+
+
+if __name__ == "__main__":
+    main()

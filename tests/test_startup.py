@@ -13,7 +13,7 @@ import pytest
 from extractor.cli import COMMANDS, main
 from extractor.store import Store
 
-HEAVY = ("duckdb", "rich", "pydantic", "spacy", "openai", "instructor", "fastapi",
+HEAVY = ("duckdb", "rich", "pydantic", "spacy", "openai", "instructor", "fastapi", "logging",
          "pyarrow", "extractor.pipeline", "extractor.engines", "extractor.schemas")  # fmt: skip
 
 

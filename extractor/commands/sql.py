@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 
 from extractor.commands.options import add_db, add_query, read_only_db, read_only_query
-from extractor.render import rows_table, stdout_console
 from extractor.settings import query_from
 
 
@@ -41,10 +39,14 @@ def run(args: argparse.Namespace) -> int:
                 )
             )
     elif args.csv:
+        import csv
+
         writer = csv.writer(sys.stdout)
         writer.writerow(result.columns)
         writer.writerows(result.rows)
     else:
+        from extractor.render import rows_table, stdout_console  # rich: for a table only
+
         console = stdout_console()
         console.print(rows_table(result.columns, result.rows))
         count = len(result.rows)
