@@ -110,3 +110,25 @@ def test_a_scheduled_weekday_is_ahead_and_the_clause_date_wins() -> None:
 def test_each_index_with_its_own_verb_is_one_event() -> None:
     text = "The Nasdaq fell 82 points, and the Standard & Poor's 500 index dropped 37 points."
     assert len([e for e in _events(text) if e.event_type == EventType.economic]) == 2
+
+
+def test_an_event_in_a_condition_is_no_event() -> None:
+    assert _events("If the merger fails, the mill will cut 500 jobs.") == []
+    assert _events("The mill will cut 500 jobs if the merger fails.") == []
+    [cut] = _events("The mill cut 500 jobs on Monday.", published=date(2019, 4, 3))
+    assert cut.event_type == EventType.economic
+
+
+def test_two_events_of_one_type_in_clauses_of_their_own() -> None:
+    events = _events("In 1990 she bought Kestrel Foods, which was acquired by Norfield in 2004.")
+    assert [(e.event_type, e.time) for e in events] == [
+        (EventType.agreement, "1990"),
+        (EventType.agreement, "2004"),
+    ]
+
+
+def test_index_gains_and_biography_verbs_are_events() -> None:
+    [gain] = _events("The Nikkei 225 gained 210 points on Tuesday.", published=date(2015, 6, 5))
+    assert (gain.event_type, gain.time) == (EventType.economic, "2015-06-02")
+    [born] = _events("Maria Lund, born in Oslo in 1961, runs the bank.")
+    assert (born.event_type, born.location, born.time) == (EventType.other, "Oslo", "1961")

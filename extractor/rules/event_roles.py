@@ -144,6 +144,11 @@ def when(doc: Doc, trigger: Token, mentions: list[DateMention]) -> DateMention |
     return mentions[0] if mentions else None
 
 
+def same_clause(first: Token, other: Token) -> bool:
+    """Whether two words belong to the same verb's clause."""
+    return _clause(first) == _clause(other)
+
+
 def _is_place(entity: Span) -> bool:
     """A place entity, or a named building the recogniser took for an organisation
     ("their Everett Factory", "the Royal Courts of Justice")."""

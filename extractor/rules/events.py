@@ -54,16 +54,18 @@ LEXICON: dict[EventType, str] = {
     r" shares stocks? fell rose dropped lost plunged plummet(?:ed)? slump profits? loans?"
     r" loss(?:es)? rescue\splan financial\sassistance financing funding infused slashed"
     r" invest(?:ed|ment)? closed closes closing closure will\sclose close\s(?:its|the|\d)"
-    r" recall(?:ed)? export\sduty axed? declines? infusion",
+    r" recall(?:ed)? export\sduty axed? declines? infusion gain(?:ed|ing)? risen losing"
+    r" (?:increas|decreas)ed skyrocket(?:ed|ing)",
     EventType.agreement: r"agreed agreement deal pact treaty signed pledged (?<!in\s)orders?"
-    r" committed\sto compensated",
+    r" committed\sto compensated bought acquired acquisition purchase(?=\sof) merger",
     EventType.meeting: r"met meetings? talks summit conference convene[sd]? gathered"
     r" visit(?:ed|s)? discussions review",
     EventType.statement: r"announce(?:d|s|ment) unveil(?:ed|s)? resign(?:ed|s|ation) keynote"
     r" step(?:s|ped)?\sdown launch(?:ed|es)? outlined recommended called\son urged ultimatums?"
-    r" went\son\snational\stelevision issued welcomed expressed",
+    r" went\son\snational\stelevision issued welcomed expressed introduced released"
+    r" press\srelease media\sevent",
     EventType.other: r"founded succeed(?:s|ed|ing)? first\sflight first\sflew delays? delayed"
-    r" postponed",
+    r" postponed born (?<!be\s)(?<!been\s)returned pushed\sback merged",
 }
 _TRIGGERS = [
     (kind, re.compile(rf"\b(?:{'|'.join(words.split())})\b", re.I))
@@ -119,8 +121,9 @@ def find_events(
             if not found:
                 continue
             first = found[0][1]
-            # "The Nasdaq fell …, and the S&P 500 index dropped …": one event per verb
-            own = [f for f in found[1:] if f[1] in first.conjuncts and _has_subject(f[1])]
+            # "The Nasdaq fell …, and the S&P 500 index dropped …": one event per verb;
+            # "he bought Pixar, which was acquired by Disney in 2005": a clause of its own
+            own = [f for f in found[1:] if _separate(first, f[1], mentions)]
             before = len(events)
             for trigger, word in [found[0], *own]:
                 event = _event(
@@ -171,6 +174,22 @@ def _event(
 
 def _has_subject(verb: Token) -> bool:
     return any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
+
+
+def _separate(first: Token, other: Token, mentions: list[DateMention]) -> bool:
+    """Whether `other`, a second trigger of `first`'s type in the sentence, reports an
+    event of its own: a coordinated verb with its own subject ("The Nasdaq fell …, and
+    the S&P 500 dropped …"), or a verb heading another clause with its own subject and
+    its own date ("bought Pixar, which was acquired by Disney in 2005")."""
+    if other.pos_ != "VERB" or not _has_subject(other):
+        return False
+    if other in first.conjuncts:
+        return True
+    if event_roles.same_clause(first, other):
+        return False
+    doc = other.doc
+    own = event_roles.when(doc, other, mentions)
+    return own is not None and own != event_roles.when(doc, first, mentions)
 
 
 def _setting(events: list[Event], text: str, sent: Segment) -> str | None:
@@ -235,9 +254,33 @@ def _back_reference(word: Token, kind: EventType, events: list[Event], text: str
 
 
 def _hypothetical(word: Token) -> bool:
-    """ "the proposed sale or closure": a modifier of the word or of its conjunct head."""
+    """ "the proposed sale or closure": a modifier of the word or of its conjunct head;
+    or inside a condition ("if the union agrees to cuts", "should a buyer be willing to
+    pay, … the purchase")."""
     heads = [word, word.head] if word.dep_ == "conj" else [word]
-    return any(c.dep_ == "amod" and c.lower_ in HYPOTHETICAL for h in heads for c in h.children)
+    if any(c.dep_ == "amod" and c.lower_ in HYPOTHETICAL for h in heads for c in h.children):
+        return True
+    token = word
+    while True:
+        if token.dep_ == "advcl" and _conditional(token):
+            return True  # the trigger is in the condition
+        if any(c.dep_ == "advcl" and _conditional(c) for c in token.children):
+            return True  # or in what follows from it
+        if token.head == token:
+            return False
+        token = token.head
+
+
+def _conditional(clause: Token) -> bool:
+    """ "if/unless …", or the inverted "should X be …", "had X known …"."""
+    if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in clause.children):
+        return True
+    subjects = [c.i for c in clause.children if c.dep_.startswith("nsubj")]
+    return any(
+        c.dep_ in ("aux", "auxpass") and c.lower_ in ("should", "had", "were") and c.i < s
+        for c in clause.children
+        for s in subjects
+    )
 
 
 def _opinion(claim: Claim) -> bool:
