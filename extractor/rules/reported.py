@@ -51,6 +51,12 @@ def reported_claims(doc: Doc, people: People) -> list[Found]:
                 who = _claimant(token, people)
                 if who is not None:
                     found.append(_found(clause, who, token))
+        elif token.pos_ == "ADJ" and token.dep_ == "acomp" and word in REPORTED_SPEECH_VERBS:
+            # "investors are concerned that …": the state's holder, the verb's subject
+            for clause in _complements(token):
+                who = _claimant(token.head, people)
+                if who is not None:
+                    found.append(_found(clause, who, token))
         elif token.pos_ == "VERB" and word in ATTRIBUTING_VERBS:
             span = _attributed(token)
             who = _claimant(token, people) if span else None
