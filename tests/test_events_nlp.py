@@ -132,3 +132,21 @@ def test_index_gains_and_biography_verbs_are_events() -> None:
     assert (gain.event_type, gain.time) == (EventType.economic, "2015-06-02")
     [born] = _events("Maria Lund, born in Oslo in 1961, runs the bank.")
     assert (born.event_type, born.location, born.time) == (EventType.other, "Oslo", "1961")
+
+
+def test_later_index_moves_take_the_day_of_the_first() -> None:
+    text = (
+        "Asian stocks fell sharply on Tuesday. "
+        "The Korean Kospi index lost 3.1 percent. "
+        "The Sensex was also hit hard, losing 420 points."
+    )
+    events = _events(text, published=date(2016, 2, 10))
+    assert [e.time for e in events] == ["2016-02-09"] * 3
+    assert events[0].actors == []
+    assert [a.split()[-1] for e in events[1:] for a in e.actors] == ["Kospi", "Sensex"]
+
+
+def test_a_reference_day_is_not_the_moves_day() -> None:
+    text = "The Hang Seng index fell 2 percent from Monday's close."
+    [event] = _events(text, published=date(2016, 2, 10))
+    assert event.time == "2016-02-10"  # undated market news is of its publication day

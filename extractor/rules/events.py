@@ -15,6 +15,7 @@ mention.
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import TYPE_CHECKING
 
 from extractor.rules import event_roles
@@ -55,7 +56,7 @@ LEXICON: dict[EventType, str] = {
     r" loss(?:es)? rescue\splan financial\sassistance financing funding infused slashed"
     r" invest(?:ed|ment)? closed closes closing closure will\sclose close\s(?:its|the|\d)"
     r" recall(?:ed)? export\sduty axed? declines? infusion gain(?:ed|ing)? risen losing"
-    r" (?:increas|decreas)ed skyrocket(?:ed|ing)",
+    r" (?:increas|decreas)ed skyrocket(?:ed|ing) slid slipped tumbled soared surged sank",
     EventType.agreement: r"agreed agreement deal pact treaty signed pledged (?<!in\s)orders?"
     r" committed\sto compensated bought acquired acquisition purchase(?=\sof) merger",
     EventType.meeting: r"met meetings? talks summit conference convene[sd]? gathered"
@@ -65,7 +66,8 @@ LEXICON: dict[EventType, str] = {
     r" went\son\snational\stelevision issued welcomed expressed introduced released"
     r" press\srelease media\sevent",
     EventType.other: r"founded succeed(?:s|ed|ing)? first\sflight first\sflew delays? delayed"
-    r" postponed born (?<!be\s)(?<!been\s)returned pushed\sback merged",
+    r" postponed born (?<!be\s)(?<!been\s)returned pushed\sback merged"
+    r" (?:started|co-founded)(?=\s(?:by\s)?(?-i:[A-Z]))",
 }
 _TRIGGERS = [
     (kind, re.compile(rf"\b(?:{'|'.join(words.split())})\b", re.I))
@@ -87,6 +89,12 @@ _HYPOTHETICAL = re.compile(rf"\b(?:{'|'.join(sorted(HYPOTHETICAL))})\s+(?:\w+\s+
 _DEFINITE = frozenset({"the", "this", "that", "these", "those", "their", "its"})
 #: Event types whose trigger names a thing: a verb of the same spelling is no event.
 _NOUN_TYPES = frozenset({EventType.military_exercise})
+#: Words of a sentence that reports a market move (an index, shares, points).
+_MARKET = re.compile(
+    r"\b(?:index|indices|indexes|average|shares|stocks?|points|markets?|Dow|Nasdaq|FTSE"
+    r"|DAX|CAC|S&P|Nikkei|Hang\s+Seng)\b",
+    re.I,
+)
 
 
 def find_events(
@@ -98,9 +106,11 @@ def find_events(
     doc: Doc,
     name: Naming,
     subject: Subject,
+    published: date | None = None,
 ) -> list[Event]:
     """Every event of the article; `quoted` are the quotes' spans, `claims` the claims
-    (reported opinions are not events; announcements are)."""
+    (reported opinions are not events; announcements are); `published` dates the
+    market moves the text leaves undated."""
     events: list[Event] = []
     opinions = [(c.char_start, c.char_end) for c in claims if _opinion(c)]
     for sent in sents:
@@ -134,7 +144,23 @@ def find_events(
             emitted += len(events) > before
             if emitted == MAX_EVENTS_PER_SENTENCE:
                 break
-    return events
+    return _market_days(events, published)
+
+
+def _market_days(events: list[Event], published: date | None) -> list[Event]:
+    """A market move the sentence gives no date is on the day of the article's previous
+    dated one ("Stocks rose on Friday. The FTSE gained 2%."), else on the publication
+    day: market reports are of the day they are written."""
+    day: str | None = published.isoformat() if published else None
+    result: list[Event] = []
+    for event in events:
+        market = event.event_type == EventType.economic and _MARKET.search(event.text)
+        if market and event.time is not None and len(event.time) == len("2000-01-01"):
+            day = event.time
+        elif market and event.time is None and event.time_text is None and day is not None:
+            event = event.model_copy(update={"time": day})
+        result.append(event)
+    return result
 
 
 def _event(
@@ -230,6 +256,8 @@ def _triggers(
         word = span.root
         if word.dep_ in ("amod", "compound") or _hypothetical(word):
             continue
+        if word.dep_.startswith("nsubj") and pattern.fullmatch(word.head.text):
+            continue  # "Apple shares rose": the verb names the move
         if kind in _NOUN_TYPES and word.pos_ not in ("NOUN", "PROPN"):
             continue
         if _back_reference(word, kind, events, doc.text):

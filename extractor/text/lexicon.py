@@ -227,6 +227,8 @@ SPECULATION = re.compile(
 HYPOTHETICAL = words("future possible potential proposed planned considering")
 #: Prepositions that name the target of an attack ("the invasion of Georgia").
 TARGET_PREPOSITIONS = words("of on against into")
+#: Nouns that a proper name before them makes a market index ("the French Cac index").
+INDEX_WORDS = words("index indexes indices average composite")
 #: Nouns of an area that a proper name before them makes a place ("the Kursk region").
 PLACE_NOUNS = words("region province state district city town village county peninsula area")
 #: Words that make a named organisation a building one can be in ("the Everett Factory").
