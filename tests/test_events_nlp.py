@@ -150,3 +150,10 @@ def test_a_reference_day_is_not_the_moves_day() -> None:
     text = "The Hang Seng index fell 2 percent from Monday's close."
     [event] = _events(text, published=date(2016, 2, 10))
     assert event.time == "2016-02-10"  # undated market news is of its publication day
+
+
+def test_what_is_released_is_no_actor() -> None:
+    [event] = _events("Nokia unveiled the Lumia 900 and the Lumia Wave on Monday.")
+    assert event.actors == ["Nokia"]
+    [event] = _events("In 2004 Sony introduced the Walkman Bean music player.")
+    assert event.actors == ["Sony"]

@@ -83,7 +83,7 @@ def actors(
         chosen = [e for e in entities if e in own or e in in_clause] if core else own
     found: list[str] = []
     for entity in chosen:
-        if entity.root.dep_ == "dobj" and entity.root.head.lower_ in PRODUCT_VERBS:
+        if _product(entity.root):
             continue  # "unveiled the iPad": a product, not a participant
         if _describes_person(entity) or (
             entity.label_ == "GPE"
@@ -158,6 +158,15 @@ def when(doc: Doc, trigger: Token, mentions: list[DateMention]) -> DateMention |
 def same_clause(first: Token, other: Token) -> bool:
     """Whether two words belong to the same verb's clause."""
     return _clause(first) == _clause(other)
+
+
+def _product(token: Token) -> bool:
+    """What a release-type verb puts out ("unveiled the iPad 2 and the iCloud",
+    "introduced the iMac personal computer", "announced an updated MacBook Air series"):
+    its object, a conjunct of it or a name modifying it."""
+    while token.dep_ in ("conj", "compound", "nmod", "appos") and token.head != token:
+        token = token.head
+    return token.dep_ in ("dobj", "nsubjpass") and token.head.lower_ in PRODUCT_VERBS
 
 
 def _index_name(noun: Token) -> Span | None:

@@ -238,7 +238,10 @@ FACILITY_WORDS = words(
 #: Bodies an article names by their country ("the UK government", "Russian military").
 GOVERNMENT_WORDS = words("government ministry military army navy police parliament cabinet")
 #: Verbs whose object is a product, not a participant ("unveiled the iPad").
-PRODUCT_VERBS = words("unveil unveiled unveils unveiling launch launched launches release released")
+PRODUCT_VERBS = words(
+    "unveil unveiled unveils unveiling launch launched launches release released introduce"
+    " introduced introduces preview previewed announce announced announces"
+)
 #: Clock words the entity recogniser takes for organisations ("16:15 UTC").
 CLOCK_WORDS = words("utc gmt est edt pst cet am pm a.m. p.m.")
 #: Verbs asserting a cause: "X attributed A to B", "blamed A on B", "associated A with B".
