@@ -157,3 +157,10 @@ def test_what_is_released_is_no_actor() -> None:
     assert event.actors == ["Nokia"]
     [event] = _events("In 2004 Sony introduced the Walkman Bean music player.")
     assert event.actors == ["Sony"]
+
+
+def test_how_things_work_and_what_can_happen_are_no_events() -> None:
+    assert _events("Credit unions bundle the mortgages as collateral for loans.") == []
+    assert _events("The buyer can take control upon repayment of the loans.") == []
+    [event] = _events("This step comes after long delays at the Hamburg plant.")
+    assert event.event_type == EventType.other

@@ -85,6 +85,14 @@ _TARGETS = {EventType.attack: TARGET_PREPOSITIONS}
 #: Meeting triggers that move someone elsewhere: their place is a destination.
 _VISITS = frozenset({"visit", "visited", "visits"})
 _HYPOTHETICAL = re.compile(rf"\b(?:{'|'.join(sorted(HYPOTHETICAL))})\s+(?:\w+\s+)?$")
+#: Verbs of a present-tense report that is news ("Apple says …", "Reuters reports …").
+_SAYING = frozenset(
+    f"{verb}{ending}"
+    for verb in ("say", "report", "announce", "state", "confirm", "expect", "plan", "come")
+    for ending in ("", "s")
+) | {"follows", "follow"}
+#: Modals that make a clause a possibility, not news ("will" and a reported "would" are).
+_POSSIBLE = frozenset({"can", "could", "may", "might", "should", "must"})
 #: Determiners that make a noun trigger a back-reference ("the drill", "their meeting").
 _DEFINITE = frozenset({"the", "this", "that", "these", "those", "their", "its"})
 #: Event types whose trigger names a thing: a verb of the same spelling is no event.
@@ -260,10 +268,29 @@ def _triggers(
             continue  # "Apple shares rose": the verb names the move
         if kind in _NOUN_TYPES and word.pos_ not in ("NOUN", "PROPN"):
             continue
+        if word.pos_ == "NOUN" and _generic(word, sent, doc):
+            continue  # "Lenders provide mortgages to people who do not qualify for loans"
         if _back_reference(word, kind, events, doc.text):
             continue
         found.append((match, word))
     return found
+
+
+def _generic(word: Token, sent: Segment, doc: Doc) -> bool:
+    """A noun in a clause that describes how things are, not what happened: its verb in
+    the simple present ("provide", "bundle"), no date in the sentence; "says", "comes
+    after" report news."""
+    root = doc.char_span(sent.start, sent.end, alignment_mode="expand")
+    if root is None:
+        return False
+    verb = word
+    while verb.pos_ not in ("VERB", "AUX") and verb.head != verb:
+        verb = verb.head
+    if verb.tag_ not in ("VBP", "VBZ") or verb.lower_ in ("is", "are", "has", "have"):
+        return False
+    if any(c.dep_ in ("aux", "auxpass") for c in verb.children) or verb.lower_ in _SAYING:
+        return False
+    return not any(t.ent_type_ in ("DATE", "TIME") for t in root)
 
 
 def _back_reference(word: Token, kind: EventType, events: list[Event], text: str) -> bool:
@@ -288,6 +315,11 @@ def _hypothetical(word: Token) -> bool:
     heads = [word, word.head] if word.dep_ == "conj" else [word]
     if any(c.dep_ == "amod" and c.lower_ in HYPOTHETICAL for h in heads for c in h.children):
         return True
+    verb = word
+    while verb.pos_ not in ("VERB", "AUX") and verb.head != verb:
+        verb = verb.head
+    if any(c.dep_ == "aux" and c.lower_ in _POSSIBLE for c in verb.children):
+        return True  # "Fiat can assume the majority upon repayment of loans"
     token = word
     while True:
         if token.dep_ == "advcl" and _conditional(token):
