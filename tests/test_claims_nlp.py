@@ -147,3 +147,14 @@ def test_an_asserted_cause_is_a_claim() -> None:
 
 def test_narrated_would_is_no_speculation() -> None:
     assert _claims("Jobs left Apple in 1985. He would later return as chief executive.") == []
+
+
+def test_a_hope_claims_its_infinitive_an_expectation_to_act_does_not() -> None:
+    text = "Orla Foods delayed the plant. Orla Foods had hoped to open the plant by 2030."
+    assert ("to open the plant by 2030", "Orla Foods") in _pairs(text)
+    assert not [c for c in _claims("Orla Foods expects to cut 300 jobs.") if c.claimant != AUTHOR]
+
+
+def test_a_clause_opened_by_a_quotation_mark_is_a_quote_not_a_claim() -> None:
+    text = 'Mayor Lena Holt said "This will be a bridge built by local hands and it will last.'
+    assert [c for c in _claims(text) if c.claimant != AUTHOR] == []

@@ -158,6 +158,8 @@ def _parsed(
         end = start + len(text[start:end].rstrip(" .!?,;:"))
         if len(text[start:end].split()) < 3 or inside(start, quoted):
             continue
+        if text[:start].rstrip()[-1:] in ("“", '"'):
+            continue  # said "This will be …": a quotation (its closing mark lost), no claim
         for i, (s, e, who, verb, hedge) in enumerate(found):
             if s == start and verb == cue and _garbled(who, doc, sent):
                 found[i] = (s, e, claimant, verb, hedge)  # the parse read the subject better
