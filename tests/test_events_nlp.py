@@ -164,3 +164,10 @@ def test_how_things_work_and_what_can_happen_are_no_events() -> None:
     assert _events("The buyer can take control upon repayment of the loans.") == []
     [event] = _events("This step comes after long delays at the Hamburg plant.")
     assert event.event_type == EventType.other
+
+
+def test_index_levels_sales_delistings_and_sentences_are_events() -> None:
+    text = "The Ibex 35 was up 2.1% at midday. The exchange will delist Harrow Mining."
+    assert [e.event_type for e in _events(text)] == [EventType.economic, EventType.legal]
+    [sold] = _events("Velo sold 4 million bikes last year.", published=date(2020, 3, 1))
+    assert (sold.event_type, sold.time) == (EventType.economic, "2019")

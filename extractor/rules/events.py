@@ -46,7 +46,8 @@ LEXICON: dict[EventType, str] = {
     r" invasion invaded clash(?:es|ed)",
     EventType.arrest: r"arrest(?:ed|s)? detain(?:ed|s)? charged\swith indicted",
     EventType.legal: r"sue[sd]? (?:law)?suits? trial settled court ruling ruled settlement"
-    r" investigation verdict bann?(?:ed|s)? lifted",
+    r" investigation verdict bann?(?:ed|s)? lifted delist(?:ed|ing)? challenged"
+    r" jail\ssentences? sentenced convicted",
     EventType.election: r"elections? referendum voted procedural\svote vote\s(?:on|for|against)",
     EventType.protest: r"protests? protested demonstrations? boycott walkout",
     EventType.disaster: r"died killed crashed crashes earthquake flood(?:s|ing)? hurricane"
@@ -56,9 +57,12 @@ LEXICON: dict[EventType, str] = {
     r" loss(?:es)? rescue\splan financial\sassistance financing funding infused slashed"
     r" invest(?:ed|ment)? closed closes closing closure will\sclose close\s(?:its|the|\d)"
     r" recall(?:ed)? export\sduty axed? declines? infusion gain(?:ed|ing)? risen losing"
-    r" (?:increas|decreas)ed skyrocket(?:ed|ing) slid slipped tumbled soared surged sank",
+    r" (?:increas|decreas)ed skyrocket(?:ed|ing) slid slipped tumbled? soared surged sank sold"
+    r" (?:was|were|closed|ended|finished)\s(?:up|down|higher|lower)"
+    r" (?:hit|struck|reached)\s(?:a\s)?(?:[\w-]+\s)?(?:high|low)",
     EventType.agreement: r"agreed agreement deal pact treaty signed pledged (?<!in\s)orders?"
-    r" committed\sto compensated bought acquired acquisition purchase(?=\sof) merger",
+    r" committed\sto compensated bought acquired acquisition purchase(?=\sof) merger won"
+    r" winning defeated",
     EventType.meeting: r"met meetings? talks summit conference convene[sd]? gathered"
     r" visit(?:ed|s)? discussions review",
     EventType.statement: r"announce(?:d|s|ment) unveil(?:ed|s)? resign(?:ed|s|ation) keynote"
@@ -67,7 +71,7 @@ LEXICON: dict[EventType, str] = {
     r" press\srelease media\sevent",
     EventType.other: r"founded succeed(?:s|ed|ing)? first\sflight first\sflew delays? delayed"
     r" postponed born (?<!be\s)(?<!been\s)returned pushed\sback merged"
-    r" (?:started|co-founded)(?=\s(?:by\s)?(?-i:[A-Z]))",
+    r" (?:started|co-founded)(?=\s(?:by\s)?(?-i:[A-Z])) scandal (?<=was\s)fired",
 }
 _TRIGGERS = [
     (kind, re.compile(rf"\b(?:{'|'.join(words.split())})\b", re.I))
