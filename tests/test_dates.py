@@ -92,3 +92,17 @@ def test_capitalised_preposition_and_mid_year() -> None:
     published = date(2012, 3, 20)
     assert _found("In 1994 the firm was sold.", published) == [("In 1994", "1994")]
     assert _found("It ships in mid-2013.", published) == [("mid-2013", "2013")]
+
+
+def test_years_later_count_from_the_year_named_before() -> None:
+    text = (
+        "In 1994 the firm was sold. Two years later it closed. "
+        "In 2001 a rival opened and the following year it merged."
+    )
+    assert [(m.text, m.iso) for m in find_dates(text, date(2012, 3, 20))] == [
+        ("In 1994", "1994"),
+        ("Two years later", "1996"),
+        ("In 2001", "2001"),
+        ("the following year", "2002"),
+    ]
+    assert _found("A year later it closed.", date(2012, 3, 20)) == [("A year later", None)]
