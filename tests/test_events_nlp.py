@@ -171,3 +171,8 @@ def test_index_levels_sales_delistings_and_sentences_are_events() -> None:
     assert [e.event_type for e in _events(text)] == [EventType.economic, EventType.legal]
     [sold] = _events("Velo sold 4 million bikes last year.", published=date(2020, 3, 1))
     assert (sold.event_type, sold.time) == (EventType.economic, "2019")
+
+
+def test_a_city_owning_an_index_is_no_actor() -> None:
+    [event] = _events("Madrid's Ibex 35 index fell 2 percent on Monday.")
+    assert "Madrid" not in event.actors

@@ -90,7 +90,15 @@ def actors(
             and (
                 _place_role(entity, trigger, towards)
                 or entity.root.dep_ in ("compound", "nmod", "amod")  # "the UK index"
-                or (entity.root.dep_ == "poss" and entity.root.head.ent_type_ != "")
+                # "London's FTSE 100", "Japan's Nikkei average": a place naming a thing
+                or (
+                    entity.root.dep_ == "poss"
+                    and (
+                        entity.root.head.ent_type_ != ""
+                        or entity.root.head.pos_ == "PROPN"
+                        or entity.root.head.lower_ in INDEX_WORDS
+                    )
+                )
             )
         ):
             continue
