@@ -47,7 +47,7 @@ _DIRECT_CUES = frozenset(
 _NO_SUBJECT = "after|amid|despite|with|as|of|in|on|by|for|from|to|since|because|and|but|or"
 _CLAIM_END = re.compile(
     r",\s+(?:and\s+)?(?:saying|stating|adding|noting|claiming|arguing|warning|explaining)\b"
-    r"|,?\s+and\s+that\b|,\s+(?:although|but|while|whereas)\b"
+    r"|,?\s+and\s+that\b|,\s+(?:although|though|but|while|whereas)\b"
     # a new speaker takes over: "…; it noted that", "…, Jobs said that", "…, investors
     # are concerned that", "…, with analyst Ann Roe saying …"
     rf"|(?:;|,(?=\s+(?:[A-Z][\w'’.-]*\s+){{1,3}}(?:{CLAIM_CUE.pattern})))\s+"
@@ -287,7 +287,11 @@ def _agentless(sent: Segment, quoted: list[tuple[int, int]]) -> list[_Found]:
         start = sent.start + match.end()
         end = _sentence_span(sent)[1]
         return [(start, end, None, cue, True)] if len(sent.text[start - sent.start :]) > 10 else []
-    return [(*_sentence_span(sent), None, cue, True)]
+    start, end = _sentence_span(sent)
+    ending = _CLAIM_END.search(sent.text, match.end())
+    if ending is not None:  # "This is said to be out of X, though it is interesting …"
+        end = sent.start + ending.start()
+    return [(start, end, None, cue, True)]
 
 
 def _attributed_inside(
