@@ -176,3 +176,8 @@ def test_index_levels_sales_delistings_and_sentences_are_events() -> None:
 def test_a_city_owning_an_index_is_no_actor() -> None:
     [event] = _events("Madrid's Ibex 35 index fell 2 percent on Monday.")
     assert "Madrid" not in event.actors
+
+
+def test_a_dated_can_is_scheduled() -> None:
+    [event] = _events("Shipments can be delayed until next month.", published=date(2020, 3, 1))
+    assert event.time == "2020-04"

@@ -323,7 +323,9 @@ def _hypothetical(word: Token) -> bool:
     while verb.pos_ not in ("VERB", "AUX") and verb.head != verb:
         verb = verb.head
     if any(c.dep_ == "aux" and c.lower_ in _POSSIBLE for c in verb.children):
-        return True  # "Fiat can assume the majority upon repayment of loans"
+        # "Fiat can assume the majority upon repayment of loans"; "can be submitted
+        # starting next month" is scheduled
+        return not any(t.ent_type_ in ("DATE", "TIME") for t in verb.subtree)
     token = word
     while True:
         if token.dep_ == "advcl" and _conditional(token):
