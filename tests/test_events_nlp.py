@@ -181,3 +181,16 @@ def test_a_city_owning_an_index_is_no_actor() -> None:
 def test_a_dated_can_is_scheduled() -> None:
     [event] = _events("Shipments can be delayed until next month.", published=date(2020, 3, 1))
     assert event.time == "2020-04"
+
+
+def test_a_definite_subject_naming_an_earlier_event_lends_its_parties() -> None:
+    text = (
+        "Orion Foods filed a lawsuit against Delta Mills in 2001. "
+        "The lawsuit was settled out of court in 2003."
+    )
+    events = _events(text)
+    assert [(e.event_type, e.time) for e in events] == [
+        (EventType.legal, "2001"),
+        (EventType.legal, "2003"),
+    ]
+    assert set(events[1].actors) == set(events[0].actors) == {"Orion Foods", "Delta Mills"}

@@ -99,6 +99,8 @@ _SAYING = frozenset(
 _POSSIBLE = frozenset({"can", "could", "may", "might", "should", "must"})
 #: Determiners that make a noun trigger a back-reference ("the drill", "their meeting").
 _DEFINITE = frozenset({"the", "this", "that", "these", "those", "their", "its"})
+#: Nouns that name an event a definite subject refers back to ("the first lawsuit").
+_EVENT_NOUNS = frozenset({"lawsuit", "suit", "deal", "agreement", "contract", "merger", "case"})
 #: Event types whose trigger names a thing: a verb of the same spelling is no event.
 _NOUN_TYPES = frozenset({EventType.military_exercise})
 #: Words of a sentence that reports a market move (an index, shares, points).
@@ -194,6 +196,7 @@ def _event(
     place = event_roles.location(parsed, word, name, towards | _TARGETS.get(kind, towards))
     if _already_reported(events, kind, actors, mention, word, trigger.group(0).lower()):
         return None
+    actors = actors or _parties_of(word, events)
     return Event.model_validate(
         {
             "text": sent.text,
@@ -208,6 +211,19 @@ def _event(
         },
         context={"document": text},
     )
+
+
+def _parties_of(word: Token, events: list[Event]) -> list[str]:
+    """ "The first lawsuit was settled out of court", "That deal was signed": a definite
+    subject naming an earlier event lends it that event's parties."""
+    verb = word if word.pos_ in ("VERB", "AUX") else word.head
+    for who in (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")):
+        definite = any(c.dep_ == "det" and c.lower_ in _DEFINITE for c in who.children)
+        if not definite or who.lower_ not in _EVENT_NOUNS:
+            continue
+        named = [e for e in events if e.actors and who.lower_ in (e.trigger or "").lower()]
+        return list(named[-1].actors) if named else []
+    return []
 
 
 def _has_subject(verb: Token) -> bool:
