@@ -194,3 +194,12 @@ def test_a_definite_subject_naming_an_earlier_event_lends_its_parties() -> None:
         (EventType.legal, "2003"),
     ]
     assert set(events[1].actors) == set(events[0].actors) == {"Orion Foods", "Delta Mills"}
+
+
+def test_the_n_nations_are_the_countries_of_the_last_event_with_n() -> None:
+    text = (
+        "Chile, Peru and Bolivia held a joint naval exercise on Monday. "
+        "The three nations pledged to share port data."
+    )
+    events = _events(text, published=date(2021, 5, 5))
+    assert set(events[-1].actors) == {"Chile", "Peru", "Bolivia"}

@@ -101,6 +101,10 @@ _POSSIBLE = frozenset({"can", "could", "may", "might", "should", "must"})
 _DEFINITE = frozenset({"the", "this", "that", "these", "those", "their", "its"})
 #: Nouns that name an event a definite subject refers back to ("the first lawsuit").
 _EVENT_NOUNS = frozenset({"lawsuit", "suit", "deal", "agreement", "contract", "merger", "case"})
+#: Plural nouns a number makes a back-reference to parties ("the three nations").
+_NATIONS = frozenset({"nations", "countries", "governments", "states"})
+_COUNTED = _NATIONS | {"companies", "firms", "carmakers", "automakers", "sides", "men", "leaders"}
+_NUMBER_WORDS = {"both": 2, "two": 2, "three": 3, "four": 4, "five": 5}
 #: Event types whose trigger names a thing: a verb of the same spelling is no event.
 _NOUN_TYPES = frozenset({EventType.military_exercise})
 #: Words of a sentence that reports a market move (an index, shares, points).
@@ -196,7 +200,7 @@ def _event(
     place = event_roles.location(parsed, word, name, towards | _TARGETS.get(kind, towards))
     if _already_reported(events, kind, actors, mention, word, trigger.group(0).lower()):
         return None
-    actors = actors or _parties_of(word, events)
+    actors = actors or _parties_of(word, events) or _counted_parties(word, events, name)
     return Event.model_validate(
         {
             "text": sent.text,
@@ -223,6 +227,26 @@ def _parties_of(word: Token, events: list[Event]) -> list[str]:
             continue
         named = [e for e in events if e.actors and who.lower_ in (e.trigger or "").lower()]
         return list(named[-1].actors) if named else []
+    return []
+
+
+def _counted_parties(word: Token, events: list[Event], name: Naming) -> list[str]:
+    """ "The three nations pledged …", "both companies agreed": the last earlier event
+    with that many parties of the kind, countries for nations ("South Korea, Japan and
+    the United States carried out a drill")."""
+    verb = word if word.pos_ in ("VERB", "AUX") else word.head
+    for who in (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")):
+        if who.lower_ not in _COUNTED:
+            continue
+        numbers = [c.lower_ for c in who.children if c.dep_ in ("nummod", "det", "predet")]
+        count = next((_NUMBER_WORDS[n] for n in numbers if n in _NUMBER_WORDS), 0)
+        if not count:
+            continue
+        countries = {name(e) for e in word.doc.ents if e.label_ == "GPE"}
+        for event in reversed(events):
+            wanted = [a for a in event.actors if (a in countries) == (who.lower_ in _NATIONS)]
+            if len(wanted) == count == len(event.actors):
+                return list(event.actors)
     return []
 
 
