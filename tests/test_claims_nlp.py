@@ -158,3 +158,10 @@ def test_a_hope_claims_its_infinitive_an_expectation_to_act_does_not() -> None:
 def test_a_clause_opened_by_a_quotation_mark_is_a_quote_not_a_claim() -> None:
     text = 'Mayor Lena Holt said "This will be a bridge built by local hands and it will last.'
     assert [c for c in _claims(text) if c.claimant != AUTHOR] == []
+
+
+def test_a_demand_in_the_subjunctive_is_no_claim() -> None:
+    text = "Council leaders insisted that the port authority lower its fees by June."
+    assert [c for c in _claims(text) if c.claimant != AUTHOR] == []
+    text = "Council leaders insisted that the port authority had cut its fees by June."
+    assert ("the port authority had cut its fees by June", "Council leaders") in _pairs(text)

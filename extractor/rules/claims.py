@@ -43,6 +43,11 @@ _DIRECT_CUES = frozenset(
     "say says said state states stated believe believes believed expect expects claim claims "
     "claimed predicted predicts estimated estimates".split()
 )
+#: Cues of a demand: their clause in the subjunctive is no claim.
+_DEMANDS = frozenset(
+    "insist insists insisted demand demands demanded urge urges urged require requires required"
+    " ask asks asked propose proposes proposed recommend recommends recommended".split()
+)
 #: Words that open a phrase, not a subject: ", following reports that …".
 _NO_SUBJECT = "after|amid|despite|with|as|of|in|on|by|for|from|to|since|because|and|but|or"
 _CLAIM_END = re.compile(
@@ -114,7 +119,7 @@ def find_claims(
         elif (modal := speculation(doc, sent.start, sent.end)) is not None:
             found.append((*modal, AUTHOR, "", True))
     claims: list[Claim] = []
-    found = _split_coordinated(found, doc)
+    found = [f for f in _split_coordinated(found, doc) if not _demand(f, doc)]
     for start, end, claimant, verb, hedged in found:
         if any(s <= start and end <= e and (s, e) != (start, end) for s, e, *_ in found):
             continue  # nested in a wider claim
@@ -167,6 +172,23 @@ def _parsed(
             continue  # the cue patterns found this claim already
         extra.append((start, end, claimant, cue, hedged))
     return extra
+
+
+def _demand(found: _Found, doc: Doc) -> bool:
+    """ "insisted that the union agree to …": a demand in the subjunctive (a bare verb
+    after a singular subject), not an assertion."""
+    start, end, _, cue, _ = found
+    if (cue or "").lower() not in _DEMANDS:
+        return False
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return False
+    verb = span.root
+    if any(c.dep_ in ("aux", "auxpass") for c in verb.children):
+        return False
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    singular = bool(subjects) and subjects[0].tag_ in ("NN", "NNP")
+    return verb.tag_ == "VB" or (verb.tag_ == "VBP" and singular)
 
 
 def _split_coordinated(found: list[_Found], doc: Doc) -> list[_Found]:
