@@ -203,3 +203,8 @@ def test_the_n_nations_are_the_countries_of_the_last_event_with_n() -> None:
     )
     events = _events(text, published=date(2021, 5, 5))
     assert set(events[-1].actors) == {"Chile", "Peru", "Bolivia"}
+
+
+def test_what_is_pledged_is_part_of_the_pledge() -> None:
+    [event] = _events("Norway has committed to dispatching 300 engineers to the region.")
+    assert event.event_type == EventType.agreement

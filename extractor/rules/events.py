@@ -310,6 +310,8 @@ def _triggers(
             continue
         if word.dep_.startswith("nsubj") and pattern.fullmatch(word.head.text):
             continue  # "Apple shares rose": the verb names the move
+        if _governed(word):
+            continue  # "committed to dispatching engineers": one event, the commitment
         if kind in _NOUN_TYPES and word.pos_ not in ("NOUN", "PROPN"):
             continue
         if word.pos_ == "NOUN" and _generic(word, sent, doc):
@@ -335,6 +337,17 @@ def _generic(word: Token, sent: Segment, doc: Doc) -> bool:
     if any(c.dep_ in ("aux", "auxpass") for c in verb.children) or verb.lower_ in _SAYING:
         return False
     return not any(t.ent_type_ in ("DATE", "TIME") for t in root)
+
+
+def _governed(word: Token) -> bool:
+    """A verb that completes another trigger ("committed to dispatching", "pledged to
+    invest"): what is pledged is part of the pledge, not an event of its own."""
+    head = word.head
+    if word.dep_ == "pcomp" and head.dep_ == "prep":
+        head = head.head
+    elif word.dep_ != "xcomp":
+        return False
+    return head != word and any(p.match(word.doc.text, head.idx) for _, p in _TRIGGERS)
 
 
 def _back_reference(word: Token, kind: EventType, events: list[Event], text: str) -> bool:
