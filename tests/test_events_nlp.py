@@ -208,3 +208,8 @@ def test_the_n_nations_are_the_countries_of_the_last_event_with_n() -> None:
 def test_what_is_pledged_is_part_of_the_pledge() -> None:
     [event] = _events("Norway has committed to dispatching 300 engineers to the region.")
     assert event.event_type == EventType.agreement
+
+
+def test_alternatives_and_indirect_questions_are_no_events() -> None:
+    assert _events("Rather than recall the cars, the maker will repair them.") == []
+    assert _events("Kim Ode did not say where the layoffs would fall.") == []

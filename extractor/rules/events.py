@@ -88,7 +88,9 @@ _TOWARDS = {
 _TARGETS = {EventType.attack: TARGET_PREPOSITIONS}
 #: Meeting triggers that move someone elsewhere: their place is a destination.
 _VISITS = frozenset({"visit", "visited", "visits"})
-_HYPOTHETICAL = re.compile(rf"\b(?:{'|'.join(sorted(HYPOTHETICAL))})\s+(?:\w+\s+)?$")
+_HYPOTHETICAL = re.compile(
+    rf"\b(?:{'|'.join(sorted(HYPOTHETICAL))}|rather\s+than|instead\s+of)\s+(?:\w+\s+)?$", re.I
+)
 #: Verbs of a present-tense report that is news ("Apple says …", "Reuters reports …").
 _SAYING = frozenset(
     f"{verb}{ending}"
@@ -97,6 +99,8 @@ _SAYING = frozenset(
 ) | {"follows", "follow"}
 #: Modals that make a clause a possibility, not news ("will" and a reported "would" are).
 _POSSIBLE = frozenset({"can", "could", "may", "might", "should", "must"})
+#: Words that open an indirect question.
+_QUESTION_WORDS = frozenset({"where", "whether", "if", "how", "why", "when"})
 #: Determiners that make a noun trigger a back-reference ("the drill", "their meeting").
 _DEFINITE = frozenset({"the", "this", "that", "these", "those", "their", "its"})
 #: Nouns that name an event a definite subject refers back to ("the first lawsuit").
@@ -312,6 +316,8 @@ def _triggers(
             continue  # "Apple shares rose": the verb names the move
         if _governed(word):
             continue  # "committed to dispatching engineers": one event, the commitment
+        if _asked(word):
+            continue  # "did not say where the cuts were going to take place"
         if kind in _NOUN_TYPES and word.pos_ not in ("NOUN", "PROPN"):
             continue
         if word.pos_ == "NOUN" and _generic(word, sent, doc):
@@ -337,6 +343,20 @@ def _generic(word: Token, sent: Segment, doc: Doc) -> bool:
     if any(c.dep_ in ("aux", "auxpass") for c in verb.children) or verb.lower_ in _SAYING:
         return False
     return not any(t.ent_type_ in ("DATE", "TIME") for t in root)
+
+
+def _asked(word: Token) -> bool:
+    """Inside an indirect question ("did not say where the cuts were going to take
+    place", "asked whether the plant would close")."""
+    token = word
+    while token.head != token:
+        if token.dep_ == "ccomp" and any(
+            c.dep_ in ("advmod", "mark") and c.lower_ in _QUESTION_WORDS and c.i < token.i
+            for c in token.children
+        ):
+            return True
+        token = token.head
+    return False
 
 
 def _governed(word: Token) -> bool:
