@@ -165,3 +165,8 @@ def test_a_demand_in_the_subjunctive_is_no_claim() -> None:
     assert [c for c in _claims(text) if c.claimant != AUTHOR] == []
     text = "Council leaders insisted that the port authority had cut its fees by June."
     assert ("the port authority had cut its fees by June", "Council leaders") in _pairs(text)
+
+
+def test_could_in_the_authors_main_clause_is_the_authors_hedged_claim() -> None:
+    text = "The index fell 3% on Friday. Several factors could be to blame for the slide."
+    assert ("Several factors could be to blame for the slide", AUTHOR) in _pairs(text)

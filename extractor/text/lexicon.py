@@ -218,7 +218,7 @@ CLAIM_NOUNS = words(
     """
 )
 #: Modals that make an unattributed main clause the article's own speculation.
-AUTHOR_MODALS = words("would should may might")
+AUTHOR_MODALS = words("would should may might could")
 #: Words that make a reported clause a guess rather than news ("may be preparing").
 SPECULATION = re.compile(
     r"\b(?:may|might|could|possibly|probably|perhaps|likely|unlikely|reportedly)\b"
