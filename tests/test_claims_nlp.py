@@ -170,3 +170,14 @@ def test_a_demand_in_the_subjunctive_is_no_claim() -> None:
 def test_could_in_the_authors_main_clause_is_the_authors_hedged_claim() -> None:
     text = "The index fell 3% on Friday. Several factors could be to blame for the slide."
     assert ("Several factors could be to blame for the slide", AUTHOR) in _pairs(text)
+
+
+def test_company_statistics_are_the_companys_claim() -> None:
+    text = (
+        "Nordia Inc. replaced the routers. According to company statistics, one in "
+        "every 300 customers has reported dropped calls."
+    )
+    assert (
+        "one in every 300 customers has reported dropped calls",
+        "Nordia Inc",
+    ) in _pairs(text)

@@ -340,6 +340,10 @@ def _according_claim(sent: Segment, match: re.Match[str], people: People) -> lis
     if who is None or len(match.group("who").split()) > 8:
         return []
     claimant = who.name if who.is_person else (who.name or who.title)
+    # "according to company statistics": the company's own figures, so the company
+    company = re.match(r"(?:the\s+)?company(?:'s)?\s+(?:statistics|figures|data)$", claimant or "")
+    owner = people.organisation_before(sent.start + match.start()) if company else None
+    claimant = owner or claimant
     if body[match.end() :].startswith(","):
         start = match.end() + 1
         clause_end = len(body)
