@@ -54,8 +54,11 @@ def test_years_and_months_relative_to_publication() -> None:
     ]
 
 
-def test_may_and_march_are_months_only_next_to_a_day_or_year() -> None:
-    assert _found("Troops may march in May.") == []
+def test_may_and_march_are_months_only_next_to_a_day_a_year_or_a_preposition() -> None:
+    assert _found("Troops may march soon.") == []
+    assert _found("Troops may march in May.", date(2024, 7, 1)) == [("in May", "2024-05")]
+    assert _found("The plant will open in May.", date(2024, 7, 1)) == [("in May", "2025-05")]
+    assert _found("In October the plant shut.", date(2024, 7, 1)) == [("In October", "2023-10")]
     assert _found("It may open May 5, 2024.") == [("May 5, 2024", "2024-05-05")]
 
 
@@ -75,3 +78,31 @@ def test_offsets_are_code_points_after_non_ascii_text() -> None:
     text = "Séoul 🇰🇷 — 会议 “quoted” held on Friday."
     [mention] = find_dates(text, FRIDAY)
     assert text[mention.start : mention.end] == "on Friday"
+
+
+def test_counted_back_from_publication() -> None:
+    published = date(2012, 3, 20)
+    assert _found("The plant opened three years ago.", published) == [("three years ago", "2009")]
+    assert _found("It was sent two weeks ago.", published) == [("two weeks ago", "2012-03-06")]
+    assert _found("Prices peaked 4 months ago.", published) == [("4 months ago", "2011-11")]
+    assert _found("Sales fell this week.", published) == [("this week", "2012-03")]
+
+
+def test_capitalised_preposition_and_mid_year() -> None:
+    published = date(2012, 3, 20)
+    assert _found("In 1994 the firm was sold.", published) == [("In 1994", "1994")]
+    assert _found("It ships in mid-2013.", published) == [("mid-2013", "2013")]
+
+
+def test_years_later_count_from_the_year_named_before() -> None:
+    text = (
+        "In 1994 the firm was sold. Two years later it closed. "
+        "In 2001 a rival opened and the following year it merged."
+    )
+    assert [(m.text, m.iso) for m in find_dates(text, date(2012, 3, 20))] == [
+        ("In 1994", "1994"),
+        ("Two years later", "1996"),
+        ("In 2001", "2001"),
+        ("the following year", "2002"),
+    ]
+    assert _found("A year later it closed.", date(2012, 3, 20)) == [("A year later", None)]

@@ -110,3 +110,106 @@ def test_a_scheduled_weekday_is_ahead_and_the_clause_date_wins() -> None:
 def test_each_index_with_its_own_verb_is_one_event() -> None:
     text = "The Nasdaq fell 82 points, and the Standard & Poor's 500 index dropped 37 points."
     assert len([e for e in _events(text) if e.event_type == EventType.economic]) == 2
+
+
+def test_an_event_in_a_condition_is_no_event() -> None:
+    assert _events("If the merger fails, the mill will cut 500 jobs.") == []
+    assert _events("The mill will cut 500 jobs if the merger fails.") == []
+    [cut] = _events("The mill cut 500 jobs on Monday.", published=date(2019, 4, 3))
+    assert cut.event_type == EventType.economic
+
+
+def test_two_events_of_one_type_in_clauses_of_their_own() -> None:
+    events = _events("In 1990 she bought Kestrel Foods, which was acquired by Norfield in 2004.")
+    assert [(e.event_type, e.time) for e in events] == [
+        (EventType.agreement, "1990"),
+        (EventType.agreement, "2004"),
+    ]
+
+
+def test_index_gains_and_biography_verbs_are_events() -> None:
+    [gain] = _events("The Nikkei 225 gained 210 points on Tuesday.", published=date(2015, 6, 5))
+    assert (gain.event_type, gain.time) == (EventType.economic, "2015-06-02")
+    [born] = _events("Maria Lund, born in Oslo in 1961, runs the bank.")
+    assert (born.event_type, born.location, born.time) == (EventType.other, "Oslo", "1961")
+
+
+def test_later_index_moves_take_the_day_of_the_first() -> None:
+    text = (
+        "Asian stocks fell sharply on Tuesday. "
+        "The Korean Kospi index lost 3.1 percent. "
+        "The Sensex was also hit hard, losing 420 points."
+    )
+    events = _events(text, published=date(2016, 2, 10))
+    assert [e.time for e in events] == ["2016-02-09"] * 3
+    assert events[0].actors == []
+    assert [a.split()[-1] for e in events[1:] for a in e.actors] == ["Kospi", "Sensex"]
+
+
+def test_a_reference_day_is_not_the_moves_day() -> None:
+    text = "The Hang Seng index fell 2 percent from Monday's close."
+    [event] = _events(text, published=date(2016, 2, 10))
+    assert event.time == "2016-02-10"  # undated market news is of its publication day
+
+
+def test_what_is_released_is_no_actor() -> None:
+    [event] = _events("Nokia unveiled the Lumia 900 and the Lumia Wave on Monday.")
+    assert event.actors == ["Nokia"]
+    [event] = _events("In 2004 Sony introduced the Walkman Bean music player.")
+    assert event.actors == ["Sony"]
+
+
+def test_how_things_work_and_what_can_happen_are_no_events() -> None:
+    assert _events("Credit unions bundle the mortgages as collateral for loans.") == []
+    assert _events("The buyer can take control upon repayment of the loans.") == []
+    [event] = _events("This step comes after long delays at the Hamburg plant.")
+    assert event.event_type == EventType.other
+
+
+def test_index_levels_sales_delistings_and_sentences_are_events() -> None:
+    text = "The Ibex 35 was up 2.1% at midday. The exchange will delist Harrow Mining."
+    assert [e.event_type for e in _events(text)] == [EventType.economic, EventType.legal]
+    [sold] = _events("Velo sold 4 million bikes last year.", published=date(2020, 3, 1))
+    assert (sold.event_type, sold.time) == (EventType.economic, "2019")
+
+
+def test_a_city_owning_an_index_is_no_actor() -> None:
+    [event] = _events("Madrid's Ibex 35 index fell 2 percent on Monday.")
+    assert "Madrid" not in event.actors
+
+
+def test_a_dated_can_is_scheduled() -> None:
+    [event] = _events("Shipments can be delayed until next month.", published=date(2020, 3, 1))
+    assert event.time == "2020-04"
+
+
+def test_a_definite_subject_naming_an_earlier_event_lends_its_parties() -> None:
+    text = (
+        "Orion Foods filed a lawsuit against Delta Mills in 2001. "
+        "The lawsuit was settled out of court in 2003."
+    )
+    events = _events(text)
+    assert [(e.event_type, e.time) for e in events] == [
+        (EventType.legal, "2001"),
+        (EventType.legal, "2003"),
+    ]
+    assert set(events[1].actors) == set(events[0].actors) == {"Orion Foods", "Delta Mills"}
+
+
+def test_the_n_nations_are_the_countries_of_the_last_event_with_n() -> None:
+    text = (
+        "Chile, Peru and Bolivia held a joint naval exercise on Monday. "
+        "The three nations pledged to share port data."
+    )
+    events = _events(text, published=date(2021, 5, 5))
+    assert set(events[-1].actors) == {"Chile", "Peru", "Bolivia"}
+
+
+def test_what_is_pledged_is_part_of_the_pledge() -> None:
+    [event] = _events("Norway has committed to dispatching 300 engineers to the region.")
+    assert event.event_type == EventType.agreement
+
+
+def test_alternatives_and_indirect_questions_are_no_events() -> None:
+    assert _events("Rather than recall the cars, the maker will repair them.") == []
+    assert _events("Kim Ode did not say where the layoffs would fall.") == []

@@ -65,5 +65,7 @@ def find_items(
         return a.entities.resolve(token.idx, token.idx + len(token.text))
 
     dates = find_dates(a.text, article.published)
-    events = find_events(a.text, a.sentences, quoted, claims, dates, a.doc, name, subject)
+    events = find_events(
+        a.text, a.sentences, quoted, claims, dates, a.doc, name, subject, article.published
+    )
     return DocumentExtraction(quotes=quotes, claims=claims, events=events)

@@ -43,18 +43,43 @@ _DIRECT_CUES = frozenset(
     "say says said state states stated believe believes believed expect expects claim claims "
     "claimed predicted predicts estimated estimates".split()
 )
+#: Cues of a demand: their clause in the subjunctive is no claim.
+_DEMANDS = frozenset(
+    "insist insists insisted demand demands demanded urge urges urged require requires required"
+    " ask asks asked propose proposes proposed recommend recommends recommended".split()
+)
+#: Words that open a phrase, not a subject: ", following reports that …".
+_NO_SUBJECT = "after|amid|despite|with|as|of|in|on|by|for|from|to|since|because|and|but|or"
 _CLAIM_END = re.compile(
     r",\s+(?:and\s+)?(?:saying|stating|adding|noting|claiming|arguing|warning|explaining)\b"
-    r"|,?\s+and\s+that\b|,\s+(?:although|but|while|whereas)\b"
-    # a new speaker takes over: "…; it noted that", "…, Jobs said that"
+    r"|,?\s+and\s+that\b|,\s+(?:although|though|but|while|whereas)\b"
+    # a new speaker takes over: "…; it noted that", "…, Jobs said that", "…, investors
+    # are concerned that", "…, with analyst Ann Roe saying …"
     rf"|(?:;|,(?=\s+(?:[A-Z][\w'’.-]*\s+){{1,3}}(?:{CLAIM_CUE.pattern})))\s+"
     rf"(?=(?:\S+\s+){{0,3}}(?:{CLAIM_CUE.pattern}))"
+    rf"|,(?=\s+(?![a-z]+ing\b|(?:{_NO_SUBJECT})\b)(?:[\w'’.-]+\s+){{1,3}}"
+    rf"(?:{CLAIM_CUE.pattern})\s+that\b)"
+    r"|,\s+with\s+(?:[\w'’.-]+\s+){1,6}?(?:saying|stating|adding|noting|arguing)\b"
 )
 _NOUN_BEFORE = re.compile(r"(?:[A-Z][\w'’-]*\s+)*[\w'’-]+(?=\s*$)")
 _ACCORDING = re.compile(r"\b[Aa]ccording to\s+(?P<who>[^,.;]{2,80}?)(?=[,.;]|$)")
 _AUTHOR = re.compile(
-    r"\b(?:is|are|was|were)\s+(?:also\s+)?(?:expected|likely|projected|forecast)\s+to\b"
-    r"|\bwill\s+likely\b"
+    r"\b(?:is|are|was|were)\s+(?:also\s+|now\s+|still\s+)?"
+    r"(?:expected|likely|projected|forecast|anticipated)\s+to\b"
+    r"|\bwill\s+likely\b|\b(?:is|are|was|were)\s+anticipated\b"
+    r"|\b(?:is|remains)\s+(?:still\s+)?a\s+(?:real\s+|strong\s+)?possibility\b"
+)
+#: A report nobody is named for: "This is said to be …", "it is feared that …".
+_AGENTLESS = re.compile(
+    r"\b(?:is|are|was|were)\s+(?:widely\s+|also\s+)?"
+    r"(?P<cue>said|thought|believed|feared|rumou?red|reported|understood|alleged)"
+    r"\s+(?:(?:likely|unlikely)\s+)?"
+    r"(?:(?P<that>that\s+)|to\b|(?=(?:may|might|could|would|will|is|are|has|have)\b))"
+)
+#: An attribution inside the clause: "His plan, he stated, was for …".
+_INSIDE = re.compile(
+    rf"^(?P<first>[^,“”\"]{{3,}}?),\s+(?P<who>(?:[A-Z][\w'’.-]*|he|she|they|it)"
+    rf"(?:\s+[A-Z][\w'’.-]*){{0,3}})\s+(?P<cue>{CLAIM_CUE.pattern}),\s+(?=[a-z])"
 )
 
 
@@ -73,6 +98,7 @@ def find_claims(
                 found.extend(reported)
         for match in _ACCORDING.finditer(body):
             found.extend(_according_claim(sent, match, people))
+        found.extend(_agentless(sent, quoted) + _attributed_inside(sent, people, quoted))
     found.extend(_parsed(text, sents, found, quoted, reported_claims(doc, people), doc))
     for sent in sents:
         body = sent.text
@@ -82,12 +108,18 @@ def find_claims(
             or not FINAL.search(body)
         ):
             continue
-        if _AUTHOR.search(body):
-            end = sent.start + len(body.rstrip(".!?\"'”’ "))
-            found.append((sent.start, end, AUTHOR, "", True))
+        if (guess := _AUTHOR.search(body)) is not None:
+            # the sentence, or the part of it between semicolons that guesses
+            first = body.rfind(";", 0, guess.start()) + 1
+            last = body.find(";", guess.end())
+            part = body[first : last if last >= 0 else len(body)]
+            lead = len(part) - len(part.lstrip())
+            start = sent.start + first + lead
+            found.append((start, start + len(part.strip().rstrip(".!?\"'”’ ")), AUTHOR, "", True))
         elif (modal := speculation(doc, sent.start, sent.end)) is not None:
             found.append((*modal, AUTHOR, "", True))
     claims: list[Claim] = []
+    found = [f for f in _split_coordinated(found, doc) if not _demand(f, doc)]
     for start, end, claimant, verb, hedged in found:
         if any(s <= start and end <= e and (s, e) != (start, end) for s, e, *_ in found):
             continue  # nested in a wider claim
@@ -131,6 +163,8 @@ def _parsed(
         end = start + len(text[start:end].rstrip(" .!?,;:"))
         if len(text[start:end].split()) < 3 or inside(start, quoted):
             continue
+        if text[:start].rstrip()[-1:] in ("“", '"'):
+            continue  # said "This will be …": a quotation (its closing mark lost), no claim
         for i, (s, e, who, verb, hedge) in enumerate(found):
             if s == start and verb == cue and _garbled(who, doc, sent):
                 found[i] = (s, e, claimant, verb, hedge)  # the parse read the subject better
@@ -138,6 +172,63 @@ def _parsed(
             continue  # the cue patterns found this claim already
         extra.append((start, end, claimant, cue, hedged))
     return extra
+
+
+def _demand(found: _Found, doc: Doc) -> bool:
+    """ "insisted that the union agree to …": a demand in the subjunctive (a bare verb
+    after a singular subject), not an assertion."""
+    start, end, _, cue, _ = found
+    if (cue or "").lower() not in _DEMANDS:
+        return False
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return False
+    verb = span.root
+    if any(c.dep_ in ("aux", "auxpass") for c in verb.children):
+        return False
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    singular = bool(subjects) and subjects[0].tag_ in ("NN", "NNP")
+    return verb.tag_ == "VB" or (verb.tag_ == "VBP" and singular)
+
+
+def _split_coordinated(found: list[_Found], doc: Doc) -> list[_Found]:
+    """ "revealed that A and, further, B" where B has a subject of its own: two claims, A
+    and B (one subject with two predicates stays one claim; the article's own claims are
+    whole sentences)."""
+    result: list[_Found] = []
+    for start, end, claimant, cue, hedged in found:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        parts: list[tuple[int, int]] = []
+        if span is not None and claimant != AUTHOR:
+            root, first = span.root, start
+            # the clause's coordinated verbs, or the cue's when the parse hung them there
+            others = [
+                t
+                for t in span
+                if t.dep_ == "conj"
+                and t.pos_ in ("VERB", "AUX")
+                and t.i > root.i
+                and (t.head == root or not span.start <= t.head.i < span.end)
+            ]
+            for other in others:
+                subjects = [c for c in other.children if c.dep_ in ("nsubj", "nsubjpass")]
+                if not subjects or subjects[0].lower_ in ("which", "who", "that"):
+                    continue
+                if subjects[0].i < root.i:
+                    continue
+                links = [c.i for c in (*root.children, *other.head.children) if c.dep_ == "cc"]
+                cut = min([other.left_edge.i] + [i for i in links if root.i < i < other.i])
+                last = doc[cut - 1]
+                while last.i > root.i and (last.is_punct or last.dep_ == "cc"):
+                    last = doc[last.i - 1]
+                parts.append((first, last.idx + len(last.text)))
+                first = subjects[0].left_edge.idx
+            parts.append((first, end))
+        if len(parts) > 1 and all(len(doc.text[a:b].split()) >= 3 for a, b in parts):
+            result.extend((a, b, claimant, cue, hedged) for a, b in parts)
+        else:
+            result.append((start, end, claimant, cue, hedged))
+    return result
 
 
 def _garbled(claimant: str | None, doc: Doc, sent: Segment) -> bool:
@@ -199,6 +290,49 @@ def _cue_claims(
     return claims
 
 
+def _sentence_span(sent: Segment) -> tuple[int, int]:
+    """The sentence without its final punctuation."""
+    body = sent.text.rstrip()
+    return sent.start, sent.start + len(body.rstrip(".!?\"'”’ "))
+
+
+def _agentless(sent: Segment, quoted: list[tuple[int, int]]) -> list[_Found]:
+    """A passive report with no agent, claimant None: "it is feared that A" -> A; "This
+    is said to be …", "…, as it is feared may be happening now, …" -> the sentence."""
+    match = _AGENTLESS.search(sent.text)
+    if match is None or inside(sent.start + match.start(), quoted):
+        return []
+    if quoted_share(sent.start, sent.end, quoted) > 0.3:
+        return []
+    cue = match.group("cue")
+    if match.group("that") and re.search(r"\b[Ii]t\s*$", sent.text[: match.start()]):
+        start = sent.start + match.end()
+        end = _sentence_span(sent)[1]
+        return [(start, end, None, cue, True)] if len(sent.text[start - sent.start :]) > 10 else []
+    start, end = _sentence_span(sent)
+    ending = _CLAIM_END.search(sent.text, match.end())
+    if ending is not None:  # "This is said to be out of X, though it is interesting …"
+        end = sent.start + ending.start()
+    return [(start, end, None, cue, True)]
+
+
+def _attributed_inside(
+    sent: Segment, people: People, quoted: list[tuple[int, int]]
+) -> list[_Found]:
+    """ "This switch, he said, would happen next year": the whole sentence."""
+    match = _INSIDE.match(sent.text)
+    if match is None or quoted_share(sent.start, sent.end, quoted) > 0.3:
+        return []
+    who = parse_speaker(match.group("who"), people, sent.start + match.start("who"))
+    if who is None:
+        return []
+    claimant = who.name if who.is_person else (who.name or who.title)
+    if claimant is None:
+        return []
+    cue = match.group("cue")
+    return [(*_sentence_span(sent), claimant, cue, cue in HEDGING_CUES)]
+
+
 def _according_claim(sent: Segment, match: re.Match[str], people: People) -> list[_Found]:
     """ "According to X, A." or "A, according to X." """
     body = sent.text
@@ -206,6 +340,10 @@ def _according_claim(sent: Segment, match: re.Match[str], people: People) -> lis
     if who is None or len(match.group("who").split()) > 8:
         return []
     claimant = who.name if who.is_person else (who.name or who.title)
+    # "according to company statistics": the company's own figures, so the company
+    company = re.match(r"(?:the\s+)?company(?:'s)?\s+(?:statistics|figures|data)$", claimant or "")
+    owner = people.organisation_before(sent.start + match.start()) if company else None
+    claimant = owner or claimant
     if body[match.end() :].startswith(","):
         start = match.end() + 1
         clause_end = len(body)

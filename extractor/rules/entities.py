@@ -224,7 +224,8 @@ def _same_person(name: str, full: str) -> bool:
 
 def _gender(text: str, start: int) -> str | None:
     before = text[max(0, start - 6) : start].split()
-    word = before[-1].lower() if before else ""
+    # an honorific is capitalised: "Ms Lee", not "I will miss Steve"
+    word = before[-1].lower() if before and before[-1][:1].isupper() else ""
     if word in _MALE_HONORIFICS:
         return "male"
     if word in _FEMALE_HONORIFICS:

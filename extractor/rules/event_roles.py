@@ -32,6 +32,7 @@ from extractor.text.lexicon import (
     CLOCK_WORDS,
     FACILITY_WORDS,
     GOVERNMENT_WORDS,
+    INDEX_WORDS,
     LOCATIVE_PREPOSITIONS,
     PLACE_NOUNS,
     PRODUCT_VERBS,
@@ -82,14 +83,22 @@ def actors(
         chosen = [e for e in entities if e in own or e in in_clause] if core else own
     found: list[str] = []
     for entity in chosen:
-        if entity.root.dep_ == "dobj" and entity.root.head.lower_ in PRODUCT_VERBS:
+        if _product(entity.root):
             continue  # "unveiled the iPad": a product, not a participant
         if _describes_person(entity) or (
             entity.label_ == "GPE"
             and (
                 _place_role(entity, trigger, towards)
                 or entity.root.dep_ in ("compound", "nmod", "amod")  # "the UK index"
-                or (entity.root.dep_ == "poss" and entity.root.head.ent_type_ != "")
+                # "London's FTSE 100", "Japan's Nikkei average": a place naming a thing
+                or (
+                    entity.root.dep_ == "poss"
+                    and (
+                        entity.root.head.ent_type_ != ""
+                        or entity.root.head.pos_ == "PROPN"
+                        or entity.root.head.lower_ in INDEX_WORDS
+                    )
+                )
             )
         ):
             continue
@@ -109,8 +118,13 @@ def actors(
             elif who.pos_ == "PROPN":  # "the DJIA has lost": a name the recogniser missed
                 words = [t for t in who.subtree if t.i <= who.i and t.pos_ == "PROPN"]
                 canonical = name(who.doc[words[0].i : who.i + 1])
+            elif (index := _index_name(who)) is not None:
+                canonical = name(index)  # "the French Cac index gained": the index
             else:
                 canonical = subject(who)  # "it", "the company": resolved to a name
+                owner = [c for c in who.children if c.dep_ == "poss" and c.lower_ == "its"]
+                if canonical is None and owner:
+                    canonical = subject(owner[0])  # "its sales fell": the company's
             if canonical and canonical not in found:
                 found.insert(0, canonical)
     return found
@@ -137,11 +151,45 @@ def when(doc: Doc, trigger: Token, mentions: list[DateMention]) -> DateMention |
     """The sentence's date mention in the trigger's clause ("Apple, founded in 1976,
     unveiled it on Friday" -> Friday), else its first one."""
     clauses = _clauses(trigger)
+    roots: dict[DateMention, Token] = {}
     for mention in mentions:
         span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
-        if span is not None and (_clause(span.root) in clauses or _in_subtree(span.root, trigger)):
-            return mention
-    return mentions[0] if mentions else None
+        if span is not None and not (span.root.dep_ == "poss" or span[-1].tag_ == "POS"):
+            roots[mention] = span.root  # "from Monday's close" dates the reference, not it
+    for own in (clauses[:1], clauses):  # its own clause first, then those lending to it
+        for mention, root in roots.items():
+            if _clause(root) in own or _in_subtree(root, trigger):
+                return mention
+    return next(iter(roots), None)
+
+
+def same_clause(first: Token, other: Token) -> bool:
+    """Whether two words belong to the same verb's clause."""
+    return _clause(first) == _clause(other)
+
+
+def _product(token: Token) -> bool:
+    """What a release-type verb puts out ("unveiled the iPad 2 and the iCloud",
+    "introduced the iMac personal computer", "announced an updated MacBook Air series"):
+    its object, a conjunct of it or a name modifying it."""
+    while token.dep_ in ("conj", "compound", "nmod", "appos") and token.head != token:
+        token = token.head
+    return token.dep_ in ("dobj", "nsubjpass") and token.head.lower_ in PRODUCT_VERBS
+
+
+def _index_name(noun: Token) -> Span | None:
+    """The name of a market index a noun stands for: "the French Cac index", "Japan's
+    Nikkei average", "the Standard & Poor's 500 index" -> the proper noun before it."""
+    if noun.lower_ not in INDEX_WORDS:
+        return None
+    names = [c for c in noun.children if c.dep_ in ("compound", "poss", "nmod") and c.i < noun.i]
+    names = [c for c in names if c.pos_ == "PROPN" and c.ent_type_ not in PLACE_LABELS]
+    if not names:
+        return None
+    first = min(t.i for c in names for t in c.subtree)
+    while noun.doc[first].ent_type_ in ("NORP", "GPE") or noun.doc[first].pos_ in ("DET", "ADJ"):
+        first += 1  # "the French Cac index": the index is "Cac"
+    return noun.doc[first : noun.i] if first < noun.i else None
 
 
 def _is_place(entity: Span) -> bool:
@@ -269,6 +317,12 @@ def _clauses(trigger: Token) -> list[Token]:
         clause.dep_ in ("xcomp", "pcomp", "ccomp")
         or (clause.dep_ == "advcl" and any(c.tag_ == "TO" for c in clause.children))
         or (clause.dep_ == "conj" and not any(c.dep_.startswith("nsubj") for c in clause.children))
+        # "The S&P 500 was hit hard, losing 39 points": the participle's subject is its head's
+        or (
+            clause.dep_ == "advcl"
+            and clause.tag_ == "VBG"
+            and not any(c.dep_.startswith("nsubj") or c.dep_ == "mark" for c in clause.children)
+        )
     ):
         clause = _clause(clause.head)
         found.append(clause)

@@ -15,6 +15,7 @@ mention.
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import TYPE_CHECKING
 
 from extractor.rules import event_roles
@@ -45,7 +46,8 @@ LEXICON: dict[EventType, str] = {
     r" invasion invaded clash(?:es|ed)",
     EventType.arrest: r"arrest(?:ed|s)? detain(?:ed|s)? charged\swith indicted",
     EventType.legal: r"sue[sd]? (?:law)?suits? trial settled court ruling ruled settlement"
-    r" investigation verdict bann?(?:ed|s)? lifted",
+    r" investigation verdict bann?(?:ed|s)? lifted delist(?:ed|ing)? challenged"
+    r" jail\ssentences? sentenced convicted",
     EventType.election: r"elections? referendum voted procedural\svote vote\s(?:on|for|against)",
     EventType.protest: r"protests? protested demonstrations? boycott walkout",
     EventType.disaster: r"died killed crashed crashes earthquake flood(?:s|ing)? hurricane"
@@ -54,16 +56,22 @@ LEXICON: dict[EventType, str] = {
     r" shares stocks? fell rose dropped lost plunged plummet(?:ed)? slump profits? loans?"
     r" loss(?:es)? rescue\splan financial\sassistance financing funding infused slashed"
     r" invest(?:ed|ment)? closed closes closing closure will\sclose close\s(?:its|the|\d)"
-    r" recall(?:ed)? export\sduty axed? declines? infusion",
+    r" recall(?:ed)? export\sduty axed? declines? infusion gain(?:ed|ing)? risen losing"
+    r" (?:increas|decreas)ed skyrocket(?:ed|ing) slid slipped tumbled? soared surged sank sold"
+    r" (?:was|were|closed|ended|finished)\s(?:up|down|higher|lower)"
+    r" (?:hit|struck|reached)\s(?:a\s)?(?:[\w-]+\s)?(?:high|low)",
     EventType.agreement: r"agreed agreement deal pact treaty signed pledged (?<!in\s)orders?"
-    r" committed\sto compensated",
+    r" committed\sto compensated bought acquired acquisition purchase(?=\sof) merger won"
+    r" winning defeated",
     EventType.meeting: r"met meetings? talks summit conference convene[sd]? gathered"
     r" visit(?:ed|s)? discussions review",
     EventType.statement: r"announce(?:d|s|ment) unveil(?:ed|s)? resign(?:ed|s|ation) keynote"
     r" step(?:s|ped)?\sdown launch(?:ed|es)? outlined recommended called\son urged ultimatums?"
-    r" went\son\snational\stelevision issued welcomed expressed",
+    r" went\son\snational\stelevision issued welcomed expressed introduced released"
+    r" press\srelease media\sevent",
     EventType.other: r"founded succeed(?:s|ed|ing)? first\sflight first\sflew delays? delayed"
-    r" postponed",
+    r" postponed born (?<!be\s)(?<!been\s)returned pushed\sback merged"
+    r" (?:started|co-founded)(?=\s(?:by\s)?(?-i:[A-Z])) scandal (?<=was\s)fired",
 }
 _TRIGGERS = [
     (kind, re.compile(rf"\b(?:{'|'.join(words.split())})\b", re.I))
@@ -80,11 +88,35 @@ _TOWARDS = {
 _TARGETS = {EventType.attack: TARGET_PREPOSITIONS}
 #: Meeting triggers that move someone elsewhere: their place is a destination.
 _VISITS = frozenset({"visit", "visited", "visits"})
-_HYPOTHETICAL = re.compile(rf"\b(?:{'|'.join(sorted(HYPOTHETICAL))})\s+(?:\w+\s+)?$")
+_HYPOTHETICAL = re.compile(
+    rf"\b(?:{'|'.join(sorted(HYPOTHETICAL))}|rather\s+than|instead\s+of)\s+(?:\w+\s+)?$", re.I
+)
+#: Verbs of a present-tense report that is news ("Apple says …", "Reuters reports …").
+_SAYING = frozenset(
+    f"{verb}{ending}"
+    for verb in ("say", "report", "announce", "state", "confirm", "expect", "plan", "come")
+    for ending in ("", "s")
+) | {"follows", "follow"}
+#: Modals that make a clause a possibility, not news ("will" and a reported "would" are).
+_POSSIBLE = frozenset({"can", "could", "may", "might", "should", "must"})
+#: Words that open an indirect question.
+_QUESTION_WORDS = frozenset({"where", "whether", "if", "how", "why", "when"})
 #: Determiners that make a noun trigger a back-reference ("the drill", "their meeting").
 _DEFINITE = frozenset({"the", "this", "that", "these", "those", "their", "its"})
+#: Nouns that name an event a definite subject refers back to ("the first lawsuit").
+_EVENT_NOUNS = frozenset({"lawsuit", "suit", "deal", "agreement", "contract", "merger", "case"})
+#: Plural nouns a number makes a back-reference to parties ("the three nations").
+_NATIONS = frozenset({"nations", "countries", "governments", "states"})
+_COUNTED = _NATIONS | {"companies", "firms", "carmakers", "automakers", "sides", "men", "leaders"}
+_NUMBER_WORDS = {"both": 2, "two": 2, "three": 3, "four": 4, "five": 5}
 #: Event types whose trigger names a thing: a verb of the same spelling is no event.
 _NOUN_TYPES = frozenset({EventType.military_exercise})
+#: Words of a sentence that reports a market move (an index, shares, points).
+_MARKET = re.compile(
+    r"\b(?:index|indices|indexes|average|shares|stocks?|points|markets?|Dow|Nasdaq|FTSE"
+    r"|DAX|CAC|S&P|Nikkei|Hang\s+Seng)\b",
+    re.I,
+)
 
 
 def find_events(
@@ -96,9 +128,11 @@ def find_events(
     doc: Doc,
     name: Naming,
     subject: Subject,
+    published: date | None = None,
 ) -> list[Event]:
     """Every event of the article; `quoted` are the quotes' spans, `claims` the claims
-    (reported opinions are not events; announcements are)."""
+    (reported opinions are not events; announcements are); `published` dates the
+    market moves the text leaves undated."""
     events: list[Event] = []
     opinions = [(c.char_start, c.char_end) for c in claims if _opinion(c)]
     for sent in sents:
@@ -119,8 +153,9 @@ def find_events(
             if not found:
                 continue
             first = found[0][1]
-            # "The Nasdaq fell …, and the S&P 500 index dropped …": one event per verb
-            own = [f for f in found[1:] if f[1] in first.conjuncts and _has_subject(f[1])]
+            # "The Nasdaq fell …, and the S&P 500 index dropped …": one event per verb;
+            # "he bought Pixar, which was acquired by Disney in 2005": a clause of its own
+            own = [f for f in found[1:] if _separate(first, f[1], mentions)]
             before = len(events)
             for trigger, word in [found[0], *own]:
                 event = _event(
@@ -131,7 +166,23 @@ def find_events(
             emitted += len(events) > before
             if emitted == MAX_EVENTS_PER_SENTENCE:
                 break
-    return events
+    return _market_days(events, published)
+
+
+def _market_days(events: list[Event], published: date | None) -> list[Event]:
+    """A market move the sentence gives no date is on the day of the article's previous
+    dated one ("Stocks rose on Friday. The FTSE gained 2%."), else on the publication
+    day: market reports are of the day they are written."""
+    day: str | None = published.isoformat() if published else None
+    result: list[Event] = []
+    for event in events:
+        market = event.event_type == EventType.economic and _MARKET.search(event.text)
+        if market and event.time is not None and len(event.time) == len("2000-01-01"):
+            day = event.time
+        elif market and event.time is None and event.time_text is None and day is not None:
+            event = event.model_copy(update={"time": day})
+        result.append(event)
+    return result
 
 
 def _event(
@@ -153,6 +204,7 @@ def _event(
     place = event_roles.location(parsed, word, name, towards | _TARGETS.get(kind, towards))
     if _already_reported(events, kind, actors, mention, word, trigger.group(0).lower()):
         return None
+    actors = actors or _parties_of(word, events) or _counted_parties(word, events, name)
     return Event.model_validate(
         {
             "text": sent.text,
@@ -169,8 +221,57 @@ def _event(
     )
 
 
+def _parties_of(word: Token, events: list[Event]) -> list[str]:
+    """ "The first lawsuit was settled out of court", "That deal was signed": a definite
+    subject naming an earlier event lends it that event's parties."""
+    verb = word if word.pos_ in ("VERB", "AUX") else word.head
+    for who in (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")):
+        definite = any(c.dep_ == "det" and c.lower_ in _DEFINITE for c in who.children)
+        if not definite or who.lower_ not in _EVENT_NOUNS:
+            continue
+        named = [e for e in events if e.actors and who.lower_ in (e.trigger or "").lower()]
+        return list(named[-1].actors) if named else []
+    return []
+
+
+def _counted_parties(word: Token, events: list[Event], name: Naming) -> list[str]:
+    """ "The three nations pledged …", "both companies agreed": the last earlier event
+    with that many parties of the kind, countries for nations ("South Korea, Japan and
+    the United States carried out a drill")."""
+    verb = word if word.pos_ in ("VERB", "AUX") else word.head
+    for who in (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")):
+        if who.lower_ not in _COUNTED:
+            continue
+        numbers = [c.lower_ for c in who.children if c.dep_ in ("nummod", "det", "predet")]
+        count = next((_NUMBER_WORDS[n] for n in numbers if n in _NUMBER_WORDS), 0)
+        if not count:
+            continue
+        countries = {name(e) for e in word.doc.ents if e.label_ == "GPE"}
+        for event in reversed(events):
+            wanted = [a for a in event.actors if (a in countries) == (who.lower_ in _NATIONS)]
+            if len(wanted) == count == len(event.actors):
+                return list(event.actors)
+    return []
+
+
 def _has_subject(verb: Token) -> bool:
     return any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
+
+
+def _separate(first: Token, other: Token, mentions: list[DateMention]) -> bool:
+    """Whether `other`, a second trigger of `first`'s type in the sentence, reports an
+    event of its own: a coordinated verb with its own subject ("The Nasdaq fell …, and
+    the S&P 500 dropped …"), or a verb heading another clause with its own subject and
+    its own date ("bought Pixar, which was acquired by Disney in 2005")."""
+    if other.pos_ != "VERB" or not _has_subject(other):
+        return False
+    if other in first.conjuncts:
+        return True
+    if event_roles.same_clause(first, other):
+        return False
+    doc = other.doc
+    own = event_roles.when(doc, other, mentions)
+    return own is not None and own != event_roles.when(doc, first, mentions)
 
 
 def _setting(events: list[Event], text: str, sent: Segment) -> str | None:
@@ -211,12 +312,62 @@ def _triggers(
         word = span.root
         if word.dep_ in ("amod", "compound") or _hypothetical(word):
             continue
+        if word.dep_.startswith("nsubj") and pattern.fullmatch(word.head.text):
+            continue  # "Apple shares rose": the verb names the move
+        if _governed(word):
+            continue  # "committed to dispatching engineers": one event, the commitment
+        if _asked(word):
+            continue  # "did not say where the cuts were going to take place"
         if kind in _NOUN_TYPES and word.pos_ not in ("NOUN", "PROPN"):
             continue
+        if word.pos_ == "NOUN" and _generic(word, sent, doc):
+            continue  # "Lenders provide mortgages to people who do not qualify for loans"
         if _back_reference(word, kind, events, doc.text):
             continue
         found.append((match, word))
     return found
+
+
+def _generic(word: Token, sent: Segment, doc: Doc) -> bool:
+    """A noun in a clause that describes how things are, not what happened: its verb in
+    the simple present ("provide", "bundle"), no date in the sentence; "says", "comes
+    after" report news."""
+    root = doc.char_span(sent.start, sent.end, alignment_mode="expand")
+    if root is None:
+        return False
+    verb = word
+    while verb.pos_ not in ("VERB", "AUX") and verb.head != verb:
+        verb = verb.head
+    if verb.tag_ not in ("VBP", "VBZ") or verb.lower_ in ("is", "are", "has", "have"):
+        return False
+    if any(c.dep_ in ("aux", "auxpass") for c in verb.children) or verb.lower_ in _SAYING:
+        return False
+    return not any(t.ent_type_ in ("DATE", "TIME") for t in root)
+
+
+def _asked(word: Token) -> bool:
+    """Inside an indirect question ("did not say where the cuts were going to take
+    place", "asked whether the plant would close")."""
+    token = word
+    while token.head != token:
+        if token.dep_ == "ccomp" and any(
+            c.dep_ in ("advmod", "mark") and c.lower_ in _QUESTION_WORDS and c.i < token.i
+            for c in token.children
+        ):
+            return True
+        token = token.head
+    return False
+
+
+def _governed(word: Token) -> bool:
+    """A verb that completes another trigger ("committed to dispatching", "pledged to
+    invest"): what is pledged is part of the pledge, not an event of its own."""
+    head = word.head
+    if word.dep_ == "pcomp" and head.dep_ == "prep":
+        head = head.head
+    elif word.dep_ != "xcomp":
+        return False
+    return head != word and any(p.match(word.doc.text, head.idx) for _, p in _TRIGGERS)
 
 
 def _back_reference(word: Token, kind: EventType, events: list[Event], text: str) -> bool:
@@ -235,9 +386,40 @@ def _back_reference(word: Token, kind: EventType, events: list[Event], text: str
 
 
 def _hypothetical(word: Token) -> bool:
-    """ "the proposed sale or closure": a modifier of the word or of its conjunct head."""
+    """ "the proposed sale or closure": a modifier of the word or of its conjunct head;
+    or inside a condition ("if the union agrees to cuts", "should a buyer be willing to
+    pay, … the purchase")."""
     heads = [word, word.head] if word.dep_ == "conj" else [word]
-    return any(c.dep_ == "amod" and c.lower_ in HYPOTHETICAL for h in heads for c in h.children)
+    if any(c.dep_ == "amod" and c.lower_ in HYPOTHETICAL for h in heads for c in h.children):
+        return True
+    verb = word
+    while verb.pos_ not in ("VERB", "AUX") and verb.head != verb:
+        verb = verb.head
+    if any(c.dep_ == "aux" and c.lower_ in _POSSIBLE for c in verb.children):
+        # "Fiat can assume the majority upon repayment of loans"; "can be submitted
+        # starting next month" is scheduled
+        return not any(t.ent_type_ in ("DATE", "TIME") for t in verb.subtree)
+    token = word
+    while True:
+        if token.dep_ == "advcl" and _conditional(token):
+            return True  # the trigger is in the condition
+        if any(c.dep_ == "advcl" and _conditional(c) for c in token.children):
+            return True  # or in what follows from it
+        if token.head == token:
+            return False
+        token = token.head
+
+
+def _conditional(clause: Token) -> bool:
+    """ "if/unless …", or the inverted "should X be …", "had X known …"."""
+    if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in clause.children):
+        return True
+    subjects = [c.i for c in clause.children if c.dep_.startswith("nsubj")]
+    return any(
+        c.dep_ in ("aux", "auxpass") and c.lower_ in ("should", "had", "were") and c.i < s
+        for c in clause.children
+        for s in subjects
+    )
 
 
 def _opinion(claim: Claim) -> bool:

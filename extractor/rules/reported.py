@@ -9,6 +9,7 @@
   that …" (`CLAIM_NOUNS`), claimed by the possessor or the agent.
 - Reports, polls and studies claim what they show ("a Reuters poll showed that …").
 - Causes asserted: "X attributed A to B", "X blamed A on B" (from A to the end of B).
+- Hopes: "X had hoped to have it ready by 2012" (the infinitive).
 
 A complement opened by whether/if/how or infinitival ("expects to cut") is no claim;
 questions are not claims. A claimant is who the subject phrase names, read as the cue
@@ -39,6 +40,7 @@ Found = tuple[int, int, str | None, str, bool]
 _NOT_ASSERTED = frozenset({"whether", "if", "how", "why", "what", "when", "where", "who"})
 _SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 _CLOSING_QUOTES = frozenset({"”", '"'})
+_HOPES = frozenset({"hope", "hopes", "hoped", "hoping"})
 
 
 def reported_claims(doc: Doc, people: People) -> list[Found]:
@@ -47,8 +49,14 @@ def reported_claims(doc: Doc, people: People) -> list[Found]:
     for token in doc:
         word = token.lower_
         if token.pos_ in ("VERB", "AUX") and word in REPORTED_SPEECH_VERBS:
-            for clause in _complements(token):
+            for clause in _complements(token) or _hoped(token):
                 who = _claimant(token, people)
+                if who is not None:
+                    found.append(_found(clause, who, token))
+        elif token.pos_ == "ADJ" and token.dep_ == "acomp" and word in REPORTED_SPEECH_VERBS:
+            # "investors are concerned that …": the state's holder, the verb's subject
+            for clause in _complements(token):
+                who = _claimant(token.head, people)
                 if who is not None:
                     found.append(_found(clause, who, token))
         elif token.pos_ == "VERB" and word in ATTRIBUTING_VERBS:
@@ -62,6 +70,16 @@ def reported_claims(doc: Doc, people: People) -> list[Found]:
                 if who is not None:
                     found.append(_found(clause, who, token))
     return found
+
+
+def _hoped(verb: Token) -> list[Token]:
+    """ "Boeing had hoped to have it ready for 2012": a hope's infinitive is its claim
+    (what one expects or plans to do is not: "expects to cut")."""
+    if verb.lower_ not in _HOPES:
+        return []
+    return [
+        c for c in verb.children if c.dep_ == "xcomp" and any(g.tag_ == "TO" for g in c.children)
+    ]
 
 
 def _attributed(verb: Token) -> tuple[int, int] | None:

@@ -218,7 +218,7 @@ CLAIM_NOUNS = words(
     """
 )
 #: Modals that make an unattributed main clause the article's own speculation.
-AUTHOR_MODALS = words("would should may might")
+AUTHOR_MODALS = words("would should may might could")
 #: Words that make a reported clause a guess rather than news ("may be preparing").
 SPECULATION = re.compile(
     r"\b(?:may|might|could|possibly|probably|perhaps|likely|unlikely|reportedly)\b"
@@ -227,6 +227,8 @@ SPECULATION = re.compile(
 HYPOTHETICAL = words("future possible potential proposed planned considering")
 #: Prepositions that name the target of an attack ("the invasion of Georgia").
 TARGET_PREPOSITIONS = words("of on against into")
+#: Nouns that a proper name before them makes a market index ("the French Cac index").
+INDEX_WORDS = words("index indexes indices average composite")
 #: Nouns of an area that a proper name before them makes a place ("the Kursk region").
 PLACE_NOUNS = words("region province state district city town village county peninsula area")
 #: Words that make a named organisation a building one can be in ("the Everett Factory").
@@ -236,7 +238,10 @@ FACILITY_WORDS = words(
 #: Bodies an article names by their country ("the UK government", "Russian military").
 GOVERNMENT_WORDS = words("government ministry military army navy police parliament cabinet")
 #: Verbs whose object is a product, not a participant ("unveiled the iPad").
-PRODUCT_VERBS = words("unveil unveiled unveils unveiling launch launched launches release released")
+PRODUCT_VERBS = words(
+    "unveil unveiled unveils unveiling launch launched launches release released introduce"
+    " introduced introduces preview previewed announce announced announces"
+)
 #: Clock words the entity recogniser takes for organisations ("16:15 UTC").
 CLOCK_WORDS = words("utc gmt est edt pst cet am pm a.m. p.m.")
 #: Verbs asserting a cause: "X attributed A to B", "blamed A on B", "associated A with B".
