@@ -45,6 +45,8 @@ MAX_NAME_WORDS = 8
 _ISO = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _POSSESSIVE = re.compile(r"(?<=\w)'s\b")
 _WORD = re.compile(r"\w+")
+#: What joins the names of joint speakers ("A and B", "A, B and C", "A & B").
+_JOINT = re.compile(r",\s*(?:and\s+)?|\s+(?:and|&)\s+")
 #: How many ranges' sentences a Document keeps (memory stays bounded on a long text).
 _SENTENCE_RANGES = 4
 #: The field a model answer calls each kind's text (for messages).
@@ -81,12 +83,16 @@ class Document:
 
     def names(self, name: str) -> bool:
         """`name` is a name-sized phrase that the document contains as whole words (case,
-        quotes, dashes, whitespace and possessive 's aside)."""
+        quotes, dashes, whitespace and possessive 's aside), or joint names ("Ron
+        Gettelfinger and Gerald Bantom", "A, B and C") each of which it contains."""
         phrase = _fold_name(name).strip(" .,;:")
         if not phrase or len(phrase.split()) > MAX_NAME_WORDS:
             return False
         if phrase not in self._named:
-            self._named[phrase] = self._contains(phrase)
+            parts = [p.strip(" .,;:") for p in _JOINT.split(phrase)]
+            self._named[phrase] = self._contains(phrase) or (
+                len(parts) > 1 and all(p and self._contains(p) for p in parts)
+            )
         return self._named[phrase]
 
     def _contains(self, phrase: str) -> bool:
