@@ -173,3 +173,50 @@ def test_a_malformed_item_is_a_rejection_too(tmp_path: Path) -> None:
     result = extract_article(_engine(tmp_path, FakeServer(completion(bad))), Article(text=TEXT))
     assert [(r.kind, r.reason.value) for r in result.rejections] == [("event", "malformed")]
     assert result.dropped == 1
+
+
+def test_a_repeated_quote_is_placed_where_its_speaker_is_quoted() -> None:
+    text = (
+        "Senator Patty Murray said: “We are shocked that the Air Force chose them.”\n"
+        "Representative Norm Dicks said he too was “shocked”, and left."
+    )
+    grounded = ground_all([_model(RawQuote("shocked", "Norm Dicks"))], text)
+    (quote,) = grounded.extraction.quotes
+    assert quote.char_start == text.rindex("shocked")
+    # Without a speaker, a quote that fills its quotation marks beats a fragment of one.
+    (quote,) = ground_all([_model(RawQuote("shocked"))], text).extraction.quotes
+    assert quote.char_start == text.rindex("shocked")
+    # Murray's words are hers: the first place, inside her quotation.
+    (quote,) = ground_all(
+        [_model(RawQuote("We are shocked", "Patty Murray"))], text
+    ).extraction.quotes
+    assert quote.char_start == 0 + text.index("We are shocked")
+
+
+def test_an_author_claim_is_a_prediction_an_estimate_or_an_assessment() -> None:
+    text = (
+        "About half of those cuts will be made among subcontractors. "
+        "The original MacBook Air did not fare so well. "
+        "The plant closed on Monday after a long strike. "
+        "This is thought likely to create 1,500 jobs. "
+        "While no one is predicting failures, it is feared that their profits could be hurt."
+    )
+    items = [
+        _model(RawClaim("About half of those cuts will be made among subcontractors", AUTHOR)),
+        _model(RawClaim("The original MacBook Air did not fare so well", AUTHOR)),
+        _model(RawClaim("The plant closed on Monday after a long strike", AUTHOR)),
+        _model(RawClaim("This is thought likely to create 1,500 jobs")),
+        _model(RawClaim("their profits could be hurt")),
+        _model(RawClaim("The plant closed on Monday after a long strike")),
+    ]
+    grounded = ground_all(items, text)
+    assert [(c.text[:20], c.claimant) for c in grounded.extraction.claims] == [
+        ("About half of those ", AUTHOR),
+        ("The original MacBook", AUTHOR),
+        ("This is thought like", None),
+        ("their profits could ", None),
+    ]
+    assert [r.reason for r in grounded.rejections] == [
+        Reason.author_not_hedged,
+        Reason.no_claimant,
+    ]

@@ -78,3 +78,16 @@ def test_joint_speakers_are_named_when_the_article_names_each() -> None:
     speakers = [q.speaker for q in grounded.extraction.quotes]
     assert speakers == ["Ron Gettelfinger and Gerald Bantom", None]
     assert [r.reason for r in grounded.rejections] == [Reason.speaker_not_named]
+
+
+def test_a_name_with_the_noun_the_article_uses_of_it_is_named() -> None:
+    text = "Steve Jobs of Apple Inc. has died at 56, according to the company website."
+    claim = "Steve Jobs of Apple Inc. has died at 56"
+    items = [
+        Placed(RawClaim(claim, "Apple Inc. website"), "model"),
+        Placed(RawClaim(claim, "Harriet Quenby website"), "model"),
+        Placed(RawClaim(claim, "Apple Inc. blog"), "model"),
+    ]
+    grounded = ground_all(items, text)
+    assert [c.claimant for c in grounded.extraction.claims] == ["Apple Inc. website"]
+    assert [r.reason for r in grounded.rejections] == [Reason.claimant_not_named] * 2
