@@ -10,7 +10,7 @@ import pytest
 
 from extractor.engines.llm import LLMEngine
 from extractor.engines.rules import RulesEngine
-from extractor.grounding import Placed, RawClaim, RawEvent, RawQuote, ground_all
+from extractor.grounding import Placed, RawClaim, RawEvent, RawQuote, ground_all, merge
 from extractor.pipeline import Source, extract_article, run_batch
 from extractor.records import Reason
 from extractor.schemas import AUTHOR
@@ -219,4 +219,22 @@ def test_an_author_claim_is_a_prediction_an_estimate_or_an_assessment() -> None:
     assert [r.reason for r in grounded.rejections] == [
         Reason.author_not_hedged,
         Reason.no_claimant,
+    ]
+
+
+def test_two_events_of_one_type_in_one_sentence_stay_two_and_a_repeat_is_one() -> None:
+    text = "The Nasdaq fell 3% on Monday, and the S&P 500 index dropped 2%."
+    items = [
+        _model(RawEvent(text, "economic", trigger="fell", actors=("Nasdaq",))),
+        _model(RawEvent(text, "economic", trigger="dropped", actors=("S&P 500",))),
+        _model(RawEvent(text, "economic", trigger="fell", actors=("Nasdaq",))),  # chunk 2
+        _model(RawEvent(text, "economic")),  # no trigger: one of the two
+    ]
+    grounded = ground_all(items, text)
+    merged = merge(None, [grounded.extraction])
+    assert [e.trigger for e in merged.events] == ["fell", "dropped"]
+    rules = ground_all([_model(RawEvent(text, "economic", trigger="Nasdaq fell"))], text)
+    assert [e.trigger for e in merge(rules.extraction, [grounded.extraction]).events] == [
+        "Nasdaq fell",
+        "dropped",
     ]

@@ -6,8 +6,9 @@ start, searched by bisection), so a merge is not quadratic in the items of a lon
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, insort
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import count
 from typing import Generic, TypeVar
 
@@ -15,6 +16,7 @@ from extractor.schemas import DocumentExtraction, Event, Span, overlap_ratio
 
 #: Two spans overlapping this much are the same item.
 SAME_ITEM = 0.5
+_WORD = re.compile(r"\w+")
 
 S = TypeVar("S", bound=Span)
 
@@ -23,8 +25,9 @@ def merge(
     candidates: DocumentExtraction | None, answers: Iterable[DocumentExtraction]
 ) -> DocumentExtraction:
     """Candidates first; a model item is added unless it is the same item as one already
-    kept (spans overlapping >= SAME_ITEM; for events, also the same type). A kept quote
-    without a speaker takes the model's."""
+    kept (spans overlapping >= SAME_ITEM; for events, also the same type and no other
+    trigger: one sentence may report two events of a type, "The Nasdaq fell ..., and the
+    S&P 500 dropped ..."). A kept quote without a speaker takes the model's."""
     merged = candidates.model_copy(deep=True) if candidates else DocumentExtraction()
     order = count()  # insertion order, across kinds (events are kept per type)
     quotes, claims = _Kept(merged.quotes, order), _Kept(merged.claims, order)
@@ -43,13 +46,33 @@ def merge(
                 claims.add(claim)
         for event in answer.events:
             kept = events.setdefault(event.event_type, _Kept([], order))
-            if kept.same(event) is None:
+            if kept.same(event, _same_trigger(event)) is None:
                 kept.add(event)
     merged.quotes, merged.claims = quotes.items(), claims.items()
     merged.events = [e for _, e in sorted(p for kept in events.values() for p in kept.pairs())]
     for items in (merged.quotes, merged.claims, merged.events):
         items.sort(key=lambda item: (item.char_start, item.char_end))
     return merged
+
+
+def _same_trigger(event: Event) -> Callable[[Event], bool]:
+    """Whether another event's trigger may name the same event as `event`'s: one of them
+    has none, or a word of one starts a word of the other ("cut" and "job cuts")."""
+    mine = _trigger_words(event.trigger)
+
+    def same(other: Event) -> bool:
+        theirs = _trigger_words(other.trigger)
+        return (
+            not mine
+            or not theirs
+            or any(a.startswith(b) or b.startswith(a) for a in mine for b in theirs)
+        )
+
+    return same
+
+
+def _trigger_words(trigger: str | None) -> list[str]:
+    return [w for w in _WORD.findall((trigger or "").casefold()) if len(w) >= 3]
 
 
 class _Kept(Generic[S]):
@@ -62,13 +85,16 @@ class _Kept(Generic[S]):
         for item in items:
             self.add(item)
 
-    def same(self, item: Span) -> S | None:
-        """The first kept item (by start) overlapping `item` by SAME_ITEM or more: only
-        those starting less than the longest kept item before `item`'s end can."""
+    def same(self, item: Span, also: Callable[[S], bool] | None = None) -> S | None:
+        """The first kept item (by start) overlapping `item` by SAME_ITEM or more (and that
+        `also` accepts): only those starting less than the longest kept item before
+        `item`'s end can."""
         span = (item.char_start, item.char_end)
         at = bisect_left(self._keyed, item.char_start - self._longest, key=lambda k: k[0])
         while at < len(self._keyed) and (other := self._keyed[at][2]).char_start < span[1]:
-            if overlap_ratio((other.char_start, other.char_end), span) >= SAME_ITEM:
+            if overlap_ratio((other.char_start, other.char_end), span) >= SAME_ITEM and (
+                also is None or also(other)
+            ):
                 return other
             at += 1
         return None

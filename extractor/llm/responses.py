@@ -65,6 +65,9 @@ class ClaimOut(_Item):
 class EventOut(_Item):
     sentence: SpanText = Field(description="the exact sentence reporting the event")
     event_type: EventType
+    # Tells apart two events one sentence reports ("The Nasdaq fell ..., and the S&P 500
+    # dropped ..."), which are otherwise the same answer item.
+    trigger: Name | None = Field(default=None, description="the words naming the event")
     actors: Annotated[list[Name], Field(max_length=MAX_ACTORS)] = Field(default_factory=list)
     location: Name | None = None
     time: Annotated[str, Field(max_length=40)] | None = None
@@ -144,7 +147,8 @@ def placed_items(
         add(RawClaim(c.text, c.claimant), f"claims[{n}]")
     for n, e in enumerate(response.events):
         actors = tuple(e.actors)
-        add(RawEvent(e.sentence, e.event_type.value, None, actors, e.location, e.time, e.time),
+        add(RawEvent(e.sentence, e.event_type.value, e.trigger, actors, e.location, e.time,
+                     e.time),
             f"events[{n}]")  # fmt: skip
     return placed
 
