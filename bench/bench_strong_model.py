@@ -232,7 +232,13 @@ def bad_items(
         elif a.status == "paraphrased" and a.gold is not None:
             g = (by_doc[a.document].items.get(a.kind) or [])[a.gold]
             span = (g["char_start"], g["char_end"])
-            stored += any(overlap_ratio(span, (p.char_start, p.char_end)) >= LENIENT for p in preds)
+            # At the gold item's span; an event also as answered (a sentence may report
+            # several events: another one stored there is not this one).
+            stored += any(
+                overlap_ratio(span, (p.char_start, p.char_end)) >= LENIENT
+                and (a.kind != "events" or _as_answered(p, item))
+                for p in preds
+            )
         else:
             stored += any(p.text == text for p in preds)
         rejected += any(
@@ -240,6 +246,12 @@ def bad_items(
             for r in results[a.document].rejections
         )
     return len(bad), stored, rejected
+
+
+def _as_answered(event: Any, item: dict[str, Any]) -> bool:
+    return (event.event_type, event.trigger, list(event.actors)) == (
+        item.get("event_type"), item.get("trigger"), list(item.get("actors") or []),
+    )  # fmt: skip
 
 
 def reask_recovery(results: dict[str, DocumentResult]) -> tuple[int, int]:

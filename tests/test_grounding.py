@@ -238,3 +238,29 @@ def test_two_events_of_one_type_in_one_sentence_stay_two_and_a_repeat_is_one() -
         "Nasdaq fell",
         "dropped",
     ]
+
+
+def test_an_item_cut_by_a_chunks_edge_gives_way_to_the_whole_one() -> None:
+    text = (
+        "The union leader said “There is a lot of anger here today.\n"
+        "Any time a plant closes, workers and families suffer for years.” Then he left.\n"
+        "The company said the plant would close, including its claim that it would "
+        "keep the research centre open."
+    )
+    part = "There is a lot of anger here today."
+    whole = part + "\nAny time a plant closes, workers and families suffer for years."
+    outer = "the plant would close, including its claim that it would keep the research centre open"
+    inner = "it would keep the research centre open"
+    chunk_1 = Placed(RawQuote(part, "union leader"), "model", (0, text.index("\nAny")))
+    chunk_2 = Placed(RawQuote(whole, "union leader"), "model", (0, len(text)))
+    claims = [
+        _model(RawClaim(outer, "The company")),
+        _model(RawClaim(inner, "union leader")),  # inside, by someone else: its own claim
+    ]
+    grounded = ground_all([chunk_1, chunk_2, *claims], text)
+    merged = merge(None, [grounded.extraction])
+    assert [q.text for q in merged.quotes] == [whole]
+    assert [c.text for c in merged.claims] == [outer, inner]
+    # The rules' items are kept whole: a longer model item does not replace one.
+    rules = ground_all([Placed(RawQuote(part, "union leader"), "rules")], text).extraction
+    assert [q.text for q in merge(rules, [grounded.extraction]).quotes] == [part, whole]

@@ -236,7 +236,7 @@ class _Check:
         if near is not None and text and self.doc.text.startswith(text, near):
             return Match(near, near + len(text), Alignment.exact, 1.0)  # a native offset
         match = locate(text, self.doc.text, near=near, within=self.placed.within)
-        if match is not None and near is None and match.alignment is not Alignment.fuzzy:
+        if match is not None and near is None:
             match = self.occurrence(match, person)
         name = _TEXT_FIELD[self.placed.kind]
         if match is None:
@@ -261,13 +261,13 @@ class _Check:
         its quotation marks whole; then the first."""
         text = self.doc.text
         words = text[first.start : first.end]
-        hi = (self.placed.within or (0, len(text)))[1]
-        places = [first]
-        at = text.find(words, first.start + 1, hi)
+        lo, hi = self.placed.within or (0, len(text))
+        places: list[Match] = []
+        at = text.find(words, lo, hi)
         while at != -1 and len(places) < _MAX_OCCURRENCES:
             places.append(Match(at, at + len(words), first.alignment, first.score))
             at = text.find(words, at + 1, hi)
-        if len(places) == 1:
+        if len(places) <= 1:
             return first
         quote = self.placed.kind == "quote"
         regions = self.doc.regions if quote else None
