@@ -98,7 +98,7 @@ class LLMEngine:
         return {
             "mode": self.client.mode.value,
             "temperature": s.temperature,
-            "max_tokens": s.max_tokens,
+            "max_tokens": s.completion_bound,
             "max_reasks": s.max_reasks,
             "chunk_chars": s.chunk_chars,
             "chunk_overlap": s.chunk_overlap,

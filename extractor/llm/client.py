@@ -118,7 +118,7 @@ class ModelClient:
                 max_retries=_reask_policy(self.settings.max_reasks),
                 context={"document": chunk},
                 temperature=self.settings.temperature,
-                max_tokens=self.settings.max_tokens,
+                max_tokens=self.settings.completion_bound,
             )
         except InstructorRetryException as exc:
             if isinstance(exc.__cause__, openai.APIError):
