@@ -140,7 +140,7 @@ class LLMEngine:
                 try:
                     response, malformed = self.client.ask(
                         messages, chunk.text, recorder, prompt_hash=self.prompt.hash,
-                        parameters=parameters,
+                        parameters=parameters, article=(article.text, chunk.start),
                     )  # fmt: skip
                 except ProviderError as exc:  # the other chunks are still asked
                     proposal.failures.append(ChunkFailure(index, one_line(exc)))

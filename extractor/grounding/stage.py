@@ -31,7 +31,7 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from extractor.align import Match, locate, normalise, same_words
 from extractor.grounding import names
@@ -199,9 +199,16 @@ def problems(items: Iterable[Placed], document: str) -> list[Rejection]:
     location or non-ISO time costs nothing worth another call.)"""
     return [
         r
-        for r in ground_all(items, document).rejections
+        for r in ground_all(items, _document(document)).rejections
         if r.drops_item or r.reason in (Reason.speaker_not_named, Reason.speaker_not_a_name)
     ]
+
+
+@lru_cache(maxsize=8)
+def _document(text: str) -> Document:
+    """One `Document` per text validated (each chunk of an article validates against the
+    whole article: its word index is built once)."""
+    return Document(text)
 
 
 def ground(placed: Placed, doc: Document) -> tuple[Span | None, list[Rejection]]:

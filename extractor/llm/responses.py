@@ -1,6 +1,7 @@
 """What the model fills in: small, flat, bounded models, validated against the chunk.
 
-Validation runs with `context={"document": chunk_text}`: the answer's items go through the
+Validation runs with `context={"document": text, "within": (start, end)}` (the article and
+the chunk's range; or the chunk alone, `within` None): the answer's items go through the
 grounding stage (`extractor.grounding.problems`), and every rule that would drop an item
 (or clear a speaker) becomes one line of a validation error, which instructor feeds back to
 the model (re-ask). Repeated items are dropped before the bound is checked: small models
@@ -85,10 +86,11 @@ class ChunkResponse(BaseModel):
 
     @model_validator(mode="after")
     def _grounded(self, info: ValidationInfo) -> ChunkResponse:
-        document = (info.context or {}).get("document")
+        context = info.context or {}
+        document = context.get("document")
         if not isinstance(document, str):
             return self
-        found = problems(placed_items(self), document)
+        found = problems(placed_items(self, context.get("within")), document)
         if found:
             raise ValueError(
                 "copy text exactly from the article; these items are wrong: "
