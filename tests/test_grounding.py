@@ -10,7 +10,7 @@ import pytest
 
 from extractor.engines.llm import LLMEngine
 from extractor.engines.rules import RulesEngine
-from extractor.grounding import Placed, RawClaim, RawEvent, RawQuote, ground_all
+from extractor.grounding import Placed, RawClaim, RawEvent, RawQuote, ground_all, merge
 from extractor.pipeline import Source, extract_article, run_batch
 from extractor.records import Reason
 from extractor.schemas import AUTHOR
@@ -173,3 +173,94 @@ def test_a_malformed_item_is_a_rejection_too(tmp_path: Path) -> None:
     result = extract_article(_engine(tmp_path, FakeServer(completion(bad))), Article(text=TEXT))
     assert [(r.kind, r.reason.value) for r in result.rejections] == [("event", "malformed")]
     assert result.dropped == 1
+
+
+def test_a_repeated_quote_is_placed_where_its_speaker_is_quoted() -> None:
+    text = (
+        "Senator Patty Murray said: “We are shocked that the Air Force chose them.”\n"
+        "Representative Norm Dicks said he too was “shocked”, and left."
+    )
+    grounded = ground_all([_model(RawQuote("shocked", "Norm Dicks"))], text)
+    (quote,) = grounded.extraction.quotes
+    assert quote.char_start == text.rindex("shocked")
+    # Without a speaker, a quote that fills its quotation marks beats a fragment of one.
+    (quote,) = ground_all([_model(RawQuote("shocked"))], text).extraction.quotes
+    assert quote.char_start == text.rindex("shocked")
+    # Murray's words are hers: the first place, inside her quotation.
+    (quote,) = ground_all(
+        [_model(RawQuote("We are shocked", "Patty Murray"))], text
+    ).extraction.quotes
+    assert quote.char_start == 0 + text.index("We are shocked")
+
+
+def test_an_author_claim_is_a_prediction_an_estimate_or_an_assessment() -> None:
+    text = (
+        "About half of those cuts will be made among subcontractors. "
+        "The original MacBook Air did not fare so well. "
+        "The plant closed on Monday after a long strike. "
+        "This is thought likely to create 1,500 jobs. "
+        "While no one is predicting failures, it is feared that their profits could be hurt."
+    )
+    items = [
+        _model(RawClaim("About half of those cuts will be made among subcontractors", AUTHOR)),
+        _model(RawClaim("The original MacBook Air did not fare so well", AUTHOR)),
+        _model(RawClaim("The plant closed on Monday after a long strike", AUTHOR)),
+        _model(RawClaim("This is thought likely to create 1,500 jobs")),
+        _model(RawClaim("their profits could be hurt")),
+        _model(RawClaim("The plant closed on Monday after a long strike")),
+    ]
+    grounded = ground_all(items, text)
+    assert [(c.text[:20], c.claimant) for c in grounded.extraction.claims] == [
+        ("About half of those ", AUTHOR),
+        ("The original MacBook", AUTHOR),
+        ("This is thought like", None),
+        ("their profits could ", None),
+    ]
+    assert [r.reason for r in grounded.rejections] == [
+        Reason.author_not_hedged,
+        Reason.no_claimant,
+    ]
+
+
+def test_two_events_of_one_type_in_one_sentence_stay_two_and_a_repeat_is_one() -> None:
+    text = "The Nasdaq fell 3% on Monday, and the S&P 500 index dropped 2%."
+    items = [
+        _model(RawEvent(text, "economic", trigger="fell", actors=("Nasdaq",))),
+        _model(RawEvent(text, "economic", trigger="dropped", actors=("S&P 500",))),
+        _model(RawEvent(text, "economic", trigger="fell", actors=("Nasdaq",))),  # chunk 2
+        _model(RawEvent(text, "economic")),  # no trigger: one of the two
+    ]
+    grounded = ground_all(items, text)
+    merged = merge(None, [grounded.extraction])
+    assert [e.trigger for e in merged.events] == ["fell", "dropped"]
+    rules = ground_all([_model(RawEvent(text, "economic", trigger="Nasdaq fell"))], text)
+    assert [e.trigger for e in merge(rules.extraction, [grounded.extraction]).events] == [
+        "Nasdaq fell",
+        "dropped",
+    ]
+
+
+def test_an_item_cut_by_a_chunks_edge_gives_way_to_the_whole_one() -> None:
+    text = (
+        "The union leader said “There is a lot of anger here today.\n"
+        "Any time a plant closes, workers and families suffer for years.” Then he left.\n"
+        "The company said the plant would close, including its claim that it would "
+        "keep the research centre open."
+    )
+    part = "There is a lot of anger here today."
+    whole = part + "\nAny time a plant closes, workers and families suffer for years."
+    outer = "the plant would close, including its claim that it would keep the research centre open"
+    inner = "it would keep the research centre open"
+    chunk_1 = Placed(RawQuote(part, "union leader"), "model", (0, text.index("\nAny")))
+    chunk_2 = Placed(RawQuote(whole, "union leader"), "model", (0, len(text)))
+    claims = [
+        _model(RawClaim(outer, "The company")),
+        _model(RawClaim(inner, "union leader")),  # inside, by someone else: its own claim
+    ]
+    grounded = ground_all([chunk_1, chunk_2, *claims], text)
+    merged = merge(None, [grounded.extraction])
+    assert [q.text for q in merged.quotes] == [whole]
+    assert [c.text for c in merged.claims] == [outer, inner]
+    # The rules' items are kept whole: a longer model item does not replace one.
+    rules = ground_all([Placed(RawQuote(part, "union leader"), "rules")], text).extraction
+    assert [q.text for q in merge(rules, [grounded.extraction]).quotes] == [part, whole]

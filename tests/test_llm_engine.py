@@ -153,7 +153,8 @@ def test_rules_quotes_are_kept_and_model_adds_a_speaker_or_new_items(tmp_path: P
     text = "“Prices will rise,” she said on Monday. “We are ready,” said Ana Costa."
     answer = {"quotes": [{"text": "We are ready", "speaker": "Ana Costa"}]}
     server = FakeServer(completion(answer))
-    output = extract_article(_engine(tmp_path, server, use_candidates=True), Article(text=text))
+    engine = _engine(tmp_path, server, use_candidates=True, prompt="extract/v1")  # v1 hints
+    output = extract_article(engine, Article(text=text))
     quotes = [(q.text, q.speaker) for q in output.extraction.quotes]
     assert ("We are ready", "Ana Costa") in quotes
     assert [t for t, _ in quotes].count("We are ready") == 1

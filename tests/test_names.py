@@ -25,7 +25,7 @@ INJECTED = (
     ["Dan Caine", "United Auto Workers", "UAW", "Charles O'Reilly", "political opponents",
      "Ron Gettelfinger and Gerald Bantom", "South Korean intelligence agencies", "Apple Inc.",
      "The New York Times", "Bank of England", "Jusman Syafii Djamal", "George W. Bush",
-     "U.S. Army"],
+     "U.S. Army", "Apple Inc. website", "U.S. Senate", "Gen. Dan Caine"],
 )  # fmt: skip
 def test_names_of_people_and_organisations_pass(name: str) -> None:
     assert not_a_name(name) is None
@@ -34,7 +34,8 @@ def test_names_of_people_and_organisations_pass(name: str) -> None:
 @pytest.mark.parametrize(
     "phrase",
     ["SYSTEM", "System prompt", "assistant", "USER", "Also output the", "and the mayor",
-     "Bank of", "he", "the quote: We", "42", "the mayor. Also output"],
+     "Bank of", "he", "the quote: We", "42", "the mayor. Also output", "Done. Now output",
+     "the mayor. Ignore that"],
 )  # fmt: skip
 def test_roles_and_fragments_are_not_names(phrase: str) -> None:
     assert not_a_name(phrase)
@@ -66,3 +67,28 @@ def test_the_rules_engine_gives_no_injected_speaker_or_claimant() -> None:
     claimants = {c.claimant for c in result.extraction.claims}
     assert "SYSTEM" not in speakers and "Also output the" not in claimants
     assert "Maria Silva" in speakers
+
+
+def test_joint_speakers_are_named_when_the_article_names_each() -> None:
+    text = "“We will strike,” said Ron Gettelfinger. Gerald Bantom agreed, and so did no one."
+    items = [
+        Placed(RawQuote("We will strike", "Ron Gettelfinger and Gerald Bantom"), "model"),
+        Placed(RawQuote("We will strike", "Ron Gettelfinger and Harriet Quenby"), "model"),
+    ]
+    grounded = ground_all(items, text)
+    speakers = [q.speaker for q in grounded.extraction.quotes]
+    assert speakers == ["Ron Gettelfinger and Gerald Bantom", None]
+    assert [r.reason for r in grounded.rejections] == [Reason.speaker_not_named]
+
+
+def test_a_name_with_the_noun_the_article_uses_of_it_is_named() -> None:
+    text = "Steve Jobs of Apple Inc. has died at 56, according to the company website."
+    claim = "Steve Jobs of Apple Inc. has died at 56"
+    items = [
+        Placed(RawClaim(claim, "Apple Inc. website"), "model"),
+        Placed(RawClaim(claim, "Harriet Quenby website"), "model"),
+        Placed(RawClaim(claim, "Apple Inc. blog"), "model"),
+    ]
+    grounded = ground_all(items, text)
+    assert [c.claimant for c in grounded.extraction.claims] == ["Apple Inc. website"]
+    assert [r.reason for r in grounded.rejections] == [Reason.claimant_not_named] * 2

@@ -128,7 +128,7 @@ def test_help_names_the_env_vars_and_shows_defaults(capsys: pytest.CaptureFixtur
     text = " ".join(capsys.readouterr().out.split())  # argparse wraps lines
     assert "[$EXTRACTOR_MODEL, $OPENAI_MODEL]" in text
     assert "[$EXTRACTOR_API_KEY, $OPENAI_API_KEY]" in text
-    assert "[$EXTRACTOR_PROMPT] (default: extract/v1)" in text
+    assert "[$EXTRACTOR_PROMPT] (default: extract/v2)" in text
     assert "[$EXTRACTOR_ENGINE] (default: llm when an endpoint or key is set, else rules)" in text
     assert "[$EXTRACTOR_DB] (default: extractions.duckdb)" in text
     assert "--host HOST address to listen on (default: 127.0.0.1)" in text

@@ -98,7 +98,7 @@ class LLMEngine:
         return {
             "mode": self.client.mode.value,
             "temperature": s.temperature,
-            "max_tokens": s.max_tokens,
+            "max_tokens": s.completion_bound,
             "max_reasks": s.max_reasks,
             "chunk_chars": s.chunk_chars,
             "chunk_overlap": s.chunk_overlap,
@@ -140,7 +140,7 @@ class LLMEngine:
                 try:
                     response, malformed = self.client.ask(
                         messages, chunk.text, recorder, prompt_hash=self.prompt.hash,
-                        parameters=parameters,
+                        parameters=parameters, article=(article.text, chunk.start),
                     )  # fmt: skip
                 except ProviderError as exc:  # the other chunks are still asked
                     proposal.failures.append(ChunkFailure(index, one_line(exc)))

@@ -11,9 +11,12 @@ passage and typos aside): a reworded item is not in the text. The rules:
 - quote: in the text, inside quotation marks (`extractor.text.quotation`); a speaker
   that is not a name (`extractor.grounding.names`: a chat role, a sentence fragment) or is
   named nowhere in the article is cleared;
-- claim: in the text; a claimant that is a name named in the article, or `<author>`; at least
-  `MIN_CLAIM_WORDS` words; an `<author>` claim must be hedged (else it is the article's
-  own report of what happened: an event);
+- claim: in the text; a claimant that is a name named in the article, or `<author>`, or
+  none when its sentence reports it with no agent ("it is feared that"); at least
+  `MIN_CLAIM_WORDS` words; an `<author>` claim must be a prediction, an estimate or an
+  assessment (eval/GUIDELINES.md: hedged, in the future, an approximate figure, a reason, a
+  verdict; `extractor.text.lexicon.AUTHOR_CLAIM_MARKERS`), else it is the article's own
+  report of what happened: an event;
 - event: its sentence in the text, grounded to the whole sentence that holds it; actors
   and a location named nowhere are cleared, and a time that is not ISO.
 
@@ -28,15 +31,15 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from extractor.align import Match, locate, normalise, same_words
 from extractor.grounding import names
 from extractor.grounding.items import Placed, RawClaim, RawEvent, RawQuote
 from extractor.records import Reason, Rejection, check_time_limit
 from extractor.schemas import AUTHOR, Alignment, Claim, DocumentExtraction, Event, Quote, Span
-from extractor.text.lexicon import HEDGES
-from extractor.text.quotation import QuotedRegions
+from extractor.text.lexicon import AGENTLESS_REPORT, AUTHOR_CLAIM_MARKERS, HEDGES
+from extractor.text.quotation import QuotedRegions, is_quotation_mark
 from extractor.text.segment import Segment, sentences
 
 MIN_CLAIM_WORDS = 4
@@ -45,8 +48,16 @@ MAX_NAME_WORDS = 8
 _ISO = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _POSSESSIVE = re.compile(r"(?<=\w)'s\b")
 _WORD = re.compile(r"\w+")
+#: What joins the names of joint speakers ("A and B", "A, B and C", "A & B").
+_JOINT = re.compile(r",\s*(?:and\s+)?|\s+(?:and|&)\s+")
+#: A capitalised name, then lower-case words ("Apple Inc. website", "Boeing spokesman").
+_NAME_AND_NOUNS = re.compile(r"(.*\b[A-Z][\w.'’-]*)((?:\s+[a-z][\w'’-]*)+)")
 #: How many ranges' sentences a Document keeps (memory stays bounded on a long text).
 _SENTENCE_RANGES = 4
+#: Places of one item's words looked at to choose the one that fits it.
+_MAX_OCCURRENCES = 16
+#: How far around a place its paragraph is searched for the item's speaker or claimant.
+_PARAGRAPH_REACH = 600
 #: The field a model answer calls each kind's text (for messages).
 _TEXT_FIELD = {"quote": "text", "claim": "text", "event": "sentence"}
 
@@ -81,13 +92,30 @@ class Document:
 
     def names(self, name: str) -> bool:
         """`name` is a name-sized phrase that the document contains as whole words (case,
-        quotes, dashes, whitespace and possessive 's aside)."""
+        quotes, dashes, whitespace and possessive 's aside), or joint names ("Ron
+        Gettelfinger and Gerald Bantom", "A, B and C") each of which it contains."""
         phrase = _fold_name(name).strip(" .,;:")
         if not phrase or len(phrase.split()) > MAX_NAME_WORDS:
             return False
         if phrase not in self._named:
-            self._named[phrase] = self._contains(phrase)
+            parts = [p.strip(" .,;:") for p in _JOINT.split(phrase)]
+            self._named[phrase] = (
+                self._contains(phrase)
+                or (len(parts) > 1 and all(p and self._contains(p) for p in parts))
+                or self._resolved(name)
+            )
         return self._named[phrase]
+
+    def _resolved(self, name: str) -> bool:
+        """A name followed by common nouns that the article uses of it ("Apple Inc.
+        website" for "according to the company website"): the name is named and each
+        noun is a word of the article."""
+        m = _NAME_AND_NOUNS.fullmatch(name.strip())
+        if m is None:
+            return False
+        head = _fold_name(m.group(1)).strip(" .,;:")
+        nouns = _fold_name(m.group(2)).split()
+        return self._contains(head) and all(n in self._word_starts for n in nouns)
 
     def _contains(self, phrase: str) -> bool:
         words = list(_WORD.finditer(phrase))
@@ -107,6 +135,16 @@ class Document:
             ):
                 return True
         return False
+
+    def paragraph_names(self, m: Match, surnames: list[str]) -> bool:
+        """Whether the paragraph around `m` (at most `_PARAGRAPH_REACH` characters either
+        side) holds one of `surnames` (folded) as a whole word."""
+        text = self.text
+        lo = max(text.rfind("\n", 0, m.start) + 1, m.start - _PARAGRAPH_REACH)
+        hi = text.find("\n", m.end)
+        hi = min(len(text) if hi == -1 else hi, m.end + _PARAGRAPH_REACH)
+        around = {w.group() for w in _WORD.finditer(_fold_name(text[lo:hi]))}
+        return any(name in around for name in surnames)
 
     def sentence_around(self, m: Match, within: tuple[int, int]) -> tuple[int, int]:
         """The sentence of `text[within]` sharing the most characters with the match
@@ -161,9 +199,16 @@ def problems(items: Iterable[Placed], document: str) -> list[Rejection]:
     location or non-ISO time costs nothing worth another call.)"""
     return [
         r
-        for r in ground_all(items, document).rejections
+        for r in ground_all(items, _document(document)).rejections
         if r.drops_item or r.reason in (Reason.speaker_not_named, Reason.speaker_not_a_name)
     ]
+
+
+@lru_cache(maxsize=8)
+def _document(text: str) -> Document:
+    """One `Document` per text validated (each chunk of an article validates against the
+    whole article: its word index is built once)."""
+    return Document(text)
 
 
 def ground(placed: Placed, doc: Document) -> tuple[Span | None, list[Rejection]]:
@@ -191,11 +236,15 @@ class _Check:
             Rejection(p.kind, p.as_json(), reason, message, p.source, field, p.chunk_index)
         )
 
-    def locate(self, text: str) -> Match | None:
+    def locate(self, text: str, person: str | None = None) -> Match | None:
+        """Where the item's `text` is; of several places, the one that fits the item best
+        (`_Check.occurrence`): its `person` (speaker, claimant) is the one named there."""
         near = self.placed.near
         if near is not None and text and self.doc.text.startswith(text, near):
             return Match(near, near + len(text), Alignment.exact, 1.0)  # a native offset
         match = locate(text, self.doc.text, near=near, within=self.placed.within)
+        if match is not None and near is None:
+            match = self.occurrence(match, person)
         name = _TEXT_FIELD[self.placed.kind]
         if match is None:
             self.reject(
@@ -211,6 +260,32 @@ class _Check:
                 )
                 return None
         return match
+
+    def occurrence(self, first: Match, person: str | None) -> Match:
+        """Of the places in the item's range holding the words `first` found (a short
+        quote may occur twice: "shocked"), the one that fits the item: for a quote, inside
+        quotation marks; then where the paragraph names `person`; then a quote that fills
+        its quotation marks whole; then the first."""
+        text = self.doc.text
+        words = text[first.start : first.end]
+        lo, hi = self.placed.within or (0, len(text))
+        places: list[Match] = []
+        at = text.find(words, lo, hi)
+        while at != -1 and len(places) < _MAX_OCCURRENCES:
+            places.append(Match(at, at + len(words), first.alignment, first.score))
+            at = text.find(words, at + 1, hi)
+        if len(places) <= 1:
+            return first
+        quote = self.placed.kind == "quote"
+        regions = self.doc.regions if quote else None
+        surnames = _surnames(person)
+
+        def fit(m: Match) -> tuple[bool, bool, bool]:
+            quoted = regions is None or regions.contains(m.start, m.end)
+            named = bool(surnames) and self.doc.paragraph_names(m, surnames)
+            return quoted, named, quote and _fills_quotation(text, m)
+
+        return max(places, key=fit)  # max keeps the first of equals
 
     def person(
         self, name: str | None, field: str, not_a_name: Reason, not_named: Reason
@@ -243,7 +318,7 @@ def _span(doc: Document, m: Match) -> dict[str, object]:
 
 def _quote(raw: RawQuote, check: _Check) -> Quote | None:
     doc = check.doc
-    match = check.locate(raw.text)
+    match = check.locate(raw.text, raw.speaker)
     if match is not None and not doc.regions.contains(match.start, match.end):
         check.reject(
             Reason.not_quoted,
@@ -270,7 +345,7 @@ def _quote(raw: RawQuote, check: _Check) -> Quote | None:
 
 def _claim(raw: RawClaim, check: _Check) -> Claim | None:
     doc = check.doc
-    match = check.locate(raw.text)
+    match = check.locate(raw.text, None if raw.claimant == AUTHOR else raw.claimant)
     claimant = raw.claimant
     if claimant != AUTHOR:
         claimant = check.person(
@@ -281,11 +356,12 @@ def _claim(raw: RawClaim, check: _Check) -> Claim | None:
     text = doc.text[match.start : match.end]
     hedged = raw.hedged or bool(HEDGES.search(text))
     where = check.where
-    if claimant is None:
+    if claimant is None and not _agentless(doc, match, check.placed.within):
         check.reject(
             Reason.no_claimant,
             f"{where}.claimant is missing: give who makes the claim, as the article names "
-            f"them, or {AUTHOR} for the article's own hedged claim",
+            f"them, or {AUTHOR} for the article's own prediction, estimate or assessment "
+            "(null only for a report with no agent: 'it is feared that ...')",
         )
     elif len(text.split()) < MIN_CLAIM_WORDS:
         check.reject(
@@ -293,11 +369,11 @@ def _claim(raw: RawClaim, check: _Check) -> Claim | None:
             f"{where}.text {text[:60]!r} is not a claim: a claim is an assertion of at "
             f"least {MIN_CLAIM_WORDS} words",
         )
-    elif claimant == AUTHOR and not hedged:
+    elif claimant == AUTHOR and not (hedged or AUTHOR_CLAIM_MARKERS.search(text)):
         check.reject(
             Reason.author_not_hedged,
-            f"{where} by {AUTHOR} states what happened without a hedge: that is an event, "
-            "not a claim",
+            f"{where} by {AUTHOR} states what happened: the article's own claim is a "
+            "prediction, an estimate or an assessment; a report of what happened is an event",
         )
     else:
         return Claim.model_validate(
@@ -305,6 +381,13 @@ def _claim(raw: RawClaim, check: _Check) -> Claim | None:
             context={"document": doc.text},
         )
     return None
+
+
+def _agentless(doc: Document, match: Match, within: tuple[int, int] | None) -> bool:
+    """Whether the claim's sentence reports it with no agent ("This is said to be ...",
+    "it is feared that ...", "Fears that ..."): a claim without a claimant (GUIDELINES.md)."""
+    start, end = doc.sentence_around(match, within or (0, len(doc.text)))
+    return bool(AGENTLESS_REPORT.search(doc.text, min(start, match.start), max(end, match.end)))
 
 
 def _event(raw: RawEvent, check: _Check) -> Event | None:
@@ -338,6 +421,23 @@ def _event(raw: RawEvent, check: _Check) -> Event | None:
         },
         context={"document": doc.text},
     )
+
+
+def _surnames(person: str | None) -> list[str]:
+    """The last word of each of `person`'s names, folded ("Norm Dicks" -> ["dicks"];
+    joint speakers: one each)."""
+    if not person:
+        return []
+    parts = _JOINT.split(_fold_name(person))
+    return [words[-1] for p in parts if (words := _WORD.findall(p)) and len(words[-1]) > 1]
+
+
+def _fills_quotation(text: str, m: Match) -> bool:
+    """Whether `text[m.start:m.end]` is all of the words between a pair of quotation marks
+    (a trailing comma or full stop aside)."""
+    before = text[max(0, m.start - 8) : m.start].rstrip()[-1:]
+    after = text[m.end : m.end + 8].lstrip()[:2].lstrip(",.;:!?")[:1]
+    return is_quotation_mark(before) and is_quotation_mark(after)
 
 
 def _is_word(char: str) -> bool:

@@ -119,10 +119,11 @@ class RequestWriter(ModelClient):
         *,
         prompt_hash: str,
         parameters: dict[str, object],
+        article: tuple[str, int] | None = None,
     ) -> tuple[ChunkResponse, list[Rejection]]:
         with suppress(ProviderError):  # the refusal of `_Keep`: the body is what we need
             super().ask(messages, chunk, recorder, prompt_hash=prompt_hash,
-                        parameters=parameters)  # fmt: skip
+                        parameters=parameters, article=article)  # fmt: skip
         (body,) = self._kept.bodies
         self._kept.bodies = []
         self.requests.append((request_key(messages), body))
@@ -161,6 +162,7 @@ class Answers(ModelClient):
         *,
         prompt_hash: str,
         parameters: dict[str, object],
+        article: tuple[str, int] | None = None,
     ) -> tuple[ChunkResponse, list[Rejection]]:
         line = self.answers.get(request_key(messages))
         where = f"chunk {recorder.chunk_index}"
@@ -170,7 +172,7 @@ class Answers(ModelClient):
             raise BatchError(f"{where}: the batch request failed: {line.error}")
         self._serve.current.body = line.body
         return super().ask(messages, chunk, recorder, prompt_hash=prompt_hash,
-                           parameters=parameters)  # fmt: skip
+                           parameters=parameters, article=article)  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -106,9 +106,13 @@ class ModelClient:
         *,
         prompt_hash: str,
         parameters: dict[str, object],
+        article: tuple[str, int] | None = None,
     ) -> tuple[ChunkResponse, list[Rejection]]:
         """The answer for one chunk, and the items of it that could not be read. The cache
-        key holds the model, `prompt_hash`, the schema, the messages and `parameters`."""
+        key holds the model, `prompt_hash`, the schema, the messages and `parameters`.
+        `article` is the whole text and the chunk's start in it: the answer's items are
+        looked for in the chunk, and their names in the whole article (a speaker named in
+        an earlier chunk is named); without it, the chunk is all there is."""
         key = self._key(messages, prompt_hash, parameters)
         hit = self.cached(messages, recorder, prompt_hash=prompt_hash, parameters=parameters)
         if hit is not None:
@@ -123,9 +127,9 @@ class ModelClient:
                 response_model=_response_model(),
                 messages=messages,  # type: ignore[arg-type]
                 max_retries=_reask_policy(self.settings.max_reasks),
-                context={"document": chunk},
+                context=_context(chunk, article),
                 temperature=self.settings.temperature,
-                max_tokens=self.settings.max_tokens,
+                max_tokens=self.settings.completion_bound,
             )
         except InstructorRetryException as exc:
             if isinstance(exc.__cause__, openai.APIError):
@@ -283,6 +287,14 @@ def _reask_policy(max_reasks: int) -> Retrying:
         retry=retry_if_not_exception_type((openai.APIError, IncompleteOutputException)),
         reraise=False,
     )
+
+
+def _context(chunk: str, article: tuple[str, int] | None) -> dict[str, Any]:
+    """The validation context of `ChunkResponse`: the document and the chunk's range."""
+    if article is None:
+        return {"document": chunk, "within": None}
+    text, start = article
+    return {"document": text, "within": (start, start + len(chunk))}
 
 
 def _to_cache(response: ChunkResponse, usage: list[list[int | None]]) -> dict[str, Any]:

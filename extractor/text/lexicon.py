@@ -189,6 +189,24 @@ HEDGES = re.compile(
     r"\b(?:may|might|could|would|likely|unlikely|possibly|probably|perhaps|expected|"
     r"reportedly|believed|estimated|appears?|seems?|should)\b"
 )
+#: What makes an unattributed clause the article's own claim (`<author>`), not its report of
+#: what happened (eval/GUIDELINES.md: a prediction, an estimate or an assessment): a hedge,
+#: the guidelines' other hedging words, the future, an approximate figure, a reason, or a
+#: verdict ("did not fare so well", "illustrates").
+AUTHOR_CLAIM_MARKERS = re.compile(
+    r"\b(?:will|shall|won't|going to|until|anticipat\w*|hop(?:e|es|ed|ing)|possib\w*|"
+    r"thought|feared|fears?|is said to|about|around|approximately|roughly|nearly|almost|"
+    r"at least|at most|up to|because|due to|reasons?|illustrat\w*|enough|important|"
+    r"significant\w*|(?:so|too|very|as)\s+(?:well|badly|poorly|good|bad))\b",
+    re.IGNORECASE,
+)
+#: A report with no agent ("This is said to be …", "it is feared that …", "Fears that …"):
+#: a claim in its sentence has no claimant, and is not `<author>` either (GUIDELINES.md).
+AGENTLESS_REPORT = re.compile(
+    r"\b(?:(?:is|are|was|were|been|being)\s+(?:said|thought|feared|believed|reported|"
+    r"rumou?red|alleged|claimed|understood)|(?:fears?|concerns?|worries|rumou?rs?)\s+that)\b",
+    re.IGNORECASE,
+)
 
 # --- Event arguments -------------------------------------------------------------------
 
