@@ -29,7 +29,7 @@ from tenacity import Retrying, retry_if_not_exception_type, stop_after_attempt
 from extractor.errors import ConfigError, ProviderError, one_line, remember_secret
 from extractor.llm.cache import ResponseCache, cache_key
 from extractor.llm.ratelimit import RateLimiter
-from extractor.llm.responses import ChunkResponse, salvage, schema_hash
+from extractor.llm.responses import ChunkResponse, salvage, schema_hash, validating_against
 from extractor.llm.timeouts import FittedTimeout
 from extractor.llm.transport import RecordingTransport
 from extractor.records import CallRecord, Recorder, Rejection
@@ -122,15 +122,17 @@ class ModelClient:
         client = self._instructor_client()
         self.transport.recorder = recorder
         try:
-            response = client.chat.completions.create(
-                model=self.model,
-                response_model=_response_model(),
-                messages=messages,  # type: ignore[arg-type]
-                max_retries=_reask_policy(self.settings.max_reasks),
-                context=_context(chunk, article),
-                temperature=self.settings.temperature,
-                max_tokens=self.settings.completion_bound,
-            )
+            # The context reaches the validator this way, not as instructor's `context`
+            # (which renders the messages as Jinja templates: see `validating_against`).
+            with validating_against(_context(chunk, article)):
+                response = client.chat.completions.create(
+                    model=self.model,
+                    response_model=_response_model(),
+                    messages=messages,  # type: ignore[arg-type]
+                    max_retries=_reask_policy(self.settings.max_reasks),
+                    temperature=self.settings.temperature,
+                    max_tokens=self.settings.completion_bound,
+                )
         except InstructorRetryException as exc:
             if isinstance(exc.__cause__, openai.APIError):
                 raise self._provider_error(exc.__cause__, recorder) from exc.__cause__

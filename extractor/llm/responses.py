@@ -1,7 +1,10 @@
 """What the model fills in: small, flat, bounded models, validated against the chunk.
 
 Validation runs with `context={"document": text, "within": (start, end)}` (the article and
-the chunk's range; or the chunk alone, `within` None): the answer's items go through the
+the chunk's range; or the chunk alone, `within` None), given as pydantic's context or, as
+the model client does, by `validating_against(context)` (instructor's own `context` would
+render the messages as Jinja templates: an article with "{{ x }}" in it would reach the
+model changed, one with "{%" would fail): the answer's items go through the
 grounding stage (`extractor.grounding.problems`), and every rule that would drop an item
 (or clear a speaker) becomes one line of a validation error, which instructor feeds back to
 the model (re-ask). Repeated items are dropped before the bound is checked: small models
@@ -17,6 +20,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Annotated, Any
 
 from pydantic import (
@@ -74,6 +80,20 @@ class EventOut(_Item):
     time: Annotated[str, Field(max_length=40)] | None = None
 
 
+#: The validation context of answers validated with none given (`validating_against`).
+_validation: ContextVar[dict[str, Any] | None] = ContextVar("validation", default=None)
+
+
+@contextmanager
+def validating_against(context: dict[str, Any]) -> Iterator[None]:
+    """Answers validated in this block (in this thread) get `context`."""
+    token = _validation.set(context)
+    try:
+        yield
+    finally:
+        _validation.reset(token)
+
+
 class ChunkResponse(BaseModel):
     quotes: Annotated[list[QuoteOut], Field(max_length=MAX_PER_CHUNK)] = Field(default_factory=list)
     claims: Annotated[list[ClaimOut], Field(max_length=MAX_PER_CHUNK)] = Field(default_factory=list)
@@ -86,7 +106,7 @@ class ChunkResponse(BaseModel):
 
     @model_validator(mode="after")
     def _grounded(self, info: ValidationInfo) -> ChunkResponse:
-        context = info.context or {}
+        context = info.context or _validation.get() or {}
         document = context.get("document")
         if not isinstance(document, str):
             return self
