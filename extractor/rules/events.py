@@ -115,7 +115,7 @@ def find_events(
         for kind, pattern in _TRIGGERS:
             if kind == EventType.statement and emitted:
                 continue  # "announced job cuts" is the cuts, not also a statement
-            found = _triggers(doc, sent, kind, pattern, quoted, opinions, events)
+            found = _triggers(doc, text, sent, kind, pattern, quoted, opinions, events)
             if not found:
                 continue
             first = found[0][1]
@@ -186,6 +186,7 @@ def _setting(events: list[Event], text: str, sent: Segment) -> str | None:
 
 def _triggers(
     doc: Doc,
+    text: str,
     sent: Segment,
     kind: EventType,
     pattern: re.Pattern[str],
@@ -213,7 +214,7 @@ def _triggers(
             continue
         if kind in _NOUN_TYPES and word.pos_ not in ("NOUN", "PROPN"):
             continue
-        if _back_reference(word, kind, events, doc.text):
+        if _back_reference(word, kind, events, text):  # not `doc.text`: O(doc) a call
             continue
         found.append((match, word))
     return found
