@@ -151,7 +151,6 @@ def test_long_article_is_chunked_and_a_span_in_the_overlap_is_stored_once(
     assert [c.chunk_index for c in output.calls] == [0, 1]
 
 
-
 class _SlowServer(FakeServer):
     """A fake server that takes `seconds` to answer each request."""
 
@@ -175,6 +174,7 @@ def test_a_request_time_limit_stops_asking_for_the_next_chunks(tmp_path: Path) -
     with time_limit(0.5), pytest.raises(InputError, match=r"time limit of 0\.5 s"):
         extract_article(engine, Article(text=text.replace("Lisbon", "Porto")))
     assert len(server.requests) == 5  # the first chunk's answer came after the limit
+
 
 def test_rules_quotes_are_kept_and_model_adds_a_speaker_or_new_items(tmp_path: Path) -> None:
     text = "“Prices will rise,” she said on Monday. “We are ready,” said Ana Costa."
