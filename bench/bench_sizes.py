@@ -1,7 +1,7 @@
 """Time and peak memory against article size: every stage of the rules engine (segment,
 quotation scan, candidates, grounding, merge) and the store, for one article.
 
-    .venv/bin/python bench/bench_sizes.py [SIZE_MB ...]      # default 0.1 1 5 20
+    .venv/bin/python bench/bench_sizes.py [--kind news|quotes] [SIZE_MB ...]  # 0.1 1 5 20
 
 Two kinds of text, built from the fixture articles: `news` (their bodies, repeated) and
 `quotes` (only their paragraphs that hold a quotation: quote-dense). Each size runs in a
@@ -70,10 +70,14 @@ def main() -> None:
     if sys.argv[1:2] == ["--one"]:
         print(json.dumps(one(sys.argv[2], float(sys.argv[3]))))
         return
-    sizes = [float(a) for a in sys.argv[1:]] or list(SIZES)
+    args = sys.argv[1:]
+    kinds = KINDS
+    if args[:1] == ["--kind"]:
+        kinds, args = (args[1],), args[2:]
+    sizes = [float(a) for a in args] or list(SIZES)
     print(f"{'text':<7}{'MB':>6}{'extract s':>11}{'store s':>9}{'total s':>9}{'s/MB':>7}"
           f"{'wall s':>9}{'peak MB':>9}{'items':>8}")  # fmt: skip
-    for kind in KINDS:
+    for kind in kinds:
         per_mb: dict[float, float] = {}
         for size in sizes:
             out = subprocess.run(

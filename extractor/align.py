@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from array import array
-from bisect import bisect_left
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -73,7 +73,7 @@ class Match:
 def normalise(text: str) -> str:
     """Fold quotes, apostrophes and dashes to ASCII, whitespace runs to one space (none at
     either end), drop soft hyphens and zero-width spaces, and compose accents (NFC)."""
-    return _fold(text)[0]
+    return _fold(text)
 
 
 def locate(
@@ -96,16 +96,20 @@ def locate(
     if hits:
         start = _nearest(hits, near)
         return Match(start, start + len(needle), Alignment.exact, 1.0)
-    folded, starts, ends = _fold_document(document)
+    folded, offsets = _fold_document(document)
     target = normalise(needle)
     if not target:
         return None
-    f_lo, f_hi = bisect_left(starts, lo), bisect_left(starts, hi)
-    f_near = None if near is None else bisect_left(starts, near)
-    hits = [h for h in _occurrences(folded, target, f_lo, f_hi) if ends[h + len(target) - 1] <= hi]
+    f_lo, f_hi = offsets.first_from(lo), offsets.first_from(hi)
+    f_near = None if near is None else offsets.first_from(near)
+    hits = [
+        h
+        for h in _occurrences(folded, target, f_lo, f_hi)
+        if offsets.end(h + len(target) - 1) <= hi
+    ]
     if hits:
         start = _nearest(hits, f_near)
-        return _back(document, starts, ends, start, start + len(target), Alignment.normalised, 1.0)
+        return _back(document, offsets, start, start + len(target), Alignment.normalised, 1.0)
     if _ELLIPSIS.search(needle):
         elided = _elided(needle, document, near, lo, hi)
         if elided is not None:
@@ -114,7 +118,7 @@ def locate(
     if found is None:
         return None
     start, end, score = found
-    return _back(document, starts, ends, start, end, Alignment.fuzzy, score)
+    return _back(document, offsets, start, end, Alignment.fuzzy, score)
 
 
 def same_words(needle: str, found: str) -> bool:
@@ -192,17 +196,97 @@ def _nearest(hits: list[int], near: int | None) -> int:
     return hits[0] if near is None else min(hits, key=lambda h: (abs(h - near), h))
 
 
-def _fold(text: str) -> tuple[str, array[int], array[int]]:
-    """The normalised text and, per normalised character, the original [start, end)."""
+class Offsets:
+    """Where each character of a folded text comes from: `start(i)` and `end(i)`, the
+    original [start, end) of folded character `i`. Kept as runs, not per character: a
+    plain run maps one to one (folded `f + k` is original `o + k`), a single folded
+    character may stand for several (a whitespace run, a letter and its marks); so the
+    memory is a few integers per run, not two per character of the document."""
+
+    def __init__(self) -> None:
+        self._folded: array[int] = array("q")  # where each run starts in the folded text
+        self._original: array[int] = array("q")  # ... and in the original text
+        self._single: array[int] = array("q")  # a single character's original end; -1: plain
+        self._length = 0
+        self._base = 0  # folded characters dropped at the front
+
+    def __len__(self) -> int:
+        return self._length - self._base
+
+    def plain(self, a: int, b: int) -> None:
+        """Original [a, b) folds one to one."""
+        if b <= a:
+            return
+        runs = len(self._folded)
+        if runs and self._single[-1] == -1:
+            last_end = self._original[-1] + self._length - self._folded[-1]
+            if last_end == a:  # continues the last plain run
+                self._length += b - a
+                return
+        self._add(a, -1)
+        self._length += b - a
+
+    def single(self, a: int, b: int) -> None:
+        """Original [a, b) folds to one character."""
+        if b == a + 1:
+            self.plain(a, b)
+            return
+        self._add(a, b)
+        self._length += 1
+
+    def drop_first(self) -> None:
+        self._base += 1
+
+    def drop_last(self) -> None:
+        self._length -= 1
+
+    def _add(self, original: int, single: int) -> None:
+        self._folded.append(self._length)
+        self._original.append(original)
+        self._single.append(single)
+
+    def _run(self, i: int) -> int:
+        return bisect_right(self._folded, i + self._base) - 1
+
+    def start(self, i: int) -> int:
+        """The original start of folded character `i` (0 <= i < len)."""
+        r = self._run(i)
+        return self._original[r] + i + self._base - self._folded[r]
+
+    def end(self, i: int) -> int:
+        """The original end of folded character `i` (0 <= i < len)."""
+        r = self._run(i)
+        if self._single[r] != -1:
+            return self._single[r]
+        return self._original[r] + i + self._base - self._folded[r] + 1
+
+    def first_from(self, position: int) -> int:
+        """The first folded character whose original start is at or after `position`
+        (`len` when none is): `bisect_left` over the starts, which increase."""
+        r = bisect_right(self._original, position) - 1
+        if r < 0:
+            return 0
+        first = self._folded[r]
+        run_end = self._folded[r + 1] if r + 1 < len(self._folded) else self._length
+        if self._single[r] == -1:
+            at = first + position - self._original[r]
+        else:
+            at = first if self._original[r] == position else first + 1
+        return max(0, min(at, run_end) - self._base)
+
+
+def _fold(text: str, offsets: Offsets | None = None) -> str:
+    """The normalised text; with `offsets`, where each normalised character comes from."""
     parts: list[str] = []
-    starts: array[int] = array("q")
-    ends: array[int] = array("q")
     pos = 0
+    count = 0  # normalised characters so far
 
     def plain(a: int, b: int) -> None:
+        nonlocal count
         parts.append(text[a:b].translate(_FOLD))
-        starts.extend(range(a, b))
-        ends.extend(range(a + 1, b + 1))
+        count += b - a
+        if offsets is not None:
+            offsets.plain(a, b)
 
     for m in _SPECIAL.finditer(text):
         a, b = m.span()
@@ -210,47 +294,45 @@ def _fold(text: str) -> tuple[str, array[int], array[int]]:
             plain(pos, a)
         pos = b
         if m.group(1):  # whitespace: one space, none at either end
-            if starts and b < len(text) and not parts[-1].endswith(" "):
+            if count and b < len(text) and not parts[-1].endswith(" "):
                 parts.append(" ")
-                starts.append(a)
-                ends.append(b)
+                count += 1
+                if offsets is not None:
+                    offsets.single(a, b)
         elif m.group(3):  # a letter and its combining marks: one character when NFC has one
             composed = unicodedata.normalize("NFC", m.group(3))
             if len(composed) == 1:
                 parts.append(composed.translate(_FOLD))
-                starts.append(a)
-                ends.append(b)
+                count += 1
+                if offsets is not None:
+                    offsets.single(a, b)
             else:
                 plain(a, b)
     if pos < len(text):
         plain(pos, len(text))
     folded = "".join(parts)
+    parts.clear()  # the pieces are no longer needed: free them before any copy
     if folded.startswith(" "):  # a single leading space, kept as it was
         folded = folded[1:]
-        starts.pop(0)
-        ends.pop(0)
+        if offsets is not None:
+            offsets.drop_first()
     if folded.endswith(" "):  # a single trailing space, or one before invisible characters
         folded = folded[:-1]
-        starts.pop()
-        ends.pop()
-    return folded, starts, ends
+        if offsets is not None:
+            offsets.drop_last()
+    return folded
 
 
 @lru_cache(maxsize=16)
-def _fold_document(document: str) -> tuple[str, array[int], array[int]]:
-    return _fold(document)
+def _fold_document(document: str) -> tuple[str, Offsets]:
+    offsets = Offsets()
+    return _fold(document, offsets), offsets
 
 
 def _back(
-    document: str,
-    starts: array[int],
-    ends: array[int],
-    start: int,
-    end: int,
-    how: Alignment,
-    score: float,
+    document: str, offsets: Offsets, start: int, end: int, how: Alignment, score: float
 ) -> Match | None:
-    o_start, o_end = starts[start], ends[end - 1]
+    o_start, o_end = offsets.start(start), offsets.end(end - 1)
     while o_start < o_end and document[o_start].isspace():
         o_start += 1
     while o_end > o_start and document[o_end - 1].isspace():

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import random
+from bisect import bisect_left
 
 import pytest
 
-from extractor.align import FUZZY_THRESHOLD, locate, normalise
+from extractor.align import FUZZY_THRESHOLD, Offsets, _fold, locate, normalise
 from extractor.schemas import Alignment
 
 
@@ -178,3 +179,32 @@ def test_long_document_fuzzy_stays_bounded() -> None:
     assert match is not None and match.alignment is Alignment.fuzzy
     assert text[match.start : match.end].startswith("The central bank")
     assert match.start == len(filler)
+
+
+def test_the_offset_map_gives_each_folded_character_its_original_characters() -> None:
+    pieces = ["a", "b", " ", "  ", "\n", "\n\n", "\t", "\u00a0", "\u00ad", "\u200b", "e\u0301",
+              "x\u0301\u0302", "“", "”", "—", "’", ".", "é", "\u0301"]  # fmt: skip
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        offsets = Offsets()
+        folded = _fold(text, offsets)
+        assert folded == normalise(text) and len(offsets) == len(folded)
+        starts = [offsets.start(i) for i in range(len(folded))]
+        assert starts == sorted(set(starts))  # increasing: one place per character
+        for i, char in enumerate(folded):
+            source = text[offsets.start(i) : offsets.end(i)]
+            assert char == " " if source.isspace() else normalise(source) == char
+        for position in range(-1, len(text) + 2):
+            assert offsets.first_from(position) == bisect_left(starts, position)
+
+
+def test_the_offset_map_of_a_long_document_stays_small() -> None:
+    text = "He said “we will stay”.\n\nShe said — twice — ‘no’.\n" * 50_000  # 2.6 MB
+    offsets = Offsets()
+    folded = _fold(text, offsets)
+    runs = len(offsets._folded)  # two per blank line (what folding changes), not per character
+    assert runs <= 2 * text.count("\n\n") + 1 and runs * 20 < len(folded)
+    match = locate("She said - twice - 'no'", text, within=(len(text) - 60, len(text)))
+    assert match is not None and match.alignment is Alignment.normalised
+    assert text[match.start : match.end] == "She said — twice — ‘no’"

@@ -4,6 +4,7 @@ grounding, re-ask, salvage of the last answer, chunks, cache, threads, model cho
 from __future__ import annotations
 
 import json
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -12,10 +13,11 @@ import httpx
 import pytest
 
 from extractor.engines.llm import LLMEngine
-from extractor.errors import ConfigError
+from extractor.errors import ConfigError, InputError
 from extractor.llm.local_server import LocalServer
 from extractor.llm.responses import MAX_PER_CHUNK
 from extractor.pipeline import extract_article
+from extractor.records import time_limit
 from extractor.settings import DEFAULT_LLM_MODEL, EngineSettings
 from extractor.text.articles import Article
 from tests.fake_llm import FakeServer, completion
@@ -147,6 +149,31 @@ def test_long_article_is_chunked_and_a_span_in_the_overlap_is_stored_once(
     assert text[found.char_start : found.char_end] == found.text == "Rents must fall now"
     assert found.char_start == len(first) + 2
     assert [c.chunk_index for c in output.calls] == [0, 1]
+
+
+class _SlowServer(FakeServer):
+    """A fake server that takes `seconds` to answer each request."""
+
+    def __init__(self, seconds: float, *responses: httpx.Response) -> None:
+        super().__init__(*responses)
+        self.seconds = seconds
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        time.sleep(self.seconds)
+        return super().handle_request(request)
+
+
+def test_a_request_time_limit_stops_asking_for_the_next_chunks(tmp_path: Path) -> None:
+    sentence = "Workers met managers in Lisbon on day {} to discuss pay and hours."
+    text = " ".join(sentence.format(n) for n in range(4))  # four chunks, each asked
+    server = _SlowServer(0.0, *[completion({"quotes": []}) for _ in range(5)])
+    engine = _engine(tmp_path, server, chunk_chars=len(sentence) + 1, chunk_overlap=0)
+    output = extract_article(engine, Article(text=text))
+    assert len(server.requests) == 4 and not output.failures  # no limit: every chunk
+    server.seconds = 1.0
+    with time_limit(0.5), pytest.raises(InputError, match=r"time limit of 0\.5 s"):
+        extract_article(engine, Article(text=text.replace("Lisbon", "Porto")))
+    assert len(server.requests) == 5  # the first chunk's answer came after the limit
 
 
 def test_rules_quotes_are_kept_and_model_adds_a_speaker_or_new_items(tmp_path: Path) -> None:

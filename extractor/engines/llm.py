@@ -22,7 +22,7 @@ from extractor.llm.client import ModelClient, endpoint_model
 from extractor.llm.local_server import LocalServer, local_model_name
 from extractor.llm.prompt import load_prompt
 from extractor.llm.responses import placed_items
-from extractor.records import Notify, Recorder, quiet
+from extractor.records import Notify, Recorder, check_time_limit, quiet
 from extractor.schemas import DocumentExtraction
 from extractor.settings import EngineSettings
 from extractor.text.articles import Article
@@ -121,6 +121,7 @@ class LLMEngine:
         parts = chunks(article.text, settings.chunk_chars, settings.chunk_overlap)
         label = article.title or article.path or article.id[:8]
         for index, chunk in enumerate(parts):
+            check_time_limit()  # a request's time limit (the service) holds between chunks
             recorder.chunk_index = index
             self.notify(f"{label}: chunk {index + 1}/{len(parts)}", transient=True)
             chunk_hints = _within(hints, chunk.start, chunk.end) if hints else None

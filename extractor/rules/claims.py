@@ -191,6 +191,12 @@ def _demand(found: _Found, doc: Doc) -> bool:
     return verb.tag_ == "VB" or (verb.tag_ == "VBP" and singular)
 
 
+def _words(doc: Doc, start: int, end: int) -> int:
+    """Words between two character offsets of `doc` (not `doc.text`: O(doc) a call)."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return 0 if span is None else len(span.text.split())
+
+
 def _split_coordinated(found: list[_Found], doc: Doc) -> list[_Found]:
     """ "revealed that A and, further, B" where B has a subject of its own: two claims, A
     and B (one subject with two predicates stays one claim; the article's own claims are
@@ -224,7 +230,7 @@ def _split_coordinated(found: list[_Found], doc: Doc) -> list[_Found]:
                 parts.append((first, last.idx + len(last.text)))
                 first = subjects[0].left_edge.idx
             parts.append((first, end))
-        if len(parts) > 1 and all(len(doc.text[a:b].split()) >= 3 for a, b in parts):
+        if len(parts) > 1 and all(_words(doc, a, b) >= 3 for a, b in parts):
             result.extend((a, b, claimant, cue, hedged) for a, b in parts)
         else:
             result.append((start, end, claimant, cue, hedged))

@@ -149,7 +149,7 @@ def find_events(
         for kind, pattern in _TRIGGERS:
             if kind == EventType.statement and emitted:
                 continue  # "announced job cuts" is the cuts, not also a statement
-            found = _triggers(doc, sent, kind, pattern, quoted, opinions, events)
+            found = _triggers(doc, text, sent, kind, pattern, quoted, opinions, events)
             if not found:
                 continue
             first = found[0][1]
@@ -287,6 +287,7 @@ def _setting(events: list[Event], text: str, sent: Segment) -> str | None:
 
 def _triggers(
     doc: Doc,
+    text: str,
     sent: Segment,
     kind: EventType,
     pattern: re.Pattern[str],
@@ -314,7 +315,7 @@ def _triggers(
             continue
         if word.dep_.startswith("nsubj") and pattern.fullmatch(word.head.text):
             continue  # "Apple shares rose": the verb names the move
-        if _governed(word):
+        if _governed(word, text):
             continue  # "committed to dispatching engineers": one event, the commitment
         if _asked(word):
             continue  # "did not say where the cuts were going to take place"
@@ -322,7 +323,7 @@ def _triggers(
             continue
         if word.pos_ == "NOUN" and _generic(word, sent, doc):
             continue  # "Lenders provide mortgages to people who do not qualify for loans"
-        if _back_reference(word, kind, events, doc.text):
+        if _back_reference(word, kind, events, text):  # not `doc.text`: O(doc) a call
             continue
         found.append((match, word))
     return found
@@ -359,7 +360,7 @@ def _asked(word: Token) -> bool:
     return False
 
 
-def _governed(word: Token) -> bool:
+def _governed(word: Token, text: str) -> bool:
     """A verb that completes another trigger ("committed to dispatching", "pledged to
     invest"): what is pledged is part of the pledge, not an event of its own."""
     head = word.head
@@ -367,7 +368,7 @@ def _governed(word: Token) -> bool:
         head = head.head
     elif word.dep_ != "xcomp":
         return False
-    return head != word and any(p.match(word.doc.text, head.idx) for _, p in _TRIGGERS)
+    return head != word and any(p.match(text, head.idx) for _, p in _TRIGGERS)
 
 
 def _back_reference(word: Token, kind: EventType, events: list[Event], text: str) -> bool:

@@ -174,8 +174,9 @@ def _name(head: Token, people: People) -> str | None:
     by = [c for c in head.children if c.dep_ == "prep" and c.lower_ in ("by", "from")]
     if by and not any(t.pos_ == "PROPN" for t in words):
         words.append(by[0].right_edge)  # "a study by Harvard researchers"
-    start, end = words[0].idx, words[-1].idx + len(words[-1].text)
-    who = parse_speaker(head.doc.text[start:end], people, start)
+    start = words[0].idx
+    # the span's own text: `Doc.text` joins every token of the document on each call
+    who = parse_speaker(head.doc[words[0].i : words[-1].i + 1].text, people, start)
     if who is None:
         return None
     return who.name if who.is_person else (who.name or who.title)
@@ -216,6 +217,6 @@ def speculation(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
         parts = [verb, *(c for c in verb.children if c.dep_ not in ("conj", "cc", "punct"))]
         first = subjects[0].left_edge.idx
         last = max((p.right_edge for p in parts), key=lambda t: t.i)
-        clause = doc.text[first : last.idx + len(last.text)]
+        clause = doc[subjects[0].left_edge.i : last.i + 1].text  # not `doc.text`: O(doc)
         return first, first + len(clause.rstrip(" \t\n.!?"))
     return None
