@@ -44,3 +44,20 @@ def test_every_mention_is_a_slice_of_the_text() -> None:
     for entity in analyse(TEXT).entities.entities:
         for mention in entity.mentions:
             assert TEXT[mention.start : mention.end] == mention.text
+
+
+PRODUCTS = (
+    "Daniel Park, the head of Corvan Motors, spoke on Tuesday. Buyers waited months for "
+    "the Corvan Strider and the Lena Marlowe, and dealers praised the Marlowe. "
+    "Later he said Corvan would build a third plant."
+)
+
+
+def test_a_name_after_an_article_is_no_person_and_no_pronoun_resolves_to_it() -> None:
+    entities = analyse(PRODUCTS).entities
+    people = {e.name for e in entities.entities if e.type == "person"}
+    assert not {"Corvan Strider", "Lena Marlowe", "Marlowe"} & people
+    he = PRODUCTS.index("he said")
+    assert entities.resolve(he, he + 2) == "Daniel Park"
+    corvan = PRODUCTS.index("Corvan would")
+    assert entities.resolve(corvan, corvan + len("Corvan")) != "Corvan Strider"

@@ -213,3 +213,14 @@ def test_what_is_pledged_is_part_of_the_pledge() -> None:
 def test_alternatives_and_indirect_questions_are_no_events() -> None:
     assert _events("Rather than recall the cars, the maker will repair them.") == []
     assert _events("Kim Ode did not say where the layoffs would fall.") == []
+
+
+def test_a_product_line_is_no_actor() -> None:
+    events = _events(
+        "Veltro Systems released a new lineup of Zephyr Pro laptops on Monday. "
+        "Last year Veltro Systems added cameras to its Orbis phones, prompting Kestrel Labs "
+        "to sue the firm."
+    )
+    actors = {a for e in events for a in e.actors}
+    assert "Veltro Systems" in actors
+    assert not {"Zephyr Pro", "Orbis"} & actors

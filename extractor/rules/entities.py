@@ -174,13 +174,17 @@ def find_entities(text: str, doc: Doc, people: People) -> Entities:
         kind = _LABELS.get(ent.label_)
         if kind is None:
             continue
+        if kind == PERSON and _determined(text, ent.start_char):
+            continue  # "the App Store", "the Ford Explorer": a thing, not a person
         start, end = _trim(text, ent.start_char, ent.end_char)
         if end <= start:
             continue
         pending.append((Mention(start, end, text[start:end]), kind))
     for name, position in people.mentions():
         at = text.find(name, position, position + len(name) + 60)
-        if at >= 0 and not any(m.start <= at < m.end for m, _ in pending):
+        if at < 0 or _determined(text, at):
+            continue
+        if not any(m.start <= at < m.end for m, _ in pending):
             pending.append((Mention(at, at + len(name), name), PERSON))
     # Persons first, the fullest names first, so short forms join them; an "ORG" that is
     # a known person's surname ("Jobs") is that person.
@@ -188,7 +192,8 @@ def find_entities(text: str, doc: Doc, people: People) -> Entities:
     for mention, kind in ordered:
         if kind == ORGANISATION:
             full = _org_name(expand_acronym(_org_name(mention.text), text))
-            known = next((p for p in persons if _same_person(full, p.name)), None)
+            # only by the surname: "Jobs" is Steve Jobs, "Ford" is no "Ford Explorer"
+            known = next((p for p in persons if _surname_of(full, p.name)), None)
             if known is not None:
                 known.mentions.append(mention)
                 continue
@@ -220,6 +225,22 @@ def _same_person(name: str, full: str) -> bool:
     if len(words) == 1:
         return words[0] in (known[-1], known[0]) and len(known) > 1
     return words[-1] == known[-1] and set(words[:-1]) <= set(known[:-1])
+
+
+def _surname_of(name: str, full: str) -> bool:
+    """`name` is the person `full` or their surname (an organisation-labelled mention)."""
+    return name == full or (len(full.split()) > 1 and name == full.split()[-1])
+
+
+_ARTICLES = frozenset({"the", "a", "an"})
+
+
+def _determined(text: str, start: int) -> bool:
+    """A span with an article before it or at its start: people take none ("the App
+    Store", "a Crown Victoria"); products and places do."""
+    before = text[max(0, start - 8) : start].split()
+    first = text[start : start + 8].split(" ", 1)[0]
+    return (bool(before) and before[-1].lower() in _ARTICLES) or first.lower() in _ARTICLES
 
 
 def _gender(text: str, start: int) -> str | None:

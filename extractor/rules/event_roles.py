@@ -43,6 +43,11 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
 ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE"})
+#: Common nouns a product name modifies ("Macintosh computers", "MacBook Air laptops").
+_PRODUCT_NOUNS = frozenset(
+    "computer laptop notebook desktop tablet phone smartphone handset console software"
+    " browser app car vehicle truck pickup suv sedan model jet airliner aircraft plane".split()
+)
 #: Dependencies that keep a word inside the noun phrase of its head.
 _NOMINAL = frozenset({"compound", "nmod", "amod", "appos", "conj", "cc", "det", "poss"})
 #: Dependencies from a title word up to the name it belongs to.
@@ -172,8 +177,17 @@ def _product(token: Token) -> bool:
     """What a release-type verb puts out ("unveiled the iPad 2 and the iCloud",
     "introduced the iMac personal computer", "announced an updated MacBook Air series"):
     its object, a conjunct of it or a name modifying it."""
-    while token.dep_ in ("conj", "compound", "nmod", "appos") and token.head != token:
-        token = token.head
+    noun = token.head.lower_
+    if token.dep_ in ("compound", "nmod") and (
+        noun in _PRODUCT_NOUNS or noun[:-1] in _PRODUCT_NOUNS
+    ):
+        return True  # "its Macintosh computers", "the Tundra pickup": a product line
+    while token.head != token and (
+        token.dep_ in ("conj", "compound", "nmod", "appos")
+        # "released a new lineup of MacBook Air laptops": what the lineup is of
+        or (token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.pos_ == "NOUN")
+    ):
+        token = token.head.head if token.dep_ == "pobj" else token.head
     return token.dep_ in ("dobj", "nsubjpass") and token.head.lower_ in PRODUCT_VERBS
 
 
