@@ -224,3 +224,13 @@ def test_a_product_line_is_no_actor() -> None:
     actors = {a for e in events for a in e.actors}
     assert "Veltro Systems" in actors
     assert not {"Zephyr Pro", "Orbis"} & actors
+
+
+def test_an_office_in_capitals_is_no_actor() -> None:
+    events = _events(
+        "Marco Villa resigned on Monday. The former Chief Financial Officer, Priya Nandan "
+        "will be succeeding Villa as CEO. The Chief Financial Officer resigned on Monday."
+    )
+    actors = {a for e in events for a in e.actors}
+    assert "Priya Nandan" in actors
+    assert "Chief Financial Officer" not in actors

@@ -122,7 +122,9 @@ def actors(
                 canonical = name(named[0]) if named else None
             elif who.pos_ == "PROPN":  # "the DJIA has lost": a name the recogniser missed
                 words = [t for t in who.subtree if t.i <= who.i and t.pos_ == "PROPN"]
-                canonical = name(who.doc[words[0].i : who.i + 1])
+                office = who.doc[words[0].i : who.i + 1]
+                # "the former Chief Operating Officer, Tim Cook": an office, no name
+                canonical = None if _office(office) else name(office)
             elif (index := _index_name(who)) is not None:
                 canonical = name(index)  # "the French Cac index gained": the index
             else:
@@ -266,6 +268,15 @@ def _no_name(entity: Span) -> bool:
     Officer", "16:15 UTC")."""
     words = [t.lower_ for t in entity if not t.is_punct and not t.like_num]
     return entity.label_ == "ORG" and all(w in TITLE_WORDS or w in CLOCK_WORDS for w in words)
+
+
+def _office(words: Span) -> bool:
+    """Capitalised words naming an office: "Chief Operating Officer", "Vice President"."""
+    head = words[-1].lower_
+    return head in TITLE_WORDS or head in _OFFICE_WORDS
+
+
+_OFFICE_WORDS = frozenset("officer director chairman chairwoman chairperson head".split())
 
 
 def _governments(sentence: Span) -> list[Span]:
