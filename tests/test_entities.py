@@ -61,3 +61,11 @@ def test_a_name_after_an_article_is_no_person_and_no_pronoun_resolves_to_it() ->
     assert entities.resolve(he, he + 2) == "Daniel Park"
     corvan = PRODUCTS.index("Corvan would")
     assert entities.resolve(corvan, corvan + len("Corvan")) != "Corvan Strider"
+
+
+def test_a_clock_is_no_organisation_and_a_titled_name_is_a_person() -> None:
+    text = "Spokesman Tomas Reyes said on Monday at 09:30 UTC that the plant would reopen."
+    entities = analyse(text).entities
+    names = {(e.name, e.type) for e in entities.entities}
+    assert not any(name == "UTC" for name, _ in names)
+    assert not any(name.startswith("Spokesman") for name, _ in names)

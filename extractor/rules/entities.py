@@ -23,7 +23,13 @@ from typing import TYPE_CHECKING
 
 from extractor.rules.people import People, expand_acronym, organisation_name, person_name
 from extractor.schemas import DocumentExtraction
-from extractor.text.lexicon import DETERMINERS, GENERIC_ORGANISATIONS, HONORIFICS, TITLE_WORDS
+from extractor.text.lexicon import (
+    CLOCK_WORDS,
+    DETERMINERS,
+    GENERIC_ORGANISATIONS,
+    HONORIFICS,
+    TITLE_WORDS,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -177,6 +183,13 @@ def find_entities(text: str, doc: Doc, people: People) -> Entities:
         if kind == PERSON and _determined(text, ent.start_char):
             continue  # "the App Store", "the Ford Explorer": a thing, not a person
         start, end = _trim(text, ent.start_char, ent.end_char)
+        words = text[start:end].split()
+        if kind == ORGANISATION and all(w.lower() in CLOCK_WORDS for w in words):
+            continue  # "16:15 UTC": a clock, no organisation
+        titled = kind == ORGANISATION and len(words) > 2 and words[0].lower() in TITLE_WORDS
+        # "Spokeswoman Sandy Angers": a person with a title
+        if titled and (titled_name := person_name(words[1:])) == " ".join(words[1:]):
+            start, kind = end - len(titled_name), PERSON
         if end <= start:
             continue
         pending.append((Mention(start, end, text[start:end]), kind))
