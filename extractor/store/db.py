@@ -42,6 +42,7 @@ from extractor.records import CallRecord, Rejection, Skipped
 from extractor.schemas import SCHEMA_VERSION, DocumentExtraction
 from extractor.store.journal import Journal, journal_dir, unrecorded_calls
 from extractor.store.migrations import migrate
+from extractor.store.processes import alive
 from extractor.store.readonly import connect
 from extractor.store.write import (
     ENTITY_LINKS,
@@ -285,7 +286,7 @@ class Store:
             run_id
             for run_id, pid, run_host in running.fetchall()
             if run_id not in _ACTIVE_RUNS
-            and (pid is None or (run_host == host and (pid == os.getpid() or not _alive(pid))))
+            and (pid is None or (run_host == host and (pid == os.getpid() or not alive(pid))))
         ]
         if stale:
             db.execute(
@@ -371,26 +372,6 @@ class Store:
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> Any:
         with self.connection() as db:
             return db.execute(sql, params).fetchall()
-
-
-def _alive(pid: int) -> bool:
-    """Whether process `pid` runs on this host (a zombie, killed but not yet reaped by
-    its parent, does not)."""
-    if os.path.isdir("/proc/self"):
-        try:
-            with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
-                return stat.read().rpartition(")")[2].split()[:1] != ["Z"]
-        except FileNotFoundError:
-            return False
-        except OSError:
-            pass
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def load_extraction(
