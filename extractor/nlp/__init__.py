@@ -13,6 +13,7 @@ The default pipeline is spaCy's `en_core_web_sm` 3.8.0 as its PyPI re-upload
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from extractor.errors import ConfigError
 from extractor.settings import DEFAULT_NLP_MODEL
+from extractor.text.lexicon import MARKET_INDICES
 from extractor.text.segment import BLOCK_CHARS, blocks
 
 if TYPE_CHECKING:
@@ -48,12 +50,32 @@ def _load(name: str) -> Language:
     import spacy  # ~1 s of imports: only when a parse is first needed
 
     try:
-        return spacy.load(name, exclude=list(EXCLUDE))
+        pipeline = spacy.load(name, exclude=list(EXCLUDE))
     except OSError as exc:
         raise ConfigError(
             f"spaCy pipeline {name!r} is not installed: pip install it, or pass "
             f"--nlp-model with an installed one (default {DEFAULT_NLP_MODEL})"
         ) from exc
+    if "ner" in pipeline.pipe_names:
+        ruler = pipeline.add_pipe("entity_ruler", after="ner", config={"overwrite_ents": True})
+        ruler.add_patterns(_index_patterns(pipeline))  # type: ignore[attr-defined]
+    return pipeline
+
+
+def _index_patterns(pipeline: Language) -> list[dict[str, object]]:
+    """Market indices as organisations, whatever the recogniser made of them ("FTSE" ORG
+    and "100" CARDINAL, "CAC 40" nothing, "Dow Jones Industrial Average" a person): their
+    words in any case, then an optional number ("Nikkei 225"), or the name and number as
+    one token ("FTSE-100")."""
+    number = [{"IS_DIGIT": True, "LENGTH": {"<=": 4}, "OP": "?"}]
+    patterns: list[dict[str, object]] = []
+    for name in MARKET_INDICES:
+        words = [t.lower_ for t in pipeline.tokenizer(name)]
+        pattern = [{"LOWER": w} for w in words[:-1]]
+        hyphenated = {"REGEX": rf"^{re.escape(words[-1])}-\d{{1,4}}$"}
+        patterns.append({"label": "ORG", "pattern": [*pattern, {"LOWER": words[-1]}, *number]})
+        patterns.append({"label": "ORG", "pattern": [*pattern, {"LOWER": hyphenated}]})
+    return patterns
 
 
 def load(name: str | None = None) -> Language:

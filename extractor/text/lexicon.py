@@ -247,6 +247,17 @@ HYPOTHETICAL = words("future possible potential proposed planned considering")
 TARGET_PREPOSITIONS = words("of on against into")
 #: Nouns that a proper name before them makes a market index ("the French Cac index").
 INDEX_WORDS = words("index indexes indices average composite")
+#: The world's main stock market indices, by the words news names them with (a number after
+#: the name is matched too: "FTSE 100", "FTSE-100", "Nikkei 225"). Names that are also
+#: ordinary words or other organisations' acronyms ("Dow" alone, "SMI", "IPC") are left out.
+MARKET_INDICES = (
+    "Dow Jones Industrial Average", "Dow Jones industrials", "Dow Jones", "S&P 500",
+    "Standard & Poor's 500", "S&P/ASX 200", "S&P/TSX composite", "Nasdaq Composite", "Nasdaq",
+    "Russell 2000", "Wilshire 5000", "FTSE", "FTSEurofirst", "FTSE MIB", "CAC", "DAX",
+    "Euro Stoxx", "Stoxx Europe", "IBEX", "Nikkei", "Topix", "Hang Seng", "Kospi", "Kosdaq",
+    "Sensex", "Nifty", "Straits Times Index", "Shanghai Composite", "Shenzhen Component",
+    "Taiex", "MICEX", "RTS", "Bovespa", "Merval", "ASX", "TSX",
+)  # fmt: skip
 #: Nouns of an area that a proper name before them makes a place ("the Kursk region").
 PLACE_NOUNS = words("region province state district city town village county peninsula area")
 #: Words that make a named organisation a building one can be in ("the Everett Factory").
