@@ -69,3 +69,20 @@ def test_a_clock_is_no_organisation_and_a_titled_name_is_a_person() -> None:
     names = {(e.name, e.type) for e in entities.entities}
     assert not any(name == "UTC" for name, _ in names)
     assert not any(name.startswith("Spokesman") for name, _ in names)
+
+
+def test_the_company_is_the_organisation_the_passage_is_about() -> None:
+    text = (
+        "Corvan Motors cut prices on Monday. Corvan Motors said demand was weak, and "
+        "Corvan Motors expects a loss, analysts at Brill Partners wrote. "
+        "The company will close a plant."
+    )
+    entities = analyse(text).entities
+    company = text.index("The company")
+    assert entities.resolve(company, company + len("The company")) == "Corvan Motors"
+
+
+def test_a_name_released_as_a_product_is_no_organisation() -> None:
+    text = "Nokia unveiled the Lumia Wave on Monday. The Lumia Wave sold well, Nokia said."
+    organisations = {e.name for e in analyse(text).entities.entities if e.type == "organization"}
+    assert "Lumia Wave" not in organisations

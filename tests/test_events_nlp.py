@@ -234,3 +234,17 @@ def test_an_office_in_capitals_is_no_actor() -> None:
     actors = {a for e in events for a in e.actors}
     assert "Priya Nandan" in actors
     assert "Chief Financial Officer" not in actors
+
+
+def test_market_indices_are_actors_by_their_full_name() -> None:
+    [event] = _events("The FTSE-100 fell 2 percent on Monday.")
+    assert event.actors == ["FTSE-100"]
+    [event] = _events("The Dow Jones Industrial Average rose 1.2 percent on Friday.")
+    assert event.actors == ["Dow Jones Industrial Average"]  # no "the", not a person
+
+
+def test_the_noun_a_participle_clause_hangs_on_is_its_actor() -> None:
+    [born, _] = _events("Mara Lind, born in Oslo in 1970, founded Lindtech in 1999.")
+    assert born.actors == ["Mara Lind"]
+    [founded] = _events("Orvik Steel, founded in 1921 by Hans Orvik, employs 900 people.")
+    assert set(founded.actors) == {"Orvik Steel", "Hans Orvik"}

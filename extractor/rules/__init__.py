@@ -61,8 +61,10 @@ def find_items(
         return expand_acronym(words.replace(".", "") if "." in words else words, a.text)
 
     def subject(token: Token) -> str | None:
-        """What a subject that is no name refers to: "it", "he", "the company"."""
-        return a.entities.resolve(token.idx, token.idx + len(token.text))
+        """What a subject that is no name refers to: "it", "he", "the company", "his
+        company" (with its determiner: "a company" is someone new)."""
+        determiners = [c.idx for c in token.children if c.dep_ in ("det", "poss") and c.i < token.i]
+        return a.entities.resolve(min(determiners, default=token.idx), token.idx + len(token.text))
 
     dates = find_dates(a.text, article.published)
     events = find_events(

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from extractor.rules.people import People, expand_acronym, organisation_name, person_name
+from extractor.rules.products import is_product
 from extractor.schemas import DocumentExtraction
 from extractor.text.lexicon import (
     CLOCK_WORDS,
@@ -43,6 +44,10 @@ _ORG_PRONOUNS = frozenset({"it", "its"})
 _MALE_HONORIFICS = frozenset({"mr", "mr.", "sir"})
 _FEMALE_HONORIFICS = frozenset({"mrs", "mrs.", "ms", "ms.", "dame", "miss"})
 _LEGAL_FORMS = frozenset("inc corp corporation co ltd plc llc ag sa nv gmbh".split())
+#: How far back (characters, about three sentences) a nominal looks for what it refers to.
+SALIENCE_WINDOW = 600
+#: Determiners that refer back to someone named before ("the company", "his company").
+_DEFINITE = frozenset({"the", "this", "his", "her", "its", "their"})
 _POSSESSIVE = re.compile(r"(?<=\w)['’]s?$")
 
 
@@ -96,13 +101,22 @@ class Entities:
                 return entity
         return None
 
+    def salient_before(self, position: int, kind: str) -> Entity | None:
+        """The entity of type `kind` the document mentions most, of those mentioned in the
+        `SALIENCE_WINDOW` characters before `position` (else of all before it): "the
+        company" in an article about Apple is Apple, not a product named in between."""
+        i = bisect_left(self._starts, position)
+        before = [(m, e) for m, e in self._at[:i] if e.type == kind]
+        near = [e for m, e in before if m.start >= position - SALIENCE_WINDOW]
+        return max(near or [e for _, e in before], key=lambda e: len(e.mentions), default=None)
+
     def resolve(self, start: int, end: int) -> str | None:
         """The canonical name for the mention at [start, end): a name, a pronoun or a
         nominal ("the company", "the minister"); None when nothing fits."""
         if (entity := self.entity_at(start, end)) is not None:
             return entity.name
         words = self.text[start:end].lower().split()
-        definite = bool(words) and words[0] in ("the", "this")
+        definite = bool(words) and words[0] in _DEFINITE
         while words and words[0] in DETERMINERS:
             words.pop(0)
         if not words:
@@ -113,10 +127,10 @@ class Entities:
         if len(words) == 1 and words[0] in _MALE | _FEMALE:
             gender = "male" if words[0] in _MALE else "female"
             found = self.nearest_before(start, PERSON, gender)
-        elif (len(words) == 1 and words[0] in _ORG_PRONOUNS) or (
-            words[-1] in GENERIC_ORGANISATIONS
-        ):
+        elif len(words) == 1 and words[0] in _ORG_PRONOUNS:
             found = self.nearest_before(start, ORGANISATION)
+        elif words[-1] in GENERIC_ORGANISATIONS:
+            found = self.salient_before(start, ORGANISATION)
         elif words[-1] in TITLE_WORDS:
             found = self.nearest_before(start, PERSON)
         else:
@@ -173,6 +187,9 @@ def find_entities(text: str, doc: Doc, people: People) -> Entities:
     persons: list[Entity] = []
     orgs: dict[str, Entity] = {}
     pending: list[tuple[Mention, str]] = []
+    # A name the text uses for a product anywhere ("the first Macintosh personal computer")
+    # is no organisation anywhere in it ("Macintosh sales"): "it" never refers to it.
+    products = {_org_key(e.text) for e in doc.ents if e.label_ == "ORG" and is_product(e.root)}
     for ent in doc.ents:
         if ent.label_ in PLACE_LABELS:
             found.places.append((ent.start_char, ent.end_char))
@@ -186,6 +203,8 @@ def find_entities(text: str, doc: Doc, people: People) -> Entities:
         words = text[start:end].split()
         if kind == ORGANISATION and all(w.lower() in CLOCK_WORDS for w in words):
             continue  # "16:15 UTC": a clock, no organisation
+        if kind == ORGANISATION and _org_key(text[start:end]) in products:
+            continue
         titled = kind == ORGANISATION and len(words) > 2 and words[0].lower() in TITLE_WORDS
         # "Spokeswoman Sandy Angers": a person with a title
         if titled and (titled_name := person_name(words[1:])) == " ".join(words[1:]):

@@ -27,6 +27,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from extractor.rules.entities import PLACE_LABELS
+from extractor.rules.products import is_product
 from extractor.text.dates import DateMention
 from extractor.text.lexicon import (
     CLOCK_WORDS,
@@ -35,7 +36,6 @@ from extractor.text.lexicon import (
     INDEX_WORDS,
     LOCATIVE_PREPOSITIONS,
     PLACE_NOUNS,
-    PRODUCT_VERBS,
     TITLE_WORDS,
 )
 
@@ -43,11 +43,6 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
 ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE"})
-#: Common nouns a product name modifies ("Macintosh computers", "MacBook Air laptops").
-_PRODUCT_NOUNS = frozenset(
-    "computer laptop notebook desktop tablet phone smartphone handset console software"
-    " browser app car vehicle truck pickup suv sedan model jet airliner aircraft plane".split()
-)
 #: Dependencies that keep a word inside the noun phrase of its head.
 _NOMINAL = frozenset({"compound", "nmod", "amod", "appos", "conj", "cc", "det", "poss"})
 #: Dependencies from a title word up to the name it belongs to.
@@ -69,7 +64,7 @@ def actors(
     """The named participants of the event `trigger` names, in order, no places."""
     entities = [
         e
-        for e in sentence.ents
+        for e in map(_without_article, sentence.ents)
         if e.label_ in ACTOR_LABELS and e.root != trigger and not _no_name(e)
     ] + _governments(sentence)
     entities.sort(key=lambda e: e.start)
@@ -88,7 +83,7 @@ def actors(
         chosen = [e for e in entities if e in own or e in in_clause] if core else own
     found: list[str] = []
     for entity in chosen:
-        if _product(entity.root):
+        if is_product(entity.root):
             continue  # "unveiled the iPad": a product, not a participant
         if _describes_person(entity) or (
             entity.label_ == "GPE"
@@ -115,6 +110,8 @@ def actors(
             relative = who.lower_ in ("which", "who", "that") and clause.dep_ == "relcl"
             if relative:
                 who = clause.head  # "General Motors, which filed for bankruptcy"
+            # "Bush, speaking at a press conference": the noun a participle describes
+            relative |= who == clause.head
             if who.ent_type_:
                 if not relative:
                     continue  # an entity of the clause: among the actors already
@@ -175,24 +172,6 @@ def same_clause(first: Token, other: Token) -> bool:
     return _clause(first) == _clause(other)
 
 
-def _product(token: Token) -> bool:
-    """What a release-type verb puts out ("unveiled the iPad 2 and the iCloud",
-    "introduced the iMac personal computer", "announced an updated MacBook Air series"):
-    its object, a conjunct of it or a name modifying it."""
-    noun = token.head.lower_
-    if token.dep_ in ("compound", "nmod") and (
-        noun in _PRODUCT_NOUNS or noun[:-1] in _PRODUCT_NOUNS
-    ):
-        return True  # "its Macintosh computers", "the Tundra pickup": a product line
-    while token.head != token and (
-        token.dep_ in ("conj", "compound", "nmod", "appos")
-        # "released a new lineup of MacBook Air laptops": what the lineup is of
-        or (token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.pos_ == "NOUN")
-    ):
-        token = token.head.head if token.dep_ == "pobj" else token.head
-    return token.dep_ in ("dobj", "nsubjpass") and token.head.lower_ in PRODUCT_VERBS
-
-
 def _index_name(noun: Token) -> Span | None:
     """The name of a market index a noun stands for: "the French Cac index", "Japan's
     Nikkei average", "the Standard & Poor's 500 index" -> the proper noun before it."""
@@ -206,6 +185,16 @@ def _index_name(noun: Token) -> Span | None:
     while noun.doc[first].ent_type_ in ("NORP", "GPE") or noun.doc[first].pos_ in ("DET", "ADJ"):
         first += 1  # "the French Cac index": the index is "Cac"
     return noun.doc[first : noun.i] if first < noun.i else None
+
+
+def _without_article(entity: Span) -> Span:
+    """The entity without a leading "the", whose attachment would hide the name's own
+    ("the United States Dow Jones … market": "the" is the market's, "States" modifies it)."""
+    if len(entity) > 1 and entity[0].dep_ == "det":
+        trimmed = entity.doc[entity.start + 1 : entity.end]
+        trimmed.label_ = entity.label_
+        return trimmed
+    return entity
 
 
 def _is_place(entity: Span) -> bool:
@@ -321,6 +310,8 @@ def _near(token: Token) -> bool:
 def _subjects(clause: Token) -> list[Token]:
     """The clause's subjects, coordinated ones included."""
     found = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if not found and clause.dep_ == "acl" and clause.tag_ in ("VBG", "VBN"):
+        found = [clause.head]  # "Jobs, born in San Francisco": Jobs
     return found + [c for s in found for c in s.conjuncts]
 
 
