@@ -82,7 +82,11 @@ def test_the_company_is_the_organisation_the_passage_is_about() -> None:
     assert entities.resolve(company, company + len("The company")) == "Corvan Motors"
 
 
-def test_a_name_released_as_a_product_is_no_organisation() -> None:
-    text = "Nokia unveiled the Lumia Wave on Monday. The Lumia Wave sold well, Nokia said."
-    organisations = {e.name for e in analyse(text).entities.entities if e.type == "organization"}
+def test_a_name_released_as_a_product_is_no_organisation_unless_it_acts() -> None:
+    text = (
+        "Nokia unveiled the Lumia Wave on Monday. Reviews of the Lumia Wave were warm. "
+        "Buyers liked the Halden Motors sedan, and Halden Motors' shares rose."
+    )
+    organisations = {e.name for e in analyse(text).entities.entities if e.type == "organisation"}
     assert "Lumia Wave" not in organisations
+    assert "Halden Motors" in organisations  # a maker named with its product, and acting

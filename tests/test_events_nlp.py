@@ -248,3 +248,60 @@ def test_the_noun_a_participle_clause_hangs_on_is_its_actor() -> None:
     assert born.actors == ["Mara Lind"]
     [founded] = _events("Orvik Steel, founded in 1921 by Hans Orvik, employs 900 people.")
     assert set(founded.actors) == {"Orvik Steel", "Hans Orvik"}
+
+
+def test_company_news_that_names_nobody_is_the_doing_of_the_company_in_the_lede() -> None:
+    text = (
+        "Halden Motors will cut 4,000 jobs, Halden Motors said on Monday. "
+        "Halden Motors also said it expects a loss. Halden Motors makes vans. "
+        "Two more plants will close in 2021. Workers protested in Leeds on Tuesday."
+    )
+    events = _events(text, published=date(2020, 5, 4))
+    [close] = [e for e in events if "close" in (e.trigger or "")]
+    assert close.actors == ["Halden Motors"]
+    [protest] = [e for e in events if e.event_type == EventType.protest]
+    assert protest.actors == []  # what people do is not the company's
+
+
+def test_listed_members_hosts_and_sites() -> None:
+    text = "The government kept all markets closed, including the MICEX and RTS exchanges."
+    [closed] = _events(text)
+    assert {"MICEX", "RTS"} <= set(closed.actors)
+    [close] = _events("Halden Motors will close its Wixom, Michigan plant next year.")
+    assert close.actors == ["Halden Motors"]
+
+
+def test_a_reporter_is_no_party_to_what_others_did_but_an_announcer_is() -> None:
+    [rose] = _events("The Brill Institute reported that late payments rose 4 percent.")
+    assert "Brill Institute" not in rose.actors
+    [cuts] = _events("Halden Motors announced that 400 jobs would be cut.")
+    assert cuts.actors == ["Halden Motors"]
+
+
+def test_the_government_is_the_one_named_before() -> None:
+    text = (
+        "The Chilean government would hold a stake in Velo. "
+        "The government will give Velo a capital infusion of $3 billion."
+    )
+    [*_, infusion] = _events(text)
+    assert "Chilean government" in infusion.actors
+
+
+def test_who_reacts_is_the_actor_not_what_they_react_to() -> None:
+    [event] = _events("The Chilean government welcomed Velo Motors' decision on Monday.")
+    assert event.actors == ["Chilean government"]
+
+
+def test_a_name_describing_a_place_is_no_actor() -> None:
+    [event] = _events("A second suit was filed in Oregon, Velo Motors' home state, in 2004.")
+    assert "Velo Motors" not in event.actors
+
+
+def test_a_product_the_company_puts_out_is_its_release() -> None:
+    text = (
+        "Halden Motors unveiled a van on Monday. Halden Motors said it expects a profit. "
+        "Halden Motors also said prices would rise, and Halden Motors hired 300 workers. "
+        "In 2019 the first electric Strider truck was released."
+    )
+    [released] = [e for e in _events(text) if e.trigger == "released"]
+    assert released.actors == ["Halden Motors"]

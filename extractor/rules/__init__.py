@@ -4,7 +4,9 @@ Spans are found directly in the article text (native offsets, which the groundin
 checks like any other source's). By job: `quotes` (quotations and who said them),
 `claims` (reported speech and beliefs), `reported` (what the spaCy parse adds to them:
 clausal complements, claim nouns, asserted causes, the author's speculation), `events`
-(trigger words per sentence), `event_roles` (actors and location from the parse),
+(trigger words per sentence), `event_roles` (actors and time from the parse), `places`
+(an event's location), `clauses` (which verb's clause a word is in, and which clauses
+lend an event their participants), `products` (names of things put out, no actors),
 `speakers` (cue verbs and speaker phrases), `people` (names, organisations, acronyms),
 `entities` (canonical entities and what a mention refers to), `analysis` (the text
 parsed once, shared by every finder).
@@ -67,7 +69,17 @@ def find_items(
         return a.entities.resolve(min(determiners, default=token.idx), token.idx + len(token.text))
 
     dates = find_dates(a.text, article.published)
+    principal = a.entities.principal()
     events = find_events(
-        a.text, a.sentences, quoted, claims, dates, a.doc, name, subject, article.published
+        a.text,
+        a.sentences,
+        quoted,
+        claims,
+        dates,
+        a.doc,
+        name,
+        subject,
+        article.published,
+        principal.name if principal else None,
     )
     return DocumentExtraction(quotes=quotes, claims=claims, events=events)

@@ -33,7 +33,7 @@ from extractor.text.lexicon import (
 )
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
 PERSON, ORGANISATION = "person", "organisation"
 _LABELS = {"PERSON": PERSON, "ORG": ORGANISATION, "NORP": None}
@@ -46,6 +46,10 @@ _FEMALE_HONORIFICS = frozenset({"mrs", "mrs.", "ms", "ms.", "dame", "miss"})
 _LEGAL_FORMS = frozenset("inc corp corporation co ltd plc llc ag sa nv gmbh".split())
 #: How far back (characters, about three sentences) a nominal looks for what it refers to.
 SALIENCE_WINDOW = 600
+#: The article's opening, where news names what it is about (about two sentences).
+LEDE_CHARS = 300
+#: How often an organisation is named before the article counts as being about it.
+PRINCIPAL_MENTIONS = 4
 #: Determiners that refer back to someone named before ("the company", "his company").
 _DEFINITE = frozenset({"the", "this", "his", "her", "its", "their"})
 _POSSESSIVE = re.compile(r"(?<=\w)['’]s?$")
@@ -109,6 +113,18 @@ class Entities:
         before = [(m, e) for m, e in self._at[:i] if e.type == kind]
         near = [e for m, e in before if m.start >= position - SALIENCE_WINDOW]
         return max(near or [e for _, e in before], key=lambda e: len(e.mentions), default=None)
+
+    def principal(self) -> Entity | None:
+        """The organisation the article is about: named in its lede (`LEDE_CHARS`), at
+        least `PRINCIPAL_MENTIONS` times in all and twice as often as any other."""
+        orgs = sorted(
+            (e for e in self.entities if e.type == ORGANISATION), key=lambda e: -len(e.mentions)
+        )
+        if not orgs or len(orgs[0].mentions) < PRINCIPAL_MENTIONS:
+            return None
+        if len(orgs) > 1 and len(orgs[0].mentions) < 2 * len(orgs[1].mentions):
+            return None
+        return orgs[0] if min(m.start for m in orgs[0].mentions) < LEDE_CHARS else None
 
     def resolve(self, start: int, end: int) -> str | None:
         """The canonical name for the mention at [start, end): a name, a pronoun or a
@@ -187,9 +203,12 @@ def find_entities(text: str, doc: Doc, people: People) -> Entities:
     persons: list[Entity] = []
     orgs: dict[str, Entity] = {}
     pending: list[tuple[Mention, str]] = []
-    # A name the text uses for a product anywhere ("the first Macintosh personal computer")
-    # is no organisation anywhere in it ("Macintosh sales"): "it" never refers to it.
-    products = {_org_key(e.text) for e in doc.ents if e.label_ == "ORG" and is_product(e.root)}
+    # A name the text uses for a product ("the first Macintosh personal computer") and
+    # never for someone who acts is no organisation anywhere in it ("Macintosh sales"): "it"
+    # never refers to it. A maker named with its product ("the Ford sedan") acts elsewhere.
+    orgs_named = [e for e in doc.ents if e.label_ == "ORG"]
+    acting = {_org_key(e.text) for e in orgs_named if _acts(e.root)}
+    products = {_org_key(e.text) for e in orgs_named if is_product(e.root)} - acting
     for ent in doc.ents:
         if ent.label_ in PLACE_LABELS:
             found.places.append((ent.start_char, ent.end_char))
@@ -246,6 +265,12 @@ def find_entities(text: str, doc: Doc, people: People) -> Entities:
         entity.mentions.sort(key=lambda m: m.start)
     found.index()
     return found
+
+
+def _acts(token: Token) -> bool:
+    """Whether a name is used for someone who acts: a possessor ("Ford's workforce") or the
+    agent of a passive ("built by Ford"). Products are subjects too ("the Air sold well")."""
+    return token.dep_ == "poss" or (token.dep_ == "pobj" and token.head.dep_ == "agent")
 
 
 def _same_person(name: str, full: str) -> bool:

@@ -18,15 +18,20 @@ import re
 from datetime import date
 from typing import TYPE_CHECKING
 
-from extractor.rules import event_roles
-from extractor.rules.event_roles import Naming, Subject
+from extractor.rules import event_roles, places
+from extractor.rules.clauses import same_clause
+from extractor.rules.event_roles import Subject
+from extractor.rules.parties import company_news, counted_parties, parties_of
+from extractor.rules.places import Naming
 from extractor.rules.quotes import FINAL, inside, quoted_share
 from extractor.schemas import AUTHOR, MAX_ACTORS, Claim, Event, EventType
 from extractor.text.dates import DateMention
 from extractor.text.lexicon import (
     ANNOUNCING_CUES,
+    DEFINITE_DETERMINERS,
     HEDGING_CUES,
     HYPOTHETICAL,
+    MARKET_WORDS,
     MOVEMENT_PREPOSITIONS,
     SPECULATION,
     TARGET_PREPOSITIONS,
@@ -101,22 +106,8 @@ _SAYING = frozenset(
 _POSSIBLE = frozenset({"can", "could", "may", "might", "should", "must"})
 #: Words that open an indirect question.
 _QUESTION_WORDS = frozenset({"where", "whether", "if", "how", "why", "when"})
-#: Determiners that make a noun trigger a back-reference ("the drill", "their meeting").
-_DEFINITE = frozenset({"the", "this", "that", "these", "those", "their", "its"})
-#: Nouns that name an event a definite subject refers back to ("the first lawsuit").
-_EVENT_NOUNS = frozenset({"lawsuit", "suit", "deal", "agreement", "contract", "merger", "case"})
-#: Plural nouns a number makes a back-reference to parties ("the three nations").
-_NATIONS = frozenset({"nations", "countries", "governments", "states"})
-_COUNTED = _NATIONS | {"companies", "firms", "carmakers", "automakers", "sides", "men", "leaders"}
-_NUMBER_WORDS = {"both": 2, "two": 2, "three": 3, "four": 4, "five": 5}
 #: Event types whose trigger names a thing: a verb of the same spelling is no event.
 _NOUN_TYPES = frozenset({EventType.military_exercise})
-#: Words of a sentence that reports a market move (an index, shares, points).
-_MARKET = re.compile(
-    r"\b(?:index|indices|indexes|average|shares|stocks?|points|markets?|Dow|Nasdaq|FTSE"
-    r"|DAX|CAC|S&P|Nikkei|Hang\s+Seng)\b",
-    re.I,
-)
 
 
 def find_events(
@@ -129,10 +120,13 @@ def find_events(
     name: Naming,
     subject: Subject,
     published: date | None = None,
+    principal: str | None = None,
 ) -> list[Event]:
     """Every event of the article; `quoted` are the quotes' spans, `claims` the claims
     (reported opinions are not events; announcements are); `published` dates the
-    market moves the text leaves undated."""
+    market moves the text leaves undated; `principal` is the organisation the article
+    is about, the actor of the company news that names nobody ("Two more plants will
+    close in 2008")."""
     events: list[Event] = []
     opinions = [(c.char_start, c.char_end) for c in claims if _opinion(c)]
     for sent in sents:
@@ -161,6 +155,13 @@ def find_events(
                 event = _event(
                     text, sent, parsed, kind, trigger, word, mentions, events, name, subject
                 )
+                if (
+                    principal
+                    and event
+                    and not event.actors
+                    and company_news(event, word, name, principal)
+                ):
+                    event = event.model_copy(update={"actors": [principal]})
                 if event is not None:
                     events.append(event)
             emitted += len(events) > before
@@ -176,7 +177,7 @@ def _market_days(events: list[Event], published: date | None) -> list[Event]:
     day: str | None = published.isoformat() if published else None
     result: list[Event] = []
     for event in events:
-        market = event.event_type == EventType.economic and _MARKET.search(event.text)
+        market = event.event_type == EventType.economic and MARKET_WORDS.search(event.text)
         if market and event.time is not None and len(event.time) == len("2000-01-01"):
             day = event.time
         elif market and event.time is None and event.time_text is None and day is not None:
@@ -201,10 +202,10 @@ def _event(
     mention = event_roles.when(parsed.doc, word, mentions)
     towards = _TOWARDS.get(kind, frozenset())
     actors = event_roles.actors(parsed, word, name, towards, subject)[:MAX_ACTORS]
-    place = event_roles.location(parsed, word, name, towards | _TARGETS.get(kind, towards))
+    place = places.location(parsed, word, name, towards | _TARGETS.get(kind, towards))
     if _already_reported(events, kind, actors, mention, word, trigger.group(0).lower()):
         return None
-    actors = actors or _parties_of(word, events) or _counted_parties(word, events, name)
+    actors = actors or parties_of(word, events) or counted_parties(word, events, name)
     return Event.model_validate(
         {
             "text": sent.text,
@@ -221,39 +222,6 @@ def _event(
     )
 
 
-def _parties_of(word: Token, events: list[Event]) -> list[str]:
-    """ "The first lawsuit was settled out of court", "That deal was signed": a definite
-    subject naming an earlier event lends it that event's parties."""
-    verb = word if word.pos_ in ("VERB", "AUX") else word.head
-    for who in (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")):
-        definite = any(c.dep_ == "det" and c.lower_ in _DEFINITE for c in who.children)
-        if not definite or who.lower_ not in _EVENT_NOUNS:
-            continue
-        named = [e for e in events if e.actors and who.lower_ in (e.trigger or "").lower()]
-        return list(named[-1].actors) if named else []
-    return []
-
-
-def _counted_parties(word: Token, events: list[Event], name: Naming) -> list[str]:
-    """ "The three nations pledged …", "both companies agreed": the last earlier event
-    with that many parties of the kind, countries for nations ("South Korea, Japan and
-    the United States carried out a drill")."""
-    verb = word if word.pos_ in ("VERB", "AUX") else word.head
-    for who in (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")):
-        if who.lower_ not in _COUNTED:
-            continue
-        numbers = [c.lower_ for c in who.children if c.dep_ in ("nummod", "det", "predet")]
-        count = next((_NUMBER_WORDS[n] for n in numbers if n in _NUMBER_WORDS), 0)
-        if not count:
-            continue
-        countries = {name(e) for e in word.doc.ents if e.label_ == "GPE"}
-        for event in reversed(events):
-            wanted = [a for a in event.actors if (a in countries) == (who.lower_ in _NATIONS)]
-            if len(wanted) == count == len(event.actors):
-                return list(event.actors)
-    return []
-
-
 def _has_subject(verb: Token) -> bool:
     return any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
 
@@ -267,7 +235,7 @@ def _separate(first: Token, other: Token, mentions: list[DateMention]) -> bool:
         return False
     if other in first.conjuncts:
         return True
-    if event_roles.same_clause(first, other):
+    if same_clause(first, other):
         return False
     doc = other.doc
     own = event_roles.when(doc, other, mentions)
@@ -376,7 +344,7 @@ def _back_reference(word: Token, kind: EventType, events: list[Event], text: str
     lawsuit" after a lawsuit: a definite noun naming an event already reported. "The
     trial" paragraphs after the lawsuit is news of its own."""
     definite = word.pos_ == "NOUN" and any(
-        c.dep_ in ("det", "poss") and c.lower_ in _DEFINITE for c in word.children
+        c.dep_ in ("det", "poss") and c.lower_ in DEFINITE_DETERMINERS for c in word.children
     )
     if not definite:
         return False

@@ -247,6 +247,15 @@ HYPOTHETICAL = words("future possible potential proposed planned considering")
 TARGET_PREPOSITIONS = words("of on against into")
 #: Nouns that a proper name before them makes a market index ("the French Cac index").
 INDEX_WORDS = words("index indexes indices average composite")
+#: Determiners that make a noun refer back to something named before ("the drill", "their
+#: meeting", "that deal").
+DEFINITE_DETERMINERS = frozenset({"the", "this", "that", "these", "those", "their", "its"})
+#: Words of a sentence that reports a market move (an index, shares, points).
+MARKET_WORDS = re.compile(
+    r"\b(?:index|indices|indexes|average|shares|stocks?|points|markets?|Dow|Nasdaq|FTSE"
+    r"|DAX|CAC|S&P|Nikkei|Hang\s+Seng)\b",
+    re.I,
+)
 #: The world's main stock market indices, by the words news names them with (a number after
 #: the name is matched too: "FTSE 100", "FTSE-100", "Nikkei 225"). Names that are also
 #: ordinary words or other organisations' acronyms ("Dow" alone, "SMI", "IPC") are left out.
