@@ -305,3 +305,12 @@ def test_a_product_the_company_puts_out_is_its_release() -> None:
     )
     [released] = [e for e in _events(text) if e.trigger == "released"]
     assert released.actors == ["Halden Motors"]
+
+
+def test_a_public_body_is_no_company_whose_news_names_nobody() -> None:
+    text = (
+        "The Senate passed the budget on Monday. The Senate also voted on taxes, and the "
+        "Senate will sit again in May. The Senate adjourned. Unemployment rose 2 percent."
+    )
+    [rose] = [e for e in _events(text) if e.trigger == "rose"]
+    assert rose.actors == []

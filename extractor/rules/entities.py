@@ -29,6 +29,7 @@ from extractor.text.lexicon import (
     DETERMINERS,
     GENERIC_ORGANISATIONS,
     HONORIFICS,
+    INSTITUTION_WORDS,
     TITLE_WORDS,
 )
 
@@ -115,10 +116,12 @@ class Entities:
         return max(near or [e for _, e in before], key=lambda e: len(e.mentions), default=None)
 
     def principal(self) -> Entity | None:
-        """The organisation the article is about: named in its lede (`LEDE_CHARS`), at
-        least `PRINCIPAL_MENTIONS` times in all and twice as often as any other."""
+        """The company the article is about: named in its lede (`LEDE_CHARS`), at least
+        `PRINCIPAL_MENTIONS` times in all and twice as often as any other. A public body,
+        party or union is none ("the Senate" does not close plants)."""
         orgs = sorted(
-            (e for e in self.entities if e.type == ORGANISATION), key=lambda e: -len(e.mentions)
+            (e for e in self.entities if e.type == ORGANISATION and not _body(e.name)),
+            key=lambda e: -len(e.mentions),
         )
         if not orgs or len(orgs[0].mentions) < PRINCIPAL_MENTIONS:
             return None
@@ -265,6 +268,17 @@ def find_entities(text: str, doc: Doc, people: People) -> Entities:
         entity.mentions.sort(key=lambda m: m.start)
     found.index()
     return found
+
+
+def _body(name: str) -> bool:
+    """An institution, party, union or association rather than a company."""
+    return any(w in _BODIES for w in name.lower().split())
+
+
+_BODIES = INSTITUTION_WORDS | frozenset(
+    "party union council commission association agency university institute workers"
+    " committee league federation".split()
+)
 
 
 def _acts(token: Token) -> bool:
