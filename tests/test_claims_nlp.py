@@ -181,3 +181,16 @@ def test_company_statistics_are_the_companys_claim() -> None:
         "one in every 300 customers has reported dropped calls",
         "Nordia Inc",
     ) in _pairs(text)
+
+
+def test_a_share_of_people_is_no_claimant_but_the_poll_it_comes_from_is() -> None:
+    text = "Forty-one percent said the economy was the top issue, according to a Gallup poll."
+    assert [claimant for _, claimant in _pairs(text)] == ["Gallup poll"]
+    [(_, claimant)] = _pairs("Forty-one percent of voters said the economy was the top issue.")
+    assert claimant == "Forty-one percent of voters"
+
+
+def test_a_subject_the_parse_hangs_on_the_auxiliary_still_makes_a_claim() -> None:
+    assert _pairs("A Pew survey found that Americans are divided.") == [
+        ("Americans are divided", "Pew survey")
+    ]

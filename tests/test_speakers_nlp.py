@@ -77,3 +77,31 @@ def test_an_apposition_after_a_run_on_cue_names_the_speaker() -> None:
         "Trading chief strategy expert, Bill Strazzullo."
     )
     assert _speakers(text) == ["Bill Strazzullo"]
+
+
+def test_a_title_refers_to_the_person_who_holds_it() -> None:
+    text = (
+        "President Donald Trump met Ana Costa on Monday. "
+        '"This is a sham and a disgrace," the president told reporters.'
+    )
+    assert _speakers(text) == ["Donald Trump"]
+    text = (
+        "Marco Rubio, the secretary of state, met Ana Costa. "
+        '"We are close to a deal now," the secretary said.'
+    )
+    assert _speakers(text) == ["Marco Rubio"]
+
+
+def test_an_indefinite_description_names_nobody_not_the_name_inside_it() -> None:
+    assert _speakers('"We have the votes," a senior White House official said.') == [None]
+
+
+def test_party_and_state_tags_and_short_quotes_after_an_apposition() -> None:
+    assert _speakers('"Not now," Speaker Nancy Pelosi, D-Calif., said Thursday.') == [
+        "Nancy Pelosi"
+    ]
+    assert _speakers('"We need to move on," said Rep. Adam Schiff (D-Calif.), the chairman.') == [
+        "Adam Schiff"
+    ]
+    assert _speakers('"We are ready," according to Gov. Ron DeSantis.') == ["Ron DeSantis"]
+    assert _speakers('"It is over," one Democratic aide said.') == [None]

@@ -51,6 +51,12 @@ SALIENCE_WINDOW = 600
 LEDE_CHARS = 300
 #: How often an organisation is named before the article counts as being about it.
 PRINCIPAL_MENTIONS = 4
+#: How far a title may stand before a name it belongs to ("U.S. Secretary of State Marco
+#: Rubio"), and how many mentions back "the secretary" looks for it.
+_TITLE_CHARS = 60
+_TITLE_LOOKBACK = 50
+#: An appositive after a name, up to its end ("Ana Costa, the defence minister, said").
+_APPOSITIVE = re.compile(r",\s+(?:the |a |an )?[^,.;:“”\"]{1,60}")
 #: Determiners that refer back to someone named before ("the company", "his company").
 _DEFINITE = frozenset({"the", "this", "his", "her", "its", "their"})
 _POSSESSIVE = re.compile(r"(?<=\w)['’]s?$")
@@ -106,6 +112,25 @@ class Entities:
                 return entity
         return None
 
+    def titled_before(self, position: int, title: str) -> Entity | None:
+        """The person mentioned last before `position` with `title` next to a mention
+        ("Defence Minister Ana Costa", "Ana Costa, the defence minister"), for "the
+        minister"; None when no one was."""
+        i = bisect_left(self._starts, position)
+        word = re.compile(rf"(?i:\b{re.escape(title)}\b)")
+        # the title right before the name, with only capitalised words between ("Secretary
+        # of State Marco Rubio"), not one of another name ("President X met Ana Costa")
+        right_before = re.compile(rf"{word.pattern}(?:\s+(?:of\s+)?[A-Z][\w.'’-]*)*\s*$")
+        for mention, entity in reversed(self._at[max(0, i - _TITLE_LOOKBACK) : i]):
+            if entity.type != PERSON:
+                continue
+            before = self.text[max(0, mention.start - _TITLE_CHARS) : mention.start]
+            after = _APPOSITIVE.match(self.text, mention.end)
+            own = word.search(mention.text)  # "President Barack Obama"
+            if own or right_before.search(before) or (after and word.search(after.group(0))):
+                return entity
+        return None
+
     def salient_before(self, position: int, kind: str) -> Entity | None:
         """The entity of type `kind` the document mentions most, of those mentioned in the
         `SALIENCE_WINDOW` characters before `position` (else of all before it): "the
@@ -134,7 +159,11 @@ class Entities:
         nominal ("the company", "the minister"); None when nothing fits."""
         if (entity := self.entity_at(start, end)) is not None:
             return entity.name
-        words = self.text[start:end].lower().split()
+        return self.refer(self.text[start:end].lower().split(), start, end)
+
+    def refer(self, words: list[str], start: int, end: int) -> str | None:
+        """The canonical name a pronoun or nominal at `start` refers to, from its words
+        in lower case ("the", "minister"); a name's words are looked up as a name."""
         definite = bool(words) and words[0] in _DEFINITE
         while words and words[0] in DETERMINERS:
             words.pop(0)
@@ -151,7 +180,7 @@ class Entities:
         elif words[-1] in GENERIC_ORGANISATIONS:
             found = self.salient_before(start, ORGANISATION)
         elif words[-1] in TITLE_WORDS:
-            found = self.nearest_before(start, PERSON)
+            found = self.titled_before(start, words[-1]) or self.nearest_before(start, PERSON)
         else:
             return self.canonical(self.text[start:end])
         return found.name if found else None

@@ -110,7 +110,8 @@ def find_quotes(analysis: Analysis) -> list[Quote]:
                 cue = cue or previous[1].cue
         speaker = expand_acronym(who.name, text) if who and who.name else None
         described = who is not None and who.name is None and who.title is not None
-        if not described and (speaker is None or not is_name(speaker, analysis.entities)):
+        # a description may still name someone mentioned before ("the minister said")
+        if described or speaker is None or not is_name(speaker, analysis.entities):
             # the sentences the quotation spans, and the one its closing mark runs into
             # ('…?" said X': the segmenter may have cut there)
             rest = text[marks.after : marks.after + 40]

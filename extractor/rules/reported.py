@@ -41,6 +41,7 @@ _NOT_ASSERTED = frozenset({"whether", "if", "how", "why", "what", "when", "where
 _SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 _CLOSING_QUOTES = frozenset({"”", '"'})
 _HOPES = frozenset({"hope", "hopes", "hoped", "hoping"})
+_QUANTITIES = frozenset({"PERCENT", "CARDINAL", "QUANTITY"})
 
 
 def reported_claims(doc: Doc, people: People) -> list[Found]:
@@ -124,7 +125,9 @@ def _complements(cue: Token, nominal: bool = False) -> list[Token]:
 def _finite(clause: Token) -> bool:
     """A clause with a subject and a tensed verb: "it will grow", "sales fell"; not
     "expects to cut", "insisted the union agree", "showed videos demonstrating …"."""
-    if not any(c.dep_ in (*_SUBJECTS, "expl") for c in clause.children):
+    auxiliaries = [c for c in clause.children if c.dep_ in ("aux", "auxpass")]
+    # "that Americans are divided": the parse may hang the subject on the auxiliary
+    if not any(c.dep_ in (*_SUBJECTS, "expl") for a in (clause, *auxiliaries) for c in a.children):
         return False
     tensed = ("VBD", "VBZ", "VBP", "MD")
     return clause.tag_ in tensed or any(
@@ -169,7 +172,11 @@ def _holder(noun: Token, people: People) -> str | None:
 
 
 def _name(head: Token, people: People) -> str | None:
-    """The claimant a subject phrase names, as the cue patterns read a speaker phrase."""
+    """The claimant a subject phrase names, as the cue patterns read a speaker phrase; a
+    bare share or number names nobody ("Forty-one percent said …, according to a poll":
+    the poll claims it)."""
+    if head.ent_type_ in _QUANTITIES and not any(c.dep_ == "prep" for c in head.children):
+        return None
     words = [t for t in head.subtree if t.i <= head.i]
     by = [c for c in head.children if c.dep_ == "prep" and c.lower_ in ("by", "from")]
     if by and not any(t.pos_ == "PROPN" for t in words):

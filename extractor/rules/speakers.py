@@ -72,8 +72,16 @@ _AS_SAYING = re.compile(r"\bquoted\s+(?P<who>.+?)\s+as\s+saying\b")
 _ACCORDING_TO = re.compile(r"^\s*[Aa]ccording to\s+(?P<who>[^,;“”\"]{2,80}?),")
 _AFTER_CUE_FIRST = re.compile(rf"^[\s,]*(?P<cue>{QUOTE_CUE.pattern})\s+(?P<who>[^“”\"]+)$")
 _AFTER_WHO_FIRST = re.compile(
-    rf"^[\s,]*(?P<who>[^,;:“”\"]{{1,80}}?)\s+(?P<cue>{QUOTE_CUE.pattern})(?:\b[^“”\"]*)?$"
+    r"^[\s,]*(?P<who>[^,;:“”\"]{1,80}?(?:,\s*[^,;:“”\"]{1,60}?,)?)"  # "X, D-Calif.,"
+    rf"\s+(?P<cue>{QUOTE_CUE.pattern})(?:\b[^“”\"]*)?$"
 )
+_ACCORDING_AFTER = re.compile(r"^[\s,]*according\s+to\s+(?P<who>[^,;:“”\"]{2,80}?)[\s,.;]*$")
+#: Words a lowercase speaker phrase after a quotation may open with ("one aide said").
+_SPEAKER_OPENERS = frozenset(
+    "he she they a an the one another two three some several his her their its this that".split()
+)
+#: A party and state after a name: "Adam Schiff (D-Calif.)", "Nancy Pelosi, D-Calif.".
+_PARTY = re.compile(r"\s*\((?:[DRI]|[DRI]-[A-Z][\w. ]*)\)|,\s*[DRI]-[A-Z][\w. ]*\.?(?=,|$)")
 _LOCAL_CLAUSE = re.compile(
     r",\s+(?:and|but|although|though|while|whereas|because|so)\s+|;\s+|\bthat\s+"
     r"|\s(?:and|but)\s+(?=[a-z])"
@@ -82,6 +90,13 @@ _LEADING_NP = re.compile(
     rf"(?:(?:The|the|A|a|An|an)\s+)?({TOKEN}(?:\s+(?:of\s+)?{TOKEN})*|[Hh]e|[Ss]he|[Tt]hey)\b"
 )
 #: A time phrase after the speaker ("said Ana Costa on Monday") is not part of the name.
+_NUMBER = (
+    r"(?:\d[\d.,]*|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"(?:thir|four|fif|six|seven|eigh|nine)teen|(?:twen|thir|for|fif|six|seven|eigh|nine)ty"
+    r"(?:-(?:one|two|three|four|five|six|seven|eight|nine))?|hundred|half|third|quarter)"
+)
+#: A bare share or number: "Forty-one percent", "58%", "Two", "a third".
+_SHARE = re.compile(rf"^{_NUMBER}(?:[\s-]+{_NUMBER})*\s*(?:%|percent|per\s+cent)?$", re.I)
 _TIME_TAIL = re.compile(
     r"\s+(?:on|in|at|during|last|this|early|late|from)?\s*(?:"
     + "|".join(day.lower() for day in WEEKDAYS)
@@ -117,10 +132,18 @@ def speaker_from_parse(
             described = any(t.dep_ in ("prep", "relcl", "acl") for t in child.rights)
             if described and child.ent_type_ not in _NAMED:
                 continue  # "the premier of North Rhine-Westphalia": a description
+            last = child.idx + len(child.text)
+            if child.pos_ == "NOUN" and not child.ent_type_:
+                # "the minister", "a senior White House official": a nominal, whatever
+                # names modify it
+                determiners = [t.lower_ for t in child.lefts if t.dep_ in ("det", "poss")]
+                name = entities.refer([*determiners[:1], child.lower_], child.idx, last)
+                if name is not None:
+                    return name
+                continue
             modifiers = ("compound", "flat", "det", "amod")
             words = [child, *(t for t in child.lefts if t.dep_ in modifiers)]
             first = min(w.idx for w in words)
-            last = child.idx + len(child.text)
             if (name := entities.resolve(first, last)) is not None:
                 return name
     return None
@@ -168,10 +191,11 @@ def parse_speaker(phrase: str, people: People, position: int) -> Attribution | N
     ends the phrase ("Russian news outlet RIA" -> "RIA"); a description with no name
     ("a top administration official", "the premier of the state of Hesse") only a title;
     "the company" the organisation named last."""
-    described = _TIME_TAIL.sub("", phrase.strip(" \t,;:.—–-")).strip(" \t,;:.—–-")
+    described = _TIME_TAIL.sub("", _PARTY.sub("", phrase.strip(" \t,;:.—–-")))
+    described = described.strip(" \t,;:.—–-")
     phrase = _strip_determiners(described)
-    if not phrase:
-        return None
+    if not phrase or _SHARE.match(phrase):
+        return None  # "Forty-one percent said …": a share of someone, no speaker
     if phrase.lower() in GENERIC_ORGANISATIONS:
         return Attribution(people.organisation_before(position), None)
     if phrase.lower() in PRONOUNS:
@@ -223,10 +247,12 @@ def speaker_after(
             return who, match.group("cue")
     if (match := _AFTER_WHO_FIRST.match(after)) is not None:
         phrase = match.group("who").strip()
-        if len(phrase.split()) <= 8 and (phrase[:1].isupper() or phrase.split()[0] in (
-            "he", "she", "they", "a", "an", "the",
-        )):  # fmt: skip
+        if len(phrase.split()) <= 10 and (
+            phrase[:1].isupper() or phrase.split()[0] in _SPEAKER_OPENERS
+        ):
             return parse_speaker(phrase, people, position), match.group("cue")
+    if (according := _ACCORDING_AFTER.match(after)) is not None:
+        return parse_speaker(according.group("who"), people, position), "according to"
     return None, None
 
 

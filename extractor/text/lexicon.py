@@ -65,6 +65,8 @@ TITLE_WORDS = HONORIFICS | words(
     analyst economist strategist leader head founder ambassador envoy deputy acting former
     foreign defence defense finance economy interior trade transport industry state staff
     managing editor correspondent spokesmen officials official member members
+    speaker whip attorney nominee candidate aide aides adviser advisor commissioner sheriff
+    lawmaker lawmakers councilman councilwoman assemblyman assemblywoman superintendent
     """
 )
 #: Titles dropped from the front of a name before two names are compared ("President
@@ -79,7 +81,7 @@ NAME_MATCH_TITLES = words(
     gen lt col maj capt cmdr adm sgt cpl brig lieutenant colonel major captain commander
     admiral sergeant corporal brigadier president vice prime minister secretary chancellor
     premier governor mayor senator sen rep representative congressman congresswoman ceo
-    spokesman spokeswoman spokesperson ambassador envoy deputy former
+    spokesman spokeswoman spokesperson ambassador envoy deputy former speaker whip
     """
 )
 
