@@ -194,3 +194,18 @@ def test_a_subject_the_parse_hangs_on_the_auxiliary_still_makes_a_claim() -> Non
     assert _pairs("A Pew survey found that Americans are divided.") == [
         ("Americans are divided", "Pew survey")
     ]
+
+
+def test_the_day_it_was_said_is_no_part_of_the_claim() -> None:
+    assert _pairs("The White House said Tuesday it would veto the bill.") == [
+        ("it would veto the bill", "White House")
+    ]
+    assert _pairs("Officials said last week the plant would close.") == [
+        ("the plant would close", "Officials")
+    ]
+
+
+def test_a_company_named_nowhere_before_claims_as_the_company() -> None:
+    assert _pairs("In a statement, the company said it had fired the employee.") == [
+        ("it had fired the employee", "company")
+    ]

@@ -38,6 +38,12 @@ _DIRECT = re.compile(
     r"^\s+(?=(?:the|a|an|it|he|she|they|this|there|its|his|her|their|we|nearly|about"
     r"|around|almost|more|over|only|some|most|many|several|all)\b|[A-Z0-9$])"
 )
+#: When something was said, right after the cue ("said on Tuesday", "said last week").
+_WHEN = re.compile(
+    r"\s+(?:on\s+)?(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|yesterday|today|tonight"
+    r"|(?:last|this)\s+(?:week|month|year|weekend))(?:\s+(?:morning|afternoon|evening|night))?"
+    r"(?=[\s,])"
+)
 #: Cues whose clause may follow without "that" ("said the plan failed").
 _DIRECT_CUES = frozenset(
     "say says said state states stated believe believes believed expect expects claim claims "
@@ -257,7 +263,10 @@ def _cue_claims(
 ) -> list[_Found]:
     """Claims introduced by one cue verb: "X stated that A, and that B"."""
     body, verb = sent.text, cue.group(0)
-    tail = body[cue.end() :]
+    # "said Tuesday it would …": the day is when it was said, not part of the claim
+    when = _WHEN.match(body, cue.end())
+    after_cue = when.end() if when else cue.end()
+    tail = body[after_cue:]
     opener = THAT.match(tail)
     if opener is None and verb in _DIRECT_CUES and not re.match(r"^\s+to\b", tail):
         opener = _DIRECT.match(tail)
@@ -279,7 +288,7 @@ def _cue_claims(
     if claimant is None:
         return []
     claims: list[_Found] = []
-    position = cue.end() + opener.end()
+    position = after_cue + opener.end()
     while position < len(body):
         ending = _CLAIM_END.search(body, position)
         stop = ending.start() if ending else len(body)

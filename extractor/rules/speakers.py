@@ -197,7 +197,9 @@ def parse_speaker(phrase: str, people: People, position: int) -> Attribution | N
     if not phrase or _SHARE.match(phrase):
         return None  # "Forty-one percent said …": a share of someone, no speaker
     if phrase.lower() in GENERIC_ORGANISATIONS:
-        return Attribution(people.organisation_before(position), None)
+        # "the company said": the one named last, else the description
+        named = people.organisation_before(position)
+        return Attribution(named, None if named else phrase.lower())
     if phrase.lower() in PRONOUNS:
         if phrase.lower() in ("he", "she"):
             name = people.before(position)
