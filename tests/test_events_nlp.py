@@ -314,3 +314,29 @@ def test_a_public_body_is_no_company_whose_news_names_nobody() -> None:
     )
     [rose] = [e for e in _events(text) if e.trigger == "rose"]
     assert rose.actors == []
+
+
+def test_political_events_have_their_types() -> None:
+    def kinds(text: str) -> list[EventType]:
+        return [e.event_type for e in _events(text)]
+
+    assert kinds("Governor Ron Adler vetoed the budget on Friday.") == [EventType.legal]
+    assert kinds("The House passed the bill by a vote of 220 to 210.") == [EventType.legal]
+    assert kinds("Ana Costa won the Iowa caucuses on Monday.") == [EventType.election]
+    assert kinds("Workers went on strike at the plant in Leeds.") == [EventType.protest]
+    assert kinds("The primary concern is cost.") == []
+
+
+def test_a_trigger_word_inside_a_name_is_no_trigger() -> None:
+    events = _events("The Senate voted on Tuesday to confirm Amy Barrett to the Supreme Court.")
+    assert [e.event_type for e in events] == [EventType.election]
+
+
+def test_deaths_an_attack_caused_are_the_attack() -> None:
+    [event] = _events("Airstrikes killed 30 people in Gaza on Wednesday.")
+    assert event.event_type == EventType.attack
+
+
+def test_a_gathering_is_where_things_happen_not_an_actor() -> None:
+    [event] = _events("Steve Jobs gave the keynote to the World Wide Developers Conference.")
+    assert "World Wide Developers Conference" not in event.actors

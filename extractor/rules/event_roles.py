@@ -189,9 +189,17 @@ def _without_article(entity: Span) -> Span:
 
 def _no_name(entity: Span) -> bool:
     """An organisation the recogniser made of a title or a clock ("Chief Operating
-    Officer", "16:15 UTC")."""
+    Officer", "16:15 UTC"), or of a gathering ("World Wide Developers Conference": where
+    things happen, not who does them)."""
     words = [t.lower_ for t in entity if not t.is_punct and not t.like_num]
-    return entity.label_ == "ORG" and all(w in TITLE_WORDS or w in CLOCK_WORDS for w in words)
+    if entity.label_ != "ORG" or not words:
+        return False
+    return words[-1] in _GATHERINGS or all(w in TITLE_WORDS or w in CLOCK_WORDS for w in words)
+
+
+_GATHERINGS = frozenset(
+    "conference summit forum convention festival expo games olympics championship".split()
+)
 
 
 def _office(words: Span) -> bool:

@@ -52,9 +52,13 @@ LEXICON: dict[EventType, str] = {
     EventType.arrest: r"arrest(?:ed|s)? detain(?:ed|s)? charged\swith indicted",
     EventType.legal: r"sue[sd]? (?:law)?suits? trial settled court ruling ruled settlement"
     r" investigation verdict bann?(?:ed|s)? lifted delist(?:ed|ing)? challenged"
-    r" jail\ssentences? sentenced convicted",
-    EventType.election: r"elections? referendum voted procedural\svote vote\s(?:on|for|against)",
-    EventType.protest: r"protests? protested demonstrations? boycott walkout",
+    r" jail\ssentences? sentenced convicted veto(?:ed|es)?"
+    r" passed(?=\s(?:the|a|an)\s(?:[\w-]+\s){0,3}(?:bill|law|budget|resolution|measure"
+    r"|legislation|amendment))",
+    EventType.election: r"elections? referendum voted procedural\svote vote\s(?:on|for|against)"
+    r" primar(?:y|ies) caucus(?:es)? won(?=\s(?:the\s)?(?:[\w-]+\s){0,3}(?:election|primary"
+    r"|caucus(?:es)?|vote|nomination|seat|race|presidency)\b)",
+    EventType.protest: r"protests? protested demonstrations? boycott walkout on\sstrike",
     EventType.disaster: r"died killed crashed crashes earthquake flood(?:s|ing)? hurricane"
     r" explosion accidents?",
     EventType.economic: r"job\scuts cut(?:ting|s)? layoffs laid\soff fire bankruptcy bailout"
@@ -82,6 +86,9 @@ _TRIGGERS = [
     (kind, re.compile(rf"\b(?:{'|'.join(words.split())})\b", re.I))
     for kind, words in LEXICON.items()
 ]
+_TRIGGERS_BY_TYPE = dict(_TRIGGERS)
+#: Entity types whose names a trigger word inside is part of ("the Supreme Court").
+_NAMES = frozenset({"ORG", "FAC", "GPE", "LOC", "PERSON", "WORK_OF_ART", "LAW", "PRODUCT"})
 MAX_EVENTS_PER_SENTENCE = 2
 #: Prepositions beyond in/at/near whose object is where an event of a type happens,
 #: and so no actor ("a deployment to the Korean Peninsula", "a visit to North Korea")...
@@ -140,10 +147,14 @@ def find_events(
         if parsed is None:
             continue
         emitted = 0
+        used: set[int] = set()  # trigger words taken by an earlier type
         for kind, pattern in _TRIGGERS:
             if kind == EventType.statement and emitted:
                 continue  # "announced job cuts" is the cuts, not also a statement
             found = _triggers(doc, text, sent, kind, pattern, quoted, opinions, events)
+            # "won the Iowa caucuses" is an election, not also an agreement won
+            found = [f for f in found if f[1].i not in used]
+            used |= {word.i for _, word in found}
             if not found:
                 continue
             first = found[0][1]
@@ -281,6 +292,10 @@ def _triggers(
         word = span.root
         if word.dep_ in ("amod", "compound") or _hypothetical(word):
             continue
+        if word.ent_type_ in _NAMES and word.pos_ == "PROPN":
+            continue  # "the Supreme Court", "Operation Desert Storm": part of a name
+        if kind == EventType.disaster and _caused_by_attack(word):
+            continue  # "airstrikes killed 30 people": the attack, one event
         if word.dep_.startswith("nsubj") and pattern.fullmatch(word.head.text):
             continue  # "Apple shares rose": the verb names the move
         if _governed(word, text):
@@ -295,6 +310,12 @@ def _triggers(
             continue
         found.append((match, word))
     return found
+
+
+def _caused_by_attack(word: Token) -> bool:
+    """Deaths whose subject is an attack ("airstrikes killed 30", "a bomb killed …")."""
+    attack = _TRIGGERS_BY_TYPE[EventType.attack]
+    return any(c.dep_ == "nsubj" and attack.fullmatch(c.text) for c in word.children)
 
 
 def _generic(word: Token, sent: Segment, doc: Doc) -> bool:
