@@ -4,12 +4,13 @@ Spans are found directly in the article text (native offsets, which the groundin
 checks like any other source's). By job: `quotes` (quotations and who said them),
 `claims` (reported speech and beliefs), `reported` (what the spaCy parse adds to them:
 clausal complements, claim nouns, asserted causes, the author's speculation), `events`
-(trigger words per sentence), `event_roles` (actors and time from the parse), `places`
-(an event's location), `clauses` (which verb's clause a word is in, and which clauses
-lend an event their participants), `products` (names of things put out, no actors),
-`speakers` (cue verbs and speaker phrases), `people` (names, organisations, acronyms),
-`entities` (canonical entities and what a mention refers to), `analysis` (the text
-parsed once, shared by every finder).
+(per sentence, the `triggers` of a lexicon), `event_roles` (actors and time from the
+parse), `places` (an event's location), `clauses` (which verb's clause a word is in, and
+which clauses lend an event their participants), `parties` (who takes part when a
+sentence names nobody), `products` (names of things put out, no actors), `speakers`
+(cue verbs and speaker phrases), `people` (names, organisations, acronyms), `entities`
+(canonical entities and what a mention refers to), `analysis` (the text parsed once,
+shared by every finder).
 Word lists live in `extractor.text.lexicon`, quotation marks in `extractor.text.quotation`.
 """
 
