@@ -105,3 +105,16 @@ def test_party_and_state_tags_and_short_quotes_after_an_apposition() -> None:
     ]
     assert _speakers('"We are ready," according to Gov. Ron DeSantis.') == ["Ron DeSantis"]
     assert _speakers('"It is over," one Democratic aide said.') == [None]
+
+
+def test_a_described_title_is_whoever_was_named_with_it() -> None:
+    text = (
+        "Sen. Bernie Sanders spoke in Iowa. Ana Costa agreed. "
+        '"It is a giveaway to the rich," the senator from Vermont said.'
+    )
+    assert _speakers(text) == ["Bernie Sanders"]
+    text = (
+        'Ana Costa met Ahmed Ali. "We will not accept this offer today," the premier of the '
+        "state said."
+    )
+    assert _speakers(text) == [None]  # nobody was named premier: a description

@@ -30,6 +30,7 @@ from extractor.text.lexicon import (
     GENERIC_ORGANISATIONS,
     HONORIFICS,
     INSTITUTION_WORDS,
+    TITLE_ABBREVIATIONS,
     TITLE_WORDS,
 )
 
@@ -117,7 +118,10 @@ class Entities:
         ("Defence Minister Ana Costa", "Ana Costa, the defence minister"), for "the
         minister"; None when no one was."""
         i = bisect_left(self._starts, position)
-        word = re.compile(rf"(?i:\b{re.escape(title)}\b)")
+        forms = "|".join(
+            [re.escape(title), *(rf"{a}\.?" for a in TITLE_ABBREVIATIONS.get(title, ()))]
+        )
+        word = re.compile(rf"(?i:\b(?:{forms})(?![\w]))")
         # the title right before the name, with only capitalised words between ("Secretary
         # of State Marco Rubio"), not one of another name ("President X met Ana Costa")
         right_before = re.compile(rf"{word.pattern}(?:\s+(?:of\s+)?[A-Z][\w.'’-]*)*\s*$")

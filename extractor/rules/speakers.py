@@ -131,7 +131,13 @@ def speaker_from_parse(
                     return name
             described = any(t.dep_ in ("prep", "relcl", "acl") for t in child.rights)
             if described and child.ent_type_ not in _NAMED:
-                continue  # "the premier of North Rhine-Westphalia": a description
+                # "the senator from Vermont": someone named with that title before, else a
+                # description ("the premier of North Rhine-Westphalia")
+                definite = any(t.dep_ == "det" and t.lower_ == "the" for t in child.lefts)
+                holder = entities.titled_before(child.idx, child.lower_) if definite else None
+                if holder is not None:
+                    return holder.name
+                continue
             last = child.idx + len(child.text)
             if child.pos_ == "NOUN" and not child.ent_type_:
                 # "the minister", "a senior White House official": a nominal, whatever

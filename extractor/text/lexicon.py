@@ -69,6 +69,14 @@ TITLE_WORDS = HONORIFICS | words(
     lawmaker lawmakers councilman councilwoman assemblyman assemblywoman superintendent
     """
 )
+#: Titles and how news abbreviates them before a name ("Sen. Bernie Sanders" is "the
+#: senator"), for referring back by title.
+TITLE_ABBREVIATIONS = {
+    "senator": ("sen",), "representative": ("rep",), "governor": ("gov",),
+    "general": ("gen",), "professor": ("prof",), "president": ("pres",),
+    "lieutenant": ("lt",), "colonel": ("col",), "captain": ("capt",), "attorney": ("atty",),
+    "ambassador": ("amb",), "superintendent": ("supt",), "inspector": ("insp",),
+}  # fmt: skip
 #: Titles dropped from the front of a name before two names are compared ("President
 #: Trump" ~ "Donald Trump", "Gen. Caine" ~ "Dan Caine"; only leading words go, and never
 #: the last one: "Mr King" keeps "king"). Shorter than `TITLE_WORDS` on
