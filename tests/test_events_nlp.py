@@ -340,3 +340,11 @@ def test_deaths_an_attack_caused_are_the_attack() -> None:
 def test_a_gathering_is_where_things_happen_not_an_actor() -> None:
     [event] = _events("Steve Jobs gave the keynote to the World Wide Developers Conference.")
     assert "World Wide Developers Conference" not in event.actors
+
+
+def test_a_place_describing_someone_is_not_where_the_event_is() -> None:
+    text = "Halden Motors, the largest van maker in Norway, will cut 3,000 jobs."
+    [event] = _events(text)
+    assert event.location is None
+    [event] = _events("Delta Mills, a maker based in Georgia, will close its plant in Ohio.")
+    assert event.location == "Ohio"

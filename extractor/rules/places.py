@@ -33,7 +33,11 @@ def location(sentence: Span, trigger: Token, name: Naming, towards: frozenset[st
     `towards`: "a visit to North Korea", "the invasion of Georgia"), or a named place
     noun ("in Russia's Kursk region")."""
     clause = clause_of(trigger)
-    places = [e for e in sentence.ents if is_place(e) and place_role(e, trigger, towards)]
+    places = [
+        e
+        for e in sentence.ents
+        if is_place(e) and place_role(e, trigger, towards) and not _describes(e.root, trigger)
+    ]
     places += _named_areas(sentence, places) + _places_referred_to(sentence)
     places.sort(
         key=lambda e: (clause_of(e.root) != clause and not in_subtree(e.root, trigger), e.start)
@@ -43,6 +47,20 @@ def location(sentence: Span, trigger: Token, name: Naming, towards: frozenset[st
         if canonical:
             return canonical
     return None
+
+
+def _describes(place: Token, trigger: Token) -> bool:
+    """A place in a description of someone ("Ford, the second-largest car maker in
+    America, will cut …", "New Century, the second largest lender in the US"): the
+    preposition hangs on an apposition, which says where they are, not where the event is."""
+    token = place
+    while token.head != token and token != trigger:
+        if token.dep_ == "appos":
+            return not in_subtree(trigger, token)
+        if token.dep_ in ("nsubj", "nsubjpass", "dobj", "ROOT") or token.pos_ in ("VERB", "AUX"):
+            return False
+        token = token.head
+    return False
 
 
 def is_place(entity: Span) -> bool:
