@@ -10,7 +10,9 @@ which clauses lend an event their participants), `parties` (who takes part when 
 sentence names nobody), `products` (names of things put out, no actors), `speakers`
 (cue verbs and speaker phrases), `people` (names, organisations, acronyms), `entities`
 (canonical entities and what a mention refers to), `analysis` (the text parsed once,
-shared by every finder).
+shared by every finder); in French, with no parse, `french` (its quotes),
+`french_attribution` (its cue verbs and where they stand) and `french_speakers` (what a
+speaker phrase names); `languages` (which kinds each language has rules for).
 Word lists live in `extractor.text.lexicon`, quotation marks in `extractor.text.quotation`.
 """
 
