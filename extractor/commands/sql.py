@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     elif args.csv:
         import csv
 
-        writer = csv.writer(sys.stdout)
+        writer = csv.writer(sys.stdout, lineterminator="\n")  # Unix lines, not CRLF
         writer.writerow(result.columns)
         writer.writerows(result.rows)
     else:
