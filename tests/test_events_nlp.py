@@ -348,3 +348,26 @@ def test_a_place_describing_someone_is_not_where_the_event_is() -> None:
     assert event.location is None
     [event] = _events("Delta Mills, a maker based in Georgia, will close its plant in Ohio.")
     assert event.location == "Ohio"
+
+
+def test_a_country_acts_through_its_forces_and_envoys() -> None:
+    [attack] = _events("Russian forces launched a missile attack on the city early Monday.")
+    assert attack.actors == ["Russia"]
+    [met] = _events("Chinese officials met American diplomats in Beijing.")
+    assert set(met.actors) == {"China", "United States"}
+    [arrest] = _events("Police arrested Ukrainian soldiers.")
+    assert arrest.actors == []  # whose soldiers were arrested: no country acting
+
+
+def test_a_place_one_moves_through_is_no_actor() -> None:
+    [event] = _events("Thousands of people marched through Leeds on Saturday to protest.")
+    assert event.actors == [] and event.location == "Leeds"
+
+
+def test_rates_layoffs_and_approvals_are_events() -> None:
+    [rates] = _events("The Fed raised interest rates by a quarter point on Wednesday.")
+    assert rates.event_type == EventType.economic
+    [cuts] = _events("Halden Motors said on Tuesday that it would lay off 1,200 workers.")
+    assert cuts.event_type == EventType.economic
+    [approved] = _events("Lawmakers approved a spending package on Saturday.")
+    assert approved.event_type == EventType.legal

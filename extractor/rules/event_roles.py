@@ -37,11 +37,13 @@ from extractor.rules.products import is_product
 from extractor.text.dates import DateMention
 from extractor.text.lexicon import (
     CLOCK_WORDS,
+    DEMONYMS,
     FACILITY_WORDS,
     GENERIC_ORGANISATIONS,
     GOVERNMENT_WORDS,
     INDEX_WORDS,
     PLACE_NOUNS,
+    STATE_AGENTS,
     TITLE_WORDS,
 )
 
@@ -113,6 +115,7 @@ def actors(
         if canonical and canonical not in found:
             found.append(canonical)
     found += [n for n in _nominal_organisations(sentence, clauses, subject) if n not in found]
+    found = [c for c in _states_acting(sentence, clauses, trigger) if c not in found] + found
     for clause in clauses:
         for who in subjects(clause):
             relative = who.lower_ in ("which", "who", "that") and clause.dep_ == "relcl"
@@ -253,6 +256,36 @@ def _describes_person(entity: Span) -> bool:
         if head.ent_type_ == "PERSON" or (country and head.ent_type_ == "ORG"):
             return country or through_preposition
     return False
+
+
+_ENVOYS = frozenset({"officials", "diplomats", "negotiators", "authorities", "envoys"})
+
+
+def _states_acting(sentence: Span, clauses: list[Token], trigger: Token) -> list[str]:
+    """Countries acting through their forces or officials: "Russian forces launched an
+    attack", "Israeli airstrikes killed …" (the trigger itself) -> Russia, Israel."""
+    found: list[str] = []
+    for noun in sentence:
+        if noun.lower_ not in STATE_AGENTS:
+            continue
+        # the subject; or its envoys met ("met American diplomats", "talks with Iranian
+        # negotiators"), not soldiers arrested
+        envoys = noun.lower_ in _ENVOYS and (
+            noun.dep_ == "dobj" or (noun.dep_ == "pobj" and noun.head.lower_ == "with")
+        )
+        role = (
+            noun.dep_ in ("nsubj", "nsubjpass")
+            or envoys
+            or (noun.dep_ == "pobj" and noun.head.lower_ == "by" and noun.head.dep_ == "agent")
+        )
+        acting = noun == trigger or (role and clause_of(noun) in clauses)
+        if not acting:
+            continue
+        for child in noun.children:
+            country = DEMONYMS.get(child.lower_) if child.dep_ in ("amod", "compound") else None
+            if country and country not in found:
+                found.append(country)
+    return found
 
 
 def _nominal_organisations(sentence: Span, clauses: list[Token], subject: Subject) -> list[str]:

@@ -33,7 +33,7 @@ LEXICON: dict[EventType, str] = {
     EventType.arrest: r"arrest(?:ed|s)? detain(?:ed|s)? charged\swith indicted",
     EventType.legal: r"sue[sd]? (?:law)?suits? trial settled court ruling ruled settlement"
     r" investigation verdict bann?(?:ed|s)? lifted delist(?:ed|ing)? challenged"
-    r" jail\ssentences? sentenced convicted veto(?:ed|es)?"
+    r" jail\ssentences? sentenced convicted veto(?:ed|es)? approved"
     r" passed(?=\s(?:the|a|an)\s(?:[\w-]+\s){0,3}(?:bill|law|budget|resolution|measure"
     r"|legislation|amendment))",
     EventType.election: r"elections? referendum voted procedural\svote vote\s(?:on|for|against)"
@@ -42,7 +42,8 @@ LEXICON: dict[EventType, str] = {
     EventType.protest: r"protests? protested demonstrations? boycott walkout on\sstrike",
     EventType.disaster: r"died killed crashed crashes earthquake flood(?:s|ing)? hurricane"
     r" explosion accidents?",
-    EventType.economic: r"job\scuts cut(?:ting|s)? layoffs laid\soff fire bankruptcy bailout"
+    EventType.economic: r"job\scuts cut(?:ting|s)? layoffs laid\soff lay(?:ing)?\soff fire"
+    r" bankruptcy bailout rais(?:ed|es|ing)\s(?:its\s|\w+\s)?(?:interest\s)?rates?"
     r" shares stocks? fell rose dropped lost plunged plummet(?:ed)? slump profits? loans?"
     r" loss(?:es)? rescue\splan financial\sassistance financing funding infused slashed"
     r" invest(?:ed|ment)? closed closes closing closure will\sclose close\s(?:its|the|\d)"

@@ -103,6 +103,26 @@ NATIONALITIES = words(
     """
 )
 COMPASS = words("south north east west")
+#: The country an adjective of nationality names, for a country acting through its forces
+#: or officials ("Russian forces launched …" -> Russia).
+DEMONYMS = {
+    "american": "United States", "british": "United Kingdom", "russian": "Russia",
+    "chinese": "China", "japanese": "Japan", "german": "Germany", "french": "France",
+    "indonesian": "Indonesia", "australian": "Australia", "canadian": "Canada",
+    "italian": "Italy", "indian": "India", "israeli": "Israel", "iranian": "Iran",
+    "ukrainian": "Ukraine", "turkish": "Turkey", "syrian": "Syria", "iraqi": "Iraq",
+    "afghan": "Afghanistan", "pakistani": "Pakistan", "egyptian": "Egypt",
+    "saudi": "Saudi Arabia", "mexican": "Mexico", "brazilian": "Brazil",
+    "spanish": "Spain", "polish": "Poland", "lebanese": "Lebanon", "palestinian": "Palestine",
+    "taiwanese": "Taiwan", "vietnamese": "Vietnam", "philippine": "Philippines",
+    "nigerian": "Nigeria", "kenyan": "Kenya", "ethiopian": "Ethiopia", "sudanese": "Sudan",
+    "yemeni": "Yemen", "libyan": "Libya", "venezuelan": "Venezuela", "colombian": "Colombia",
+}  # fmt: skip
+#: Nouns through which a country acts: its forces, its government's people.
+STATE_AGENTS = words(
+    "forces troops military army navy soldiers jets warplanes aircraft drones airstrikes"
+    " strikes missiles officials authorities diplomats negotiators police"
+)
 #: Countries, regions, cities and states (single words: "hong", "kong").
 PLACES = words(
     """
@@ -221,7 +241,7 @@ AGENTLESS_REPORT = re.compile(
 # --- Event arguments -------------------------------------------------------------------
 
 #: Prepositions that put their object where an event happens ("in Seoul", "near Kursk").
-LOCATIVE_PREPOSITIONS = words("in at near inside outside")
+LOCATIVE_PREPOSITIONS = words("in at near inside outside through throughout across around")
 #: Prepositions that name where a movement goes ("deployment to the Korean Peninsula").
 MOVEMENT_PREPOSITIONS = words("to into")
 
