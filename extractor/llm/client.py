@@ -27,6 +27,7 @@ from instructor.core.exceptions import IncompleteOutputException, InstructorRetr
 from tenacity import Retrying, retry_if_not_exception_type, stop_after_attempt
 
 from extractor.errors import ConfigError, ProviderError, one_line, remember_secret
+from extractor.llm import instructor_patch
 from extractor.llm.cache import ResponseCache, cache_key
 from extractor.llm.ratelimit import RateLimiter
 from extractor.llm.responses import ChunkResponse, salvage, schema_hash, validating_against
@@ -188,6 +189,7 @@ class ModelClient:
         """The SDK client, built on the first model call (so a late endpoint starts then)."""
         with self._lock:
             if self._instructor is None:
+                instructor_patch.install()  # its async-validator check, once per model
                 base_url = self._base_url if isinstance(self._base_url, str) else self._base_url()
                 self._base_url = base_url
                 self._client = openai.OpenAI(
