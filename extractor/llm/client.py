@@ -30,6 +30,7 @@ from tenacity import Retrying, retry_if_not_exception_type, stop_after_attempt
 from extractor.errors import ConfigError, ProviderError, one_line, remember_secret
 from extractor.llm import instructor_patch
 from extractor.llm.cache import ResponseCache, cache_key
+from extractor.llm.pools import ThreadPools
 from extractor.llm.ratelimit import RateLimiter
 from extractor.llm.responses import ChunkResponse, salvage, schema_hash, validating_against
 from extractor.llm.timeouts import FittedTimeout
@@ -78,7 +79,7 @@ class ModelClient:
         self.schema_hash = schema_hash()
         self.cache = ResponseCache(settings.cache_dir) if settings.use_cache else None
         self.transport = RecordingTransport(
-            transport or httpx.HTTPTransport(limits=pool_limits(settings.concurrency)),
+            transport or ThreadPools(),
             max_retries=settings.transport_retries,
             max_wait_s=settings.max_retry_wait_s,
             limiter=RateLimiter(settings.rpm) if settings.rpm else None,
@@ -254,15 +255,6 @@ def served_model(
     finally:
         client.close()
     return served[0].id if served else None
-
-
-def pool_limits(concurrency: int) -> httpx.Limits:
-    """An HTTP pool that keeps a connection per document in flight: httpx's default keeps
-    20 alive, so past 20 documents at once every answer closed a connection and the next
-    request opened one again."""
-    return httpx.Limits(
-        max_connections=max(100, concurrency), max_keepalive_connections=max(20, concurrency)
-    )
 
 
 #: The parameters of a chat request that are its JSON body as they are (no SDK option
