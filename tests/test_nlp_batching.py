@@ -4,8 +4,14 @@ thread gets the `Doc` of its own text, the same as a parse of it alone."""
 from __future__ import annotations
 
 import threading
+import time
+from typing import ClassVar
 
 from extractor import nlp
+from extractor.engines.base import Proposal
+from extractor.pipeline import extract_article
+from extractor.rules import analyse
+from extractor.text.articles import Article
 
 
 def _key(doc: object) -> list[tuple[int, str, str, str, int]]:
@@ -32,3 +38,52 @@ def test_concurrent_parses_each_get_their_own_doc() -> None:
         thread.join()
     assert [results[n] for n in range(len(texts))] == alone
     assert not nlp._waiting.get(nlp._configured)  # nothing left queued
+
+
+def test_texts_queued_for_the_background_are_parsed_together_meanwhile() -> None:
+    texts = [f"Article {n}. Ana Lima met Orvik Steel in Lisbon on day {n}." for n in range(12)]
+    alone = [_key(nlp.parse(text)) for text in texts]
+    pending = [nlp.submit(text) for text in texts]  # as threads do before asking a model
+    deadline = time.monotonic() + 10
+    while any(p._doc is None for p in pending) and time.monotonic() < deadline:
+        time.sleep(0.01)  # the background parser's batch, while this thread "waits"
+    assert all(p._doc is not None for p in pending)
+    assert [_key(p.doc()) for p in pending] == alone
+    assert not nlp._waiting.get(nlp._configured)
+
+
+def test_a_cancelled_text_leaves_the_queue() -> None:
+    job = nlp.submit("Nobody will read this.", background=False)
+    assert job in nlp._waiting[nlp._configured]
+    job.cancel()
+    assert job not in nlp._waiting.get(nlp._configured, [])
+
+
+def test_the_model_path_finds_the_entities_analyse_finds() -> None:
+    """With no rule candidates the parse is queued while the model is asked and finished
+    after: the document's entities are those of `analyse`."""
+    text = (
+        "Orvik Steel, founded in 1921, cut 300 jobs, said Maria Silva, its chief executive.\n"
+        "“We had no choice,” Silva said. Apple unveiled the iPad in Cupertino."
+    )
+    engine = _EmptyModel()
+    result = extract_article(engine, Article(text=text))
+    expected = analyse(text).entities.entities
+    assert [(e.name, e.type, e.mentions) for e in result.entities] == [
+        (e.name, e.type, e.mentions) for e in expected
+    ]
+    assert expected  # the text names someone
+    assert not nlp._waiting.get(nlp._configured)
+
+
+class _EmptyModel:
+    """An engine with no candidates whose model finds nothing."""
+
+    name = "empty"
+    model = "empty"
+    uses_candidates = False
+    prompt_version = prompt_hash = None
+    parameters: ClassVar[dict[str, object]] = {}
+
+    def propose(self, article: Article, hints: object, recorder: object) -> Proposal:
+        return Proposal()
