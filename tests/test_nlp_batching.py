@@ -7,6 +7,8 @@ import threading
 import time
 from typing import ClassVar
 
+import pytest
+
 from extractor import nlp
 from extractor.engines.base import Proposal
 from extractor.pipeline import extract_article
@@ -87,3 +89,23 @@ class _EmptyModel:
 
     def propose(self, article: Article, hints: object, recorder: object) -> Proposal:
         return Proposal()
+
+
+def test_the_background_parser_takes_at_most_max_batch_texts_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sizes: list[int] = []
+    parse_batch = nlp._parse_batch
+
+    def counted(pipeline: object, batch: list[nlp.Pending]) -> None:
+        sizes.append(len(batch))
+        parse_batch(pipeline, batch)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(nlp, "_parse_batch", counted)
+    monkeypatch.setattr(nlp, "MAX_BATCH", 4)
+    pending = [nlp.submit(f"Text {n} about Ana Lima.") for n in range(10)]
+    deadline = time.monotonic() + 10
+    while any(p._doc is None for p in pending) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert [p.doc().text for p in pending] == [f"Text {n} about Ana Lima." for n in range(10)]
+    assert sum(sizes) == 10 and max(sizes) <= 4

@@ -124,7 +124,10 @@ _waiting: dict[str, list[Pending]] = {}
 
 #: How long the background parser lets queued texts gather before it parses them in one
 #: batch: far less than a model takes to answer the documents they belong to.
-GATHER_S = 0.05
+GATHER_S = 0.1
+#: The most texts the background parser takes at once (a thread whose answer came back
+#: meanwhile waits for the batch to end before it may parse its own text).
+MAX_BATCH = 32
 _queue_changed = threading.Condition(_queued)
 _parser: threading.Thread | None = None
 
@@ -164,12 +167,14 @@ def _parse_queued() -> None:
             while not any(_waiting.values()):
                 _queue_changed.wait()
         time.sleep(GATHER_S)
-        with _parsing:
-            with _queued:
-                batches = [(name, _waiting.pop(name)) for name in list(_waiting)]
-            for name, batch in batches:
-                if batch:
-                    _parse_batch(load(name), batch)
+        while True:  # at most MAX_BATCH texts at a time: a thread needing its Doc waits less
+            with _parsing:
+                with _queued:
+                    name = next((n for n, queued in _waiting.items() if queued), None)
+                    if name is None:
+                        break
+                    batch, _waiting[name] = _waiting[name][:MAX_BATCH], _waiting[name][MAX_BATCH:]
+                _parse_batch(load(name), batch)
 
 
 def parse(text: str, name: str | None = None) -> Doc:
