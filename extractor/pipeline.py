@@ -196,9 +196,10 @@ def extract_article(
         analysis = analyse(article.text) if parsed else None
         candidates = ground_all(rules_items(article, analysis), document)
     elif parsed:
-        # Only the entities need the parse: it waits in the queue while the model is
-        # asked, and is parsed after, with the other documents' texts queued by then.
-        pending = analyse_later(article.text)
+        # Only the entities need the parse (and tags only where an organisation is
+        # named): it is queued while the model is asked, parsed with the other
+        # documents' texts meanwhile.
+        pending = analyse_later(article.text, entities_only=True)
     try:
         proposal = engine.propose(article, candidates.extraction if candidates else None, recorder)
     except BaseException:

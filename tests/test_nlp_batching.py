@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 from typing import ClassVar
 
 import pytest
@@ -12,8 +13,11 @@ import pytest
 from extractor import nlp
 from extractor.engines.base import Proposal
 from extractor.pipeline import extract_article
-from extractor.rules import analyse
-from extractor.text.articles import Article
+from extractor.rules import Analysis, analyse, analyse_later
+from extractor.text.articles import Article, read_article
+from extractor.text.segment import blocks
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _key(doc: object) -> list[tuple[int, str, str, str, int]]:
@@ -109,3 +113,37 @@ def test_the_background_parser_takes_at_most_max_batch_texts_at_once(
         time.sleep(0.01)
     assert [p.doc().text for p in pending] == [f"Text {n} about Ana Lima." for n in range(10)]
     assert sum(sizes) == 10 and max(sizes) <= 4
+
+
+PRODUCT_NEWS = (
+    "Apple unveiled the iPad in San Francisco. It released a new lineup of MacBook Air "
+    "laptops, said Tim Cook. “Sales of the Macintosh rose,” he said."
+)
+
+
+def _entities(analysis: Analysis) -> list[tuple[str, str, list[tuple[int, int]]]]:
+    return [
+        (e.name, e.type, [(m.start, m.end) for m in e.mentions]) for e in analysis.entities.entities
+    ]
+
+
+def test_an_entities_only_parse_finds_the_entities_analyse_finds() -> None:
+    """Without the tagging components (run only where an organisation is named) the
+    entities are those of the full parse: over the fixture articles of one block, a text
+    with products and organisations, and one naming no organisation."""
+    paths = sorted((ROOT / "fixtures" / "articles").rglob("*.txt"))
+    texts = [t for t in (read_article(p).text for p in paths) if len(blocks(t)) == 1]
+    texts += [PRODUCT_NEWS, "Article 7. “Prices rise,” said Ana Lima in Lisbon."]
+    cheap = [analyse_later(text, entities_only=True) for text in texts]
+    for text, pending in zip(texts, cheap, strict=True):
+        assert _entities(pending.result()) == _entities(analyse(text)), text[:60]
+
+
+def test_a_doc_naming_an_organisation_is_tagged_as_a_full_parse_tags_it() -> None:
+    cheap = nlp.submit(PRODUCT_NEWS, entities_only=True, background=False).doc()
+    full = nlp.parse(PRODUCT_NEWS)
+    assert [(t.tag_, t.pos_, t.dep_, t.head.i, t.ent_type_) for t in cheap] == [
+        (t.tag_, t.pos_, t.dep_, t.head.i, t.ent_type_) for t in full
+    ]
+    no_organisation = nlp.submit("Ana Lima spoke.", entities_only=True, background=False).doc()
+    assert [t.tag_ for t in no_organisation] == ["", "", "", ""]  # no tags were needed

@@ -91,6 +91,9 @@ class Pending:
 
     text: str
     name: str
+    #: The entities are all that is needed: the tagging components run only where an
+    #: organisation is named (`_tag_organisations`); other tokens have no tags.
+    entities_only: bool = False
     _doc: Doc | None = None
     _error: Exception | None = None
 
@@ -132,17 +135,19 @@ _queue_changed = threading.Condition(_queued)
 _parser: threading.Thread | None = None
 
 
-def submit(text: str, name: str | None = None, *, background: bool = True) -> Pending:
+def submit(
+    text: str, name: str | None = None, *, background: bool = True, entities_only: bool = False
+) -> Pending:
     """Queue `text` for parsing by the pipeline `name` (default: the configured one).
     With `background`, a parser thread parses it soon, with every text queued within
     `GATHER_S` of it, in one batch: a thread with something else to wait for (a model's
     answer) queues its text first and finds its `Doc` ready after, parsed beside the
     wait and with the texts of the other documents in flight rather than alone. Without,
     the text waits for the next `doc()` of any thread. The pipeline is loaded here: one
-    that is not installed fails now."""
+    that is not installed fails now. `entities_only`: see `Pending.entities_only`."""
     name = name or _configured
     load(name)
-    job = Pending(text, name)
+    job = Pending(text, name, entities_only)
     with _queued:
         _waiting.setdefault(name, []).append(job)
         if background:
@@ -187,19 +192,47 @@ def parse(text: str, name: str | None = None) -> Doc:
     return submit(text, name, background=False).doc()
 
 
+#: The components whose output is the tags (and some dependency labels): what an
+#: entities-only parse leaves out where no organisation is named.
+TAGGING = ("tagger", "attribute_ruler")
+
+
 def _parse_batch(pipeline: Language, batch: list[Pending]) -> None:
+    """Each job's `Doc` (the full parses, then the entities-only ones)."""
+    for entities_only in (False, True):
+        jobs = [job for job in batch if job.entities_only is entities_only]
+        if jobs:
+            _parse_jobs(pipeline, jobs, entities_only)
+
+
+def _parse_jobs(pipeline: Language, jobs: list[Pending], entities_only: bool) -> None:
     """Each job's `Doc`; when the batch fails, each text alone (its own `Doc` or error)."""
+    skipped = [name for name in TAGGING if entities_only and name in pipeline.pipe_names]
     try:
-        docs = list(pipeline.pipe([job.text for job in batch], batch_size=len(batch)))
+        texts = [job.text for job in jobs]
+        docs = list(pipeline.pipe(texts, batch_size=len(jobs), disable=skipped))
+        _tag_organisations(pipeline, docs, skipped)
     except Exception:
-        for job in batch:
+        for job in jobs:
             try:
                 job._doc = pipeline(job.text)
             except Exception as exc:
                 job._error = exc
         return
-    for job, doc in zip(batch, docs, strict=True):
+    for job, doc in zip(jobs, docs, strict=True):
         job._doc = doc
+
+
+def _tag_organisations(pipeline: Language, docs: list[Doc], skipped: list[str]) -> None:
+    """The `skipped` tagging components, run on the Docs that name an organisation: its
+    entities read the tags and dependency labels there (whether an organisation's name
+    is a product's, `rules.products`), and nowhere else. They run after the parser and
+    the recogniser, whose output reads none of theirs, so such a Doc ends as a full
+    parse would leave it."""
+    tagged = [doc for doc in docs if any(ent.label_ == "ORG" for ent in doc.ents)]
+    for name in skipped:
+        if tagged:
+            tagged = list(pipeline.get_pipe(name).pipe(tagged))  # type: ignore[attr-defined]
 
 
 def parse_blocks(
