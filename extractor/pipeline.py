@@ -35,7 +35,7 @@ from extractor.engines.rules import rules_items
 from extractor.errors import ExtractorError, ProviderError, one_line
 from extractor.grounding import Document, Grounded, ground_all, merge
 from extractor.records import CallRecord, ModelBudget, Recorder, Rejection, Skipped
-from extractor.rules import analyse
+from extractor.rules import Analysis, PendingAnalysis, analyse, analyse_later
 from extractor.rules.entities import Entity, canonicalise
 from extractor.rules.languages import rule_kinds
 from extractor.schemas import KINDS, DocumentExtraction
@@ -189,11 +189,25 @@ def extract_article(
     # One parse of the whole article for its entities (and the rules): when the article
     # is one block of English; longer or other-language articles keep their names as found.
     parsed = len(blocks(article.text)) == 1 and rule_kinds(article.language) == KINDS
-    analysis = analyse(article.text) if parsed else None
+    analysis: Analysis | None = None
+    pending: PendingAnalysis | None = None
     candidates: Grounded | None = None
     if engine.uses_candidates:
+        analysis = analyse(article.text) if parsed else None
         candidates = ground_all(rules_items(article, analysis), document)
-    proposal = engine.propose(article, candidates.extraction if candidates else None, recorder)
+    elif parsed:
+        # Only the entities need the parse (and tags only where an organisation is
+        # named): it is queued while the model is asked, parsed with the other
+        # documents' texts meanwhile.
+        pending = analyse_later(article.text, entities_only=True)
+    try:
+        proposal = engine.propose(article, candidates.extraction if candidates else None, recorder)
+    except BaseException:
+        if pending is not None:
+            pending.cancel()
+        raise
+    if pending is not None:
+        analysis = pending.result()
     grounded = ground_all(proposal.items, document)
     extraction = merge(candidates.extraction if candidates else None, [grounded.extraction])
     if analysis is not None:

@@ -192,6 +192,10 @@ def _handler(server: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
         # Keep-alive, as real endpoints do (every reply has a Content-Length): a client's
         # pooled connection serves request after request instead of a connect each time.
         protocol_version = "HTTP/1.1"
+        # A reply's headers and body are two writes: with Nagle's algorithm the body waited
+        # for the client's delayed ACK of the headers, ~40 ms on every request (real
+        # servers send with TCP_NODELAY).
+        disable_nagle_algorithm = True
 
         def do_GET(self) -> None:
             path = self.path.rstrip("/")

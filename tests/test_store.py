@@ -214,3 +214,27 @@ def test_a_database_another_process_writes_is_one_busy_line(db_path: Path) -> No
     finally:
         holder.kill()
         holder.wait()
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["a", None, "b"], [1, 2, None], [1.5, None], [True, False], [None, None], [],
+        [1, 2.5], [True, 1], [[1, 2], None], ["x", 1],
+        [__import__("datetime").datetime(2024, 5, 1, 12, 0)],
+    ],
+)  # fmt: skip
+def test_rows_become_the_arrow_columns_pyarrow_infers(values: list[object]) -> None:
+    import pyarrow as pa
+
+    from extractor.store.write import arrow_array
+
+    try:
+        inferred = pa.array(values)
+    except pa.ArrowException as exc:  # values pyarrow refuses are refused alike
+        with pytest.raises(type(exc)):
+            arrow_array(values)
+        return
+    column = arrow_array(values)
+    assert column.type == inferred.type
+    assert column.to_pylist() == inferred.to_pylist()

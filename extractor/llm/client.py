@@ -24,10 +24,13 @@ import httpx
 import instructor
 import openai
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+from openai.types.chat import ChatCompletion
 from tenacity import Retrying, retry_if_not_exception_type, stop_after_attempt
 
 from extractor.errors import ConfigError, ProviderError, one_line, remember_secret
+from extractor.llm import instructor_patch
 from extractor.llm.cache import ResponseCache, cache_key
+from extractor.llm.pools import ThreadPools
 from extractor.llm.ratelimit import RateLimiter
 from extractor.llm.responses import ChunkResponse, salvage, schema_hash, validating_against
 from extractor.llm.timeouts import FittedTimeout
@@ -76,7 +79,7 @@ class ModelClient:
         self.schema_hash = schema_hash()
         self.cache = ResponseCache(settings.cache_dir) if settings.use_cache else None
         self.transport = RecordingTransport(
-            transport or httpx.HTTPTransport(limits=pool_limits(settings.concurrency)),
+            transport or ThreadPools(),
             max_retries=settings.transport_retries,
             max_wait_s=settings.max_retry_wait_s,
             limiter=RateLimiter(settings.rpm) if settings.rpm else None,
@@ -188,6 +191,7 @@ class ModelClient:
         """The SDK client, built on the first model call (so a late endpoint starts then)."""
         with self._lock:
             if self._instructor is None:
+                instructor_patch.install()  # its async-validator check, once per model
                 base_url = self._base_url if isinstance(self._base_url, str) else self._base_url()
                 self._base_url = base_url
                 self._client = openai.OpenAI(
@@ -199,6 +203,7 @@ class ModelClient:
                         transport=self.transport, timeout=self.settings.request_timeout_s
                     ),
                 )
+                _post_plain_params(self._client)
                 self._instructor = instructor.from_openai(self._client, mode=self.mode)
             return self._instructor
 
@@ -252,13 +257,37 @@ def served_model(
     return served[0].id if served else None
 
 
-def pool_limits(concurrency: int) -> httpx.Limits:
-    """An HTTP pool that keeps a connection per document in flight: httpx's default keeps
-    20 alive, so past 20 documents at once every answer closed a connection and the next
-    request opened one again."""
-    return httpx.Limits(
-        max_connections=max(100, concurrency), max_keepalive_connections=max(20, concurrency)
-    )
+#: The parameters of a chat request that are its JSON body as they are (no SDK option
+#: such as `timeout` or `extra_headers`, no stream).
+_BODY_PARAMS = frozenset(
+    "model messages response_format tools tool_choice temperature max_tokens"
+    " max_completion_tokens top_p seed stop n parallel_tool_calls".split()
+)
+_JSON_VALUES = (str, int, float, bool, list, dict, type(None))
+
+
+def _post_plain_params(client: openai.OpenAI) -> None:
+    """`client.chat.completions.create` (which instructor calls) posts a request whose
+    parameters are plain JSON values (what instructor sends: the messages, the response
+    format or tools, temperature, max_tokens) as they are: the SDK's `create` first walks
+    every parameter against its typed-dict annotations (each message, the whole JSON
+    schema) to build the same body, about 1 ms of CPU per request. The request itself is
+    the SDK's (`client.post`: its headers, auth, errors and response parsing); any other
+    parameter goes through the SDK's `create` unchanged."""
+    completions = client.chat.completions
+    sdk_create = completions.create
+
+    def create(**params: Any) -> Any:
+        if _BODY_PARAMS.issuperset(params) and all(
+            isinstance(value, _JSON_VALUES) for value in params.values()
+        ):
+            return client.post(
+                "/chat/completions", body=params, cast_to=ChatCompletion,
+                options={"security": {"bearer_auth": True}},
+            )  # fmt: skip
+        return sdk_create(**params)
+
+    completions.create = create  # type: ignore[method-assign]
 
 
 @cache

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -85,14 +86,100 @@ def load(name: str | None = None) -> Language:
 
 
 @dataclass(eq=False)
-class _Job:
+class Pending:
+    """A text queued for parsing (`submit`); `doc()` gives its `Doc`."""
+
     text: str
-    doc: Doc | None = None
-    error: Exception | None = None
+    name: str
+    #: The entities are all that is needed: the tagging components run only where an
+    #: organisation is named (`_tag_organisations`); other tokens have no tags.
+    entities_only: bool = False
+    _doc: Doc | None = None
+    _error: Exception | None = None
+
+    def doc(self) -> Doc:
+        """The text's `Doc`: parsed by now by another thread's batch, or parsed here with
+        every text queued by then (waiting for the pipeline while another thread uses it)."""
+        pipeline = load(self.name)
+        with _parsing:
+            if self._doc is None and self._error is None:
+                with _queued:
+                    batch = _waiting.pop(self.name, [])
+                if self not in batch:  # its batch was cut short (an interrupt): parse it now
+                    batch.append(self)
+                _parse_batch(pipeline, batch)
+        if self._error is not None:
+            raise self._error
+        assert self._doc is not None
+        return self._doc
+
+    def cancel(self) -> None:
+        """Not needed after all: out of the queue, if no batch has taken it yet."""
+        with _queued:
+            waiting = _waiting.get(self.name, [])
+            if self in waiting:
+                waiting.remove(self)
 
 
 #: Texts waiting for the parsing lock, by pipeline name.
-_waiting: dict[str, list[_Job]] = {}
+_waiting: dict[str, list[Pending]] = {}
+
+
+#: How long the background parser lets queued texts gather before it parses them in one
+#: batch: far less than a model takes to answer the documents they belong to.
+GATHER_S = 0.1
+#: The most texts the background parser takes at once (a thread whose answer came back
+#: meanwhile waits for the batch to end before it may parse its own text).
+MAX_BATCH = 32
+_queue_changed = threading.Condition(_queued)
+_parser: threading.Thread | None = None
+
+
+def submit(
+    text: str, name: str | None = None, *, background: bool = True, entities_only: bool = False
+) -> Pending:
+    """Queue `text` for parsing by the pipeline `name` (default: the configured one).
+    With `background`, a parser thread parses it soon, with every text queued within
+    `GATHER_S` of it, in one batch: a thread with something else to wait for (a model's
+    answer) queues its text first and finds its `Doc` ready after, parsed beside the
+    wait and with the texts of the other documents in flight rather than alone. Without,
+    the text waits for the next `doc()` of any thread. The pipeline is loaded here: one
+    that is not installed fails now. `entities_only`: see `Pending.entities_only`."""
+    name = name or _configured
+    load(name)
+    job = Pending(text, name, entities_only)
+    with _queued:
+        _waiting.setdefault(name, []).append(job)
+        if background:
+            _start_parser()
+            _queue_changed.notify()
+    return job
+
+
+def _start_parser() -> None:
+    """The background parser, started on the first text queued for it (holding _queued)."""
+    global _parser
+    if _parser is None or not _parser.is_alive():
+        _parser = threading.Thread(target=_parse_queued, name="nlp-parser", daemon=True)
+        _parser.start()
+
+
+def _parse_queued() -> None:
+    """The background parser: waits for texts, lets them gather, parses them in a batch
+    per pipeline. A failure stays with its texts (`Pending.doc` raises it)."""
+    while True:
+        with _queued:
+            while not any(_waiting.values()):
+                _queue_changed.wait()
+        time.sleep(GATHER_S)
+        while True:  # at most MAX_BATCH texts at a time: a thread needing its Doc waits less
+            with _parsing:
+                with _queued:
+                    name = next((n for n, queued in _waiting.items() if queued), None)
+                    if name is None:
+                        break
+                    batch, _waiting[name] = _waiting[name][:MAX_BATCH], _waiting[name][MAX_BATCH:]
+                _parse_batch(load(name), batch)
 
 
 def parse(text: str, name: str | None = None) -> Doc:
@@ -102,37 +189,50 @@ def parse(text: str, name: str | None = None) -> Doc:
     behind it in one `nlp.pipe` batch (the same `Doc`s as one call each, for a fraction of
     the CPU: a batch of documents in flight is otherwise bound by the parser's per-call
     cost), and the others find their `Doc` ready when their turn comes."""
-    name = name or _configured
-    pipeline = load(name)
-    job = _Job(text)
-    with _queued:
-        _waiting.setdefault(name, []).append(job)
-    with _parsing:
-        if job.doc is None and job.error is None:
-            with _queued:
-                batch = _waiting.pop(name, [])
-            if job not in batch:  # its batch was cut short (an interrupt): parse it now
-                batch.append(job)
-            _parse_batch(pipeline, batch)
-    if job.error is not None:
-        raise job.error
-    assert job.doc is not None
-    return job.doc
+    return submit(text, name, background=False).doc()
 
 
-def _parse_batch(pipeline: Language, batch: list[_Job]) -> None:
+#: The components whose output is the tags (and some dependency labels): what an
+#: entities-only parse leaves out where no organisation is named.
+TAGGING = ("tagger", "attribute_ruler")
+
+
+def _parse_batch(pipeline: Language, batch: list[Pending]) -> None:
+    """Each job's `Doc` (the full parses, then the entities-only ones)."""
+    for entities_only in (False, True):
+        jobs = [job for job in batch if job.entities_only is entities_only]
+        if jobs:
+            _parse_jobs(pipeline, jobs, entities_only)
+
+
+def _parse_jobs(pipeline: Language, jobs: list[Pending], entities_only: bool) -> None:
     """Each job's `Doc`; when the batch fails, each text alone (its own `Doc` or error)."""
+    skipped = [name for name in TAGGING if entities_only and name in pipeline.pipe_names]
     try:
-        docs = list(pipeline.pipe([job.text for job in batch], batch_size=len(batch)))
+        texts = [job.text for job in jobs]
+        docs = list(pipeline.pipe(texts, batch_size=len(jobs), disable=skipped))
+        _tag_organisations(pipeline, docs, skipped)
     except Exception:
-        for job in batch:
+        for job in jobs:
             try:
-                job.doc = pipeline(job.text)
+                job._doc = pipeline(job.text)
             except Exception as exc:
-                job.error = exc
+                job._error = exc
         return
-    for job, doc in zip(batch, docs, strict=True):
-        job.doc = doc
+    for job, doc in zip(jobs, docs, strict=True):
+        job._doc = doc
+
+
+def _tag_organisations(pipeline: Language, docs: list[Doc], skipped: list[str]) -> None:
+    """The `skipped` tagging components, run on the Docs that name an organisation: its
+    entities read the tags and dependency labels there (whether an organisation's name
+    is a product's, `rules.products`), and nowhere else. They run after the parser and
+    the recogniser, whose output reads none of theirs, so such a Doc ends as a full
+    parse would leave it."""
+    tagged = [doc for doc in docs if any(ent.label_ == "ORG" for ent in doc.ents)]
+    for name in skipped:
+        if tagged:
+            tagged = list(pipeline.get_pipe(name).pipe(tagged))  # type: ignore[attr-defined]
 
 
 def parse_blocks(
@@ -148,4 +248,4 @@ def parse_blocks(
         yield segment.start, doc
 
 
-__all__ = ["EXCLUDE", "configure", "load", "parse", "parse_blocks"]
+__all__ = ["EXCLUDE", "Pending", "configure", "load", "parse", "parse_blocks", "submit"]

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from extractor.rules.analysis import Analysis, analyse
+from extractor.rules.analysis import Analysis, PendingAnalysis, analyse, analyse_later
 from extractor.rules.claims import find_claims
 from extractor.rules.events import find_events
 from extractor.rules.french import find_french_quotes
@@ -36,7 +36,14 @@ from extractor.text.segment import sentences
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
-__all__ = ["Analysis", "analyse", "find_items", "skipped_kinds"]
+__all__ = [
+    "Analysis",
+    "PendingAnalysis",
+    "analyse",
+    "analyse_later",
+    "find_items",
+    "skipped_kinds",
+]
 
 
 def find_items(

@@ -33,6 +33,36 @@ class Analysis:
 
 def analyse(text: str, nlp_model: str | None = None) -> Analysis:
     """`text` segmented, parsed once, its people scanned and its entities grouped."""
-    doc = nlp.parse(text, nlp_model)
-    people = scan_people(text)
-    return Analysis(text, sentences(text), doc, people, find_entities(text, doc, people))
+    return analyse_later(text, nlp_model).result()
+
+
+class PendingAnalysis:
+    """`analyse(text)`, its parse queued (`nlp.submit`) and the rest done on `result()`."""
+
+    def __init__(
+        self, text: str, nlp_model: str | None = None, *, entities_only: bool = False
+    ) -> None:
+        self.text = text
+        self._parse = nlp.submit(text, nlp_model, entities_only=entities_only)
+
+    def result(self) -> Analysis:
+        doc = self._parse.doc()
+        people = scan_people(self.text)
+        entities = find_entities(self.text, doc, people)
+        return Analysis(self.text, sentences(self.text), doc, people, entities)
+
+    def cancel(self) -> None:
+        """Not needed after all (its parse leaves the queue if no batch took it yet)."""
+        self._parse.cancel()
+
+
+def analyse_later(
+    text: str, nlp_model: str | None = None, *, entities_only: bool = False
+) -> PendingAnalysis:
+    """`analyse(text)` to be finished later: the text is queued for parsing now, and
+    parsed (in one batch with the texts queued by then) when the result is asked for. A
+    thread that waits for a model meanwhile gets its parse batched with those of the
+    other documents in flight. `entities_only`: only the entities will be read (the same
+    as `analyse` finds); the Doc's tokens are tagged only where an organisation is named
+    (`nlp.Pending.entities_only`)."""
+    return PendingAnalysis(text, nlp_model, entities_only=entities_only)

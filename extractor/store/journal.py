@@ -18,7 +18,7 @@ import json
 import os
 import threading
 from collections.abc import Iterator
-from dataclasses import asdict
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -77,8 +77,14 @@ class DocumentCalls:
     def answered(self, call: CallRecord) -> None:
         self.journal.append({
             "event": "answered", "document_id": self.document_id, "seq": self.sequence,
-            "call": asdict(call),
+            "call": _fields(call),
         })  # fmt: skip
+
+
+def _fields(call: CallRecord) -> dict[str, Any]:
+    """The call's fields, as `asdict` gives them without copying: they are only written
+    as JSON (`asdict` deep-copied the messages of every call, on every answer)."""
+    return {f.name: getattr(call, f.name) for f in fields(call)}
 
 
 def unrecorded_calls(path: Path, stored: set[str]) -> Iterator[tuple[str, CallRecord]]:
