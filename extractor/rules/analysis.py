@@ -33,7 +33,12 @@ class Analysis:
 
 def analyse(text: str, nlp_model: str | None = None) -> Analysis:
     """`text` segmented, parsed once, its people scanned and its entities grouped."""
-    return analyse_later(text, nlp_model).result()
+    return _analysis(text, nlp.parse(text, nlp_model))
+
+
+def _analysis(text: str, doc: Doc) -> Analysis:
+    people = scan_people(text)
+    return Analysis(text, sentences(text), doc, people, find_entities(text, doc, people))
 
 
 class PendingAnalysis:
@@ -46,10 +51,7 @@ class PendingAnalysis:
         self._parse = nlp.submit(text, nlp_model, entities_only=entities_only)
 
     def result(self) -> Analysis:
-        doc = self._parse.doc()
-        people = scan_people(self.text)
-        entities = find_entities(self.text, doc, people)
-        return Analysis(self.text, sentences(self.text), doc, people, entities)
+        return _analysis(self.text, self._parse.doc())
 
     def cancel(self) -> None:
         """Not needed after all (its parse leaves the queue if no batch took it yet)."""
