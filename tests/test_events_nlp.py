@@ -371,3 +371,10 @@ def test_rates_layoffs_and_approvals_are_events() -> None:
     assert cuts.event_type == EventType.economic
     [approved] = _events("Lawmakers approved a spending package on Saturday.")
     assert approved.event_type == EventType.legal
+
+
+def test_the_two_leaders_are_the_two_who_met_in_the_same_sentence() -> None:
+    text = "Ana Costa met Ahmed Ali in Lisbon on Monday, and the two leaders agreed to meet again."
+    events = _events(text, published=date(2024, 3, 6))
+    [agreed] = [e for e in events if e.event_type == EventType.agreement]
+    assert set(agreed.actors) == {"Ana Costa", "Ahmed Ali"}

@@ -80,6 +80,8 @@ def find_events(
         if parsed is None:
             continue
         emitted = 0
+        first_of_sentence = len(events)
+        nameless: list[tuple[int, Token]] = []  # events of the sentence with no actors yet
         used: set[int] = set()  # trigger words taken by an earlier type
         for kind, pattern in TRIGGERS:
             if kind == EventType.statement and emitted:
@@ -107,11 +109,27 @@ def find_events(
                 ):
                     event = event.model_copy(update={"actors": [principal]})
                 if event is not None:
+                    if not event.actors:
+                        nameless.append((len(events), word))
                     events.append(event)
             emitted += len(events) > before
             if emitted == MAX_EVENTS_PER_SENTENCE:
                 break
+        _counted_in_sentence(events, first_of_sentence, nameless, name)
     return _market_days(events, published)
+
+
+def _counted_in_sentence(
+    events: list[Event], first: int, nameless: list[tuple[int, Token]], name: Naming
+) -> None:
+    """ "X met Y …, and the two leaders agreed …": the sentence's types come in lexicon
+    order, so an event whose parties a counted noun names may precede the one it counts:
+    looked for again among the sentence's other events."""
+    for index, word in nameless:
+        others = [e for i, e in enumerate(events) if i != index and i >= first]
+        parties = counted_parties(word, [*events[:first], *others], name)
+        if parties:
+            events[index] = events[index].model_copy(update={"actors": parties})
 
 
 def _market_days(events: list[Event], published: date | None) -> list[Event]:
