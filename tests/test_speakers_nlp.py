@@ -118,3 +118,14 @@ def test_a_described_title_is_whoever_was_named_with_it() -> None:
         "state said."
     )
     assert _speakers(text) == [None]  # nobody was named premier: a description
+
+
+def test_a_short_whole_sentence_after_a_quotation_is_its_speakers() -> None:
+    text = '"This is not over," said Mayor Eric Adams, who faces a trial. "We will fight."'
+    assert _speakers(text) == ["Eric Adams", "Eric Adams"]
+
+
+def test_a_short_quotation_ending_a_clause_is_no_modifier() -> None:
+    text = 'The measure, which Sen. Joe Manchin called "a disaster," passed narrowly.'
+    assert _speakers(text) == ["Joe Manchin"]
+    assert _speakers('Analysts liked the "clean" balance sheet.') == []

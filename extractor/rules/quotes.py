@@ -91,11 +91,17 @@ def find_quotes(analysis: Analysis) -> list[Quote]:
         who, cue = speaker_after(after, people, marks.open)
         if _titled(quoted) and _modifier(_past_coordinated(text, marks.after)):
             continue  # the "Back to the Mac" event: the name of a thing
-        if who is None and len(quoted.split()) <= SHORT_QUOTE_WORDS:
+        short = who is None and len(quoted.split()) <= SHORT_QUOTE_WORDS
+        if short and not (previous and _whole_sentence(quoted) and not prefix.strip()):
+            # (a whole sentence quoted right after another quotation is its speaker's:
+            # '"This is not over," said X. "We will fight."')
             window = text[first.start : marks.open]
             if not QUOTE_CUE.search(window) and not CLAIM_CUE.search(window):
                 continue  # scare quotes, names, titles of works
-            if _name_like(quoted) or _modifier(_past_coordinated(text, marks.after)):
+            ends_clause = "," in text[marks.end : marks.after]  # called "a disaster," passed
+            if _name_like(quoted) or (
+                not ends_clause and _modifier(_past_coordinated(text, marks.after))
+            ):
                 names_at = marks.after
                 continue  # "New GM", a "deferred termination" package, "better" and "safe" cars
             if names_at is not None and _COORDINATED_QUOTE.fullmatch(text[names_at : marks.open]):
@@ -184,6 +190,11 @@ def _trimmed(text: str, open_at: int, end: int, after: int) -> list[Marks]:
     while end > start and (text[end - 1].isspace() or text[end - 1] == ","):
         end -= 1
     return [Marks(open_at, start, end, after)] if end > start else []
+
+
+def _whole_sentence(quoted: str) -> bool:
+    """A capitalised sentence with its final punctuation: "We will fight."."""
+    return quoted[:1].isupper() and quoted.rstrip()[-1:] in (".", "!", "?")
 
 
 def _name_like(quoted: str) -> bool:
