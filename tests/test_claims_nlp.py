@@ -209,3 +209,12 @@ def test_a_company_named_nowhere_before_claims_as_the_company() -> None:
     assert _pairs("In a statement, the company said it had fired the employee.") == [
         ("it had fired the employee", "company")
     ]
+
+
+def test_according_to_inside_the_clause_claims_the_whole_sentence() -> None:
+    assert _pairs("The plan, according to Reuters, would cut taxes.") == [
+        ("The plan, according to Reuters, would cut taxes", "Reuters")
+    ]
+    assert _pairs("Investigators suspect the fire was caused by a faulty wire.") == [
+        ("the fire was caused by a faulty wire", "Investigators")
+    ]

@@ -349,7 +349,8 @@ def _attributed_inside(
 
 
 def _according_claim(sent: Segment, match: re.Match[str], people: People) -> list[_Found]:
-    """ "According to X, A." or "A, according to X." """
+    """ "According to X, A.", "A, according to X." or "A, according to X, B." (the
+    attribution inside the clause: the whole sentence)."""
     body = sent.text
     who = parse_speaker(match.group("who"), people, sent.start + match.start())
     if who is None or len(match.group("who").split()) > 8:
@@ -359,7 +360,12 @@ def _according_claim(sent: Segment, match: re.Match[str], people: People) -> lis
     company = re.match(r"(?:the\s+)?company(?:'s)?\s+(?:statistics|figures|data)$", claimant or "")
     owner = people.organisation_before(sent.start + match.start()) if company else None
     claimant = owner or claimant
-    if body[match.end() :].startswith(","):
+    inside_clause = (
+        body[: match.start()].rstrip().endswith(",") and len(body[: match.start()].split()) >= 2
+    )
+    if body[match.end() :].startswith(",") and inside_clause:
+        start, clause_end = 0, len(body)  # "The deal, according to X, is close."
+    elif body[match.end() :].startswith(","):
         start = match.end() + 1
         clause_end = len(body)
     elif not body[match.end() :].strip(' .!?"”'):

@@ -204,7 +204,16 @@ _REPORTING = _forms(
     "respond", "continue", "assert", "reveal", "concede", "indicate", "report",
 )  # fmt: skip
 _BELIEF = _forms(
-    "believe", "expect", "predict", "estimate", "suggest", "envision", "forecast", "fear", "hope"
+    "believe",
+    "expect",
+    "predict",
+    "estimate",
+    "suggest",
+    "envision",
+    "forecast",
+    "fear",
+    "hope",
+    "suspect",
 ) | {"concerned", "worried", "convinced", "confident"}
 #: Verbs that introduce a quotation.
 QUOTE_CUES = frozenset(_IRREGULAR | _REPORTING | _forms("describe", "call", "dub", "quote"))
