@@ -15,3 +15,12 @@ def test_parse_blocks_maps_every_token_back_to_the_text() -> None:
     ((_, whole),) = parse_blocks(text, max_chars=len(text))
     words = [(offset + t.idx, t.text) for offset, doc in parsed for t in doc if not t.is_space]
     assert words == [(t.idx, t.text) for t in whole if not t.is_space]
+
+
+def test_a_line_break_ends_a_sentence_so_the_next_line_keeps_its_subject() -> None:
+    from extractor.nlp import parse
+
+    doc = parse('It must be reviewed soon."\nKaufman, with Mark Warner, called on Congress to act.')
+    kaufman = next(t for t in doc if t.text == "Kaufman")
+    assert kaufman.is_sent_start
+    assert all(not s.text.lstrip().startswith('"\nKaufman') for s in doc.sents)
