@@ -227,7 +227,7 @@ def test_a_database_another_process_writes_is_one_busy_line(db_path: Path) -> No
 def test_rows_become_the_arrow_columns_pyarrow_infers(values: list[object]) -> None:
     import pyarrow as pa
 
-    from extractor.store.write import arrow_array
+    from extractor.store.arrow import arrow_array
 
     try:
         inferred = pa.array(values)

@@ -26,6 +26,7 @@ from extractor.rules.claims import find_claims
 from extractor.rules.events import find_events
 from extractor.rules.french import find_french_quotes
 from extractor.rules.languages import rule_kinds, skipped_kinds
+from extractor.rules.parties import principal_company
 from extractor.rules.people import expand_acronym
 from extractor.rules.quotes import find_quotes
 from extractor.schemas import KINDS, DocumentExtraction
@@ -79,7 +80,7 @@ def find_items(
         return a.entities.resolve(min(determiners, default=token.idx), token.idx + len(token.text))
 
     dates = find_dates(a.text, article.published)
-    principal = a.entities.principal()
+    principal = principal_company(a.entities)
     events = find_events(
         a.text,
         a.sentences,

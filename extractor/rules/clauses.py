@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from extractor.text.lexicon import ANNOUNCING_CUES, CLAIM_CUES, GENERIC_ORGANISATIONS
+from extractor.text.lexicon import ANNOUNCING_CUES, CLAIM_CUES, GENERIC_ORGANISATIONS, PRONOUNS
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -94,10 +94,7 @@ def _agent(child: Token) -> bool:
         return False
     if child.ent_type_ in ACTOR_LABELS or child.lower_ in GENERIC_ORGANISATIONS:
         return True
-    return child.pos_ == "PRON" and child.lower_ in _PERSONAL
-
-
-_PERSONAL = frozenset({"he", "she", "it", "they", "we", "i"})
+    return child.pos_ == "PRON" and child.lower_ in PRONOUNS
 
 
 def in_subtree(token: Token, root: Token) -> bool:

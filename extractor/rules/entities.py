@@ -29,7 +29,6 @@ from extractor.text.lexicon import (
     DETERMINERS,
     GENERIC_ORGANISATIONS,
     HONORIFICS,
-    INSTITUTION_WORDS,
     TITLE_ABBREVIATIONS,
     TITLE_WORDS,
 )
@@ -48,10 +47,6 @@ _FEMALE_HONORIFICS = frozenset({"mrs", "mrs.", "ms", "ms.", "dame", "miss"})
 _LEGAL_FORMS = frozenset("inc corp corporation co ltd plc llc ag sa nv gmbh".split())
 #: How far back (characters, about three sentences) a nominal looks for what it refers to.
 SALIENCE_WINDOW = 600
-#: The article's opening, where news names what it is about (about two sentences).
-LEDE_CHARS = 300
-#: How often an organisation is named before the article counts as being about it.
-PRINCIPAL_MENTIONS = 4
 #: How far a title may stand before a name it belongs to ("U.S. Secretary of State Marco
 #: Rubio"), and how many mentions back "the secretary" looks for it.
 _TITLE_CHARS = 60
@@ -143,20 +138,6 @@ class Entities:
         before = [(m, e) for m, e in self._at[:i] if e.type == kind]
         near = [e for m, e in before if m.start >= position - SALIENCE_WINDOW]
         return max(near or [e for _, e in before], key=lambda e: len(e.mentions), default=None)
-
-    def principal(self) -> Entity | None:
-        """The company the article is about: named in its lede (`LEDE_CHARS`), at least
-        `PRINCIPAL_MENTIONS` times in all and twice as often as any other. A public body,
-        party or union is none ("the Senate" does not close plants)."""
-        orgs = sorted(
-            (e for e in self.entities if e.type == ORGANISATION and not _body(e.name)),
-            key=lambda e: -len(e.mentions),
-        )
-        if not orgs or len(orgs[0].mentions) < PRINCIPAL_MENTIONS:
-            return None
-        if len(orgs) > 1 and len(orgs[0].mentions) < 2 * len(orgs[1].mentions):
-            return None
-        return orgs[0] if min(m.start for m in orgs[0].mentions) < LEDE_CHARS else None
 
     def resolve(self, start: int, end: int) -> str | None:
         """The canonical name for the mention at [start, end): a name, a pronoun or a
@@ -301,17 +282,6 @@ def find_entities(text: str, doc: Doc, people: People) -> Entities:
         entity.mentions.sort(key=lambda m: m.start)
     found.index()
     return found
-
-
-def _body(name: str) -> bool:
-    """An institution, party, union or association rather than a company."""
-    return any(w in _BODIES for w in name.lower().split())
-
-
-_BODIES = INSTITUTION_WORDS | frozenset(
-    "party union council commission association agency university institute workers"
-    " committee league federation".split()
-)
 
 
 def _acts(token: Token) -> bool:

@@ -43,6 +43,7 @@ from extractor.text.lexicon import (
     GOVERNMENT_WORDS,
     INDEX_WORDS,
     PLACE_NOUNS,
+    REACTION_VERBS,
     STATE_AGENTS,
     TITLE_WORDS,
 )
@@ -55,12 +56,6 @@ _TITLE_LINKS = frozenset({"compound", "nmod", "amod", "pobj", "prep"})
 
 #: The name a subject that is no entity refers to ("it", "the company"), if any.
 Subject = Callable[["Token"], str | None]
-#: Verbs of a reaction, whose actors are who reacts, not what they react to.
-_REACTIONS = frozenset(
-    f"{stem}{ending}"
-    for stem in ("welcome", "express", "criticise", "criticize", "condemn", "praise")
-    for ending in ("", "s", "d", "es", "ed")
-)
 #: Dependencies of a noun trigger that make the clause's participants the event's.
 _CORE = frozenset({"dobj", "nsubj", "nsubjpass", "attr", "ROOT", "oprd"})
 
@@ -92,7 +87,7 @@ def actors(
     for entity in chosen:
         if is_product(entity.root) or _facility(entity.root) or _describes_place(entity):
             continue  # "unveiled the iPad", "close its Wixom plant": no participant
-        if trigger.lower_ in _REACTIONS and _reacted_to(entity.root, trigger):
+        if trigger.lower_ in REACTION_VERBS and _reacted_to(entity.root, trigger):
             continue  # "expressed disappointment at GM's cancellation": what they react to
         if _describes_person(entity) or (
             entity.label_ == "GPE"

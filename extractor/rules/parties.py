@@ -7,28 +7,58 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from extractor.rules.entities import ORGANISATION, Entities, Entity
 from extractor.rules.places import Naming
 from extractor.rules.products import is_product
 from extractor.schemas import Event, EventType
-from extractor.text.lexicon import DEFINITE_DETERMINERS, MARKET_WORDS
+from extractor.text.lexicon import (
+    DEFINITE_DETERMINERS,
+    INSTITUTION_WORDS,
+    MARKET_WORDS,
+    RELEASE_WORDS,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
 #: Event types a company does without being named ("Two more plants will close").
 _COMPANY_TYPES = frozenset({EventType.economic, EventType.agreement, EventType.other})
-#: Statement triggers of a product put out ("was released", "a preview of").
-_RELEASES = frozenset(
-    f"{stem}{ending}"
-    for stem in ("release", "preview", "launch", "introduce", "unveil")
-    for ending in ("", "s", "d", "es", "ed")
-)
 #: Nouns that name an event a definite subject refers back to ("the first lawsuit").
 _EVENT_NOUNS = frozenset({"lawsuit", "suit", "deal", "agreement", "contract", "merger", "case"})
 #: Plural nouns a number makes a back-reference to parties ("the three nations").
 _NATIONS = frozenset({"nations", "countries", "governments", "states"})
 _COUNTED = _NATIONS | {"companies", "firms", "carmakers", "automakers", "sides", "men", "leaders"}
 _NUMBER_WORDS = {"both": 2, "two": 2, "three": 3, "four": 4, "five": 5}
+#: The article's opening, where news names what it is about (about two sentences).
+LEDE_CHARS = 300
+#: How often an organisation is named before the article counts as being about it.
+PRINCIPAL_MENTIONS = 4
+
+
+def principal_company(entities: Entities) -> Entity | None:
+    """The company the article is about: named in its lede (`LEDE_CHARS`), at least
+    `PRINCIPAL_MENTIONS` times in all and twice as often as any other. A public body,
+    party or union is none ("the Senate" does not close plants)."""
+    orgs = sorted(
+        (e for e in entities.entities if e.type == ORGANISATION and not _body(e.name)),
+        key=lambda e: -len(e.mentions),
+    )
+    if not orgs or len(orgs[0].mentions) < PRINCIPAL_MENTIONS:
+        return None
+    if len(orgs) > 1 and len(orgs[0].mentions) < 2 * len(orgs[1].mentions):
+        return None
+    return orgs[0] if min(m.start for m in orgs[0].mentions) < LEDE_CHARS else None
+
+
+def _body(name: str) -> bool:
+    """An institution, party, union or association rather than a company."""
+    return any(w in _BODIES for w in name.lower().split())
+
+
+_BODIES = INSTITUTION_WORDS | frozenset(
+    "party union council commission association agency university institute workers"
+    " committee league federation".split()
+)
 
 
 def company_news(event: Event, word: Token, name: Naming, principal: str) -> bool:
@@ -44,7 +74,7 @@ def company_news(event: Event, word: Token, name: Naming, principal: str) -> boo
     if MARKET_WORDS.search(event.text) or others:
         return False
     if event.event_type == EventType.statement:
-        return word.lower_ in _RELEASES
+        return word.lower_ in RELEASE_WORDS
     return event.event_type in _COMPANY_TYPES
 
 

@@ -41,7 +41,6 @@ _NOT_ASSERTED = frozenset({"whether", "if", "how", "why", "what", "when", "where
 _SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 _CLOSING_QUOTES = frozenset({"”", '"'})
 _HOPES = frozenset({"hope", "hopes", "hoped", "hoping"})
-_QUANTITIES = frozenset({"PERCENT", "CARDINAL", "QUANTITY"})
 
 
 def reported_claims(doc: Doc, people: People) -> list[Found]:
@@ -172,11 +171,8 @@ def _holder(noun: Token, people: People) -> str | None:
 
 
 def _name(head: Token, people: People) -> str | None:
-    """The claimant a subject phrase names, as the cue patterns read a speaker phrase; a
-    bare share or number names nobody ("Forty-one percent said …, according to a poll":
-    the poll claims it)."""
-    if head.ent_type_ in _QUANTITIES and not any(c.dep_ == "prep" for c in head.children):
-        return None
+    """The claimant a subject phrase names, as the cue patterns read a speaker phrase (a
+    bare share names nobody: `speakers.parse_speaker`)."""
     words = [t for t in head.subtree if t.i <= head.i]
     by = [c for c in head.children if c.dep_ == "prep" and c.lower_ in ("by", "from")]
     if by and not any(t.pos_ == "PROPN" for t in words):

@@ -28,6 +28,7 @@ import pyarrow as pa
 from extractor.errors import StoreError
 from extractor.records import CallRecord, Rejection, Skipped
 from extractor.schemas import KINDS, DocumentExtraction
+from extractor.store.arrow import arrow_table
 from extractor.text.articles import Article
 
 ITEM_TABLES = KINDS
@@ -92,7 +93,7 @@ class Rows:
     def freeze(self) -> None:
         for (table, columns), rows in self.tables.items():
             if (table, columns) not in self._frozen:
-                self._frozen[table, columns] = _arrow(columns, rows)
+                self._frozen[table, columns] = arrow_table(columns, rows)
 
     def insert(self, db: duckdb.DuckDBPyConnection) -> None:
         """One insert per table; documents first (the others refer to them)."""
@@ -339,28 +340,7 @@ def _register(
     columns: tuple[str, ...],
     rows: Sequence[Sequence[object]],
 ) -> None:
-    db.register(name, _arrow(columns, rows))
-
-
-def _arrow(columns: tuple[str, ...], rows: Sequence[Sequence[object]]) -> pa.Table:
-    return pa.table({c: arrow_array([row[i] for row in rows]) for i, c in enumerate(columns)})
-
-
-#: The Arrow type pyarrow infers for values all of one of these Python types.
-_ARROW_TYPES = {str: pa.string(), bool: pa.bool_(), int: pa.int64(), float: pa.float64()}
-
-
-def arrow_array(values: list[object]) -> pa.Array:
-    """`pa.array(values)`, of the type pyarrow would infer: given here when the values
-    (None aside) are all str, all bool, all int or all float, or all None, since pyarrow's
-    inference tries to import optional modules (dateutil, pandas) on each call, about
-    0.2 ms of CPU a column, each column of each table of each batch. Other values (lists,
-    datetimes, a mix) are inferred by pyarrow, as before."""
-    kinds = {type(value) for value in values if value is not None}
-    if not kinds:
-        return pa.array(values, type=pa.null())
-    arrow_type = _ARROW_TYPES.get(kinds.pop()) if len(kinds) == 1 else None
-    return pa.array(values) if arrow_type is None else pa.array(values, type=arrow_type)
+    db.register(name, arrow_table(columns, rows))
 
 
 def add_calls(rows: Rows, run_id: str, doc_id: str | None, calls: Sequence[CallRecord]) -> None:

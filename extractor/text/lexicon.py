@@ -320,6 +320,16 @@ PRODUCT_VERBS = words(
     " introduced introduces preview previewed announce announced announces"
 )
 #: Clock words the entity recogniser takes for organisations ("16:15 UTC").
+#: Words of a product put out, as statement triggers ("was released", "a preview of").
+RELEASE_WORDS = words(
+    "release releases released preview previews previewed launch launches launched"
+    " introduce introduces introduced unveil unveils unveiled"
+)
+#: Verbs of a reaction, whose actors are who reacts, not what they react to.
+REACTION_VERBS = words(
+    "welcome welcomes welcomed express expresses expressed criticise criticises criticised"
+    " criticize criticizes criticized condemn condemns condemned praise praises praised"
+)
 CLOCK_WORDS = words("utc gmt est edt pst cet am pm a.m. p.m.")
 #: Verbs asserting a cause: "X attributed A to B", "blamed A on B", "associated A with B".
 ATTRIBUTING_VERBS = words("attribute attributes attributed blame blames blamed associated")
