@@ -4,14 +4,23 @@ closes normally leaves no journal behind."""
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import sys
 import textwrap
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
-from extractor.store import Store
-from extractor.store.journal import journal_dir
+import pytest
+
+from extractor.records import CallRecord
+from extractor.schemas import DocumentExtraction
+from extractor.store import RunInfo, Store
+from extractor.store import db as db_module
+from extractor.store.journal import Journal, journal_dir
+from extractor.text.articles import Article
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -86,3 +95,66 @@ def test_a_run_that_finishes_leaves_no_journal(tmp_path: Path) -> None:
     with Store(db) as store:
         assert store.query("SELECT outcome, count(*) FROM llm_calls GROUP BY 1") == [("ok", 3)]
         assert store.query("SELECT status FROM runs") == [("done",)]
+
+
+def test_appends_from_many_threads_are_whole_lines(tmp_path: Path) -> None:
+    """Written outside the lock, each append is still one whole line: 16 threads, 200
+    lines each, every line decodes and none is lost."""
+    journal = Journal(tmp_path / "calls" / "run.jsonl")
+    padding = "x" * 3000  # a request's size, so a torn write would show
+
+    def append(thread: int) -> None:
+        for n in range(200):
+            journal.append({"event": "sent", "thread": thread, "n": n, "messages": padding})
+
+    threads = [threading.Thread(target=append, args=(t,)) for t in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    journal.close()
+    entries = [json.loads(line) for line in journal.path.read_text().splitlines()]
+    assert sorted((e["thread"], e["n"]) for e in entries) == [
+        (t, n) for t in range(16) for n in range(200)
+    ]
+
+
+def test_an_append_after_close_opens_the_journal_again(tmp_path: Path) -> None:
+    """A straggler (a worker whose request outlived its run) still gets its line written,
+    for the next store open to add."""
+    journal = Journal(tmp_path / "calls" / "run.jsonl")
+    journal.append({"event": "sent", "n": 1})
+    journal.close()
+    journal.append({"event": "sent", "n": 2})
+    journal.close()
+    assert [json.loads(line)["n"] for line in journal.path.read_text().splitlines()] == [1, 2]
+
+
+def test_a_run_that_stored_every_document_it_logged_reads_no_journal_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Closing a run whose every logged document was stored deletes its journal unread;
+    a document logged but not stored has its calls added from it (`unanswered`)."""
+    read: list[Path] = []
+    original = db_module.unrecorded_calls
+
+    def reading(path: Path, stored: set[str]) -> Iterator[tuple[str, CallRecord]]:
+        read.append(path)
+        return original(path, stored)
+
+    monkeypatch.setattr(db_module, "unrecorded_calls", reading)
+    call = CallRecord("m", 10, 5, 1.0, 1, "ok", None, 0)
+    stored, lost = Article(text="Stored.", path="a"), Article(text="Never stored.", path="b")
+    with Store(tmp_path / "j.duckdb") as store:
+        for logged in ([stored], [stored, lost]):
+            run_id = store.start_run(RunInfo("llm", "m", None, None, {}))
+            journal = store.journal(run_id)
+            for article in logged:
+                journal.document(article.id).sent("m", 0, 1, [{"role": "user", "content": "x"}])
+            store.save_extraction(run_id, stored, DocumentExtraction(), [call])
+            store.finish_run(run_id)
+        assert len(read) == 1  # only the run with a document it did not store
+        assert store.query("SELECT document_id, outcome FROM llm_calls ORDER BY 2") == [
+            (stored.id, "ok"), (stored.id, "ok"), (lost.id, "unanswered"),
+        ]  # fmt: skip
+    assert not journal_dir(tmp_path / "j.duckdb").exists()

@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from extractor.llm import client as client_module
+from extractor.llm import transport as transport_module
 from extractor.llm.client import MODES, ModelClient
 from extractor.records import Recorder
 from extractor.settings import EngineSettings
@@ -76,7 +77,7 @@ def test_the_request_is_the_one_the_sdk_sends(
     monkeypatch.setattr(Completions, "create", counted)
     direct = _sent(tmp_path, mode)
     assert sdk_calls == []  # posted directly
-    monkeypatch.setattr(client_module, "_post_plain_params", lambda client: None)
+    monkeypatch.setattr(client_module, "_post_plain_params", lambda client, transport=None: None)
     through_sdk = _sent(tmp_path, mode)
     assert len(sdk_calls) == 1
     assert direct == through_sdk
@@ -98,3 +99,50 @@ def test_other_parameters_take_the_sdks_create(monkeypatch: pytest.MonkeyPatch) 
     (first, first_headers), (second, second_headers) = transport.requests
     assert first == second == {"model": "m", "messages": [{"role": "user", "content": "hi"}]}
     assert first_headers["x-extra"] == "1" and "x-extra" not in second_headers
+
+
+class ReAsked(Answering):
+    """Answers first with a quote the text does not hold (so the client re-asks), then
+    with an empty extraction."""
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if self.requests:
+            return super().handle_request(request)
+        self.requests.append((json.loads(request.content), {}))
+        invented = {**EMPTY, "quotes": [{"text": "Nobody said this.", "speaker": None}]}
+        return httpx.Response(200, json={
+            "id": "c0", "object": "chat.completion", "created": 0, "model": "fake",
+            "choices": [{"index": 0, "finish_reason": "stop",
+                         "message": {"role": "assistant", "content": json.dumps(invented)}}],
+            "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
+        })  # fmt: skip
+
+
+def test_each_call_records_the_messages_its_request_posted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The record of each attempt holds its own request's messages (the client hands them
+    to the transport, which does not decode the body): the re-ask's has the answer and
+    the list of bad items after the first request's two messages."""
+
+    def undecoded(request: httpx.Request) -> None:
+        raise AssertionError("the body was decoded for its messages")
+
+    monkeypatch.setattr(transport_module, "_messages", undecoded)
+    transport = ReAsked()
+    settings = EngineSettings(
+        engine="llm", base_url="http://fake.test/v1", model="fake-model", api_key="sk-test",
+        mode="json_schema", use_cache=False, cache_dir=tmp_path / "cache", max_reasks=1,
+    )  # fmt: skip
+    client = ModelClient(settings, base_url="http://fake.test/v1", model="fake-model",
+                         transport=transport)  # fmt: skip
+    text = "“Prices rise,” said Ana Lima."
+    messages = [{"role": "system", "content": "Extract."}, {"role": "user", "content": text}]
+    recorder = Recorder(model="fake-model")
+    client.ask(messages, text, recorder, prompt_hash="h", parameters={})
+    client.close()
+    bodies = [body for body, _ in transport.requests]
+    assert len(bodies) == len(recorder.calls) == 2
+    assert [call.messages for call in recorder.calls] == [body["messages"] for body in bodies]
+    assert len(bodies[1]["messages"]) > len(bodies[0]["messages"]) == 2
+    assert [call.outcome for call in recorder.calls] == ["reask", "ok"]

@@ -142,8 +142,8 @@ def test_an_entities_only_parse_finds_the_entities_analyse_finds() -> None:
 def test_a_doc_naming_an_organisation_is_tagged_as_a_full_parse_tags_it() -> None:
     cheap = nlp.submit(PRODUCT_NEWS, entities_only=True, background=False).doc()
     full = nlp.parse(PRODUCT_NEWS)
-    assert [(t.tag_, t.pos_, t.dep_, t.head.i, t.ent_type_) for t in cheap] == [
-        (t.tag_, t.pos_, t.dep_, t.head.i, t.ent_type_) for t in full
+    assert [(t.tag_, t.pos_, t.dep_, t.head.i, t.ent_type_, t.is_sent_start) for t in cheap] == [
+        (t.tag_, t.pos_, t.dep_, t.head.i, t.ent_type_, t.is_sent_start) for t in full
     ]
     no_organisation = nlp.submit("Ana Lima spoke.", entities_only=True, background=False).doc()
     assert [t.tag_ for t in no_organisation] == ["", "", "", ""]  # no tags were needed

@@ -203,7 +203,7 @@ class ModelClient:
                         transport=self.transport, timeout=self.settings.request_timeout_s
                     ),
                 )
-                _post_plain_params(self._client)
+                _post_plain_params(self._client, self.transport)
                 self._instructor = instructor.from_openai(self._client, mode=self.mode)
             return self._instructor
 
@@ -266,14 +266,16 @@ _BODY_PARAMS = frozenset(
 _JSON_VALUES = (str, int, float, bool, list, dict, type(None))
 
 
-def _post_plain_params(client: openai.OpenAI) -> None:
+def _post_plain_params(client: openai.OpenAI, transport: RecordingTransport | None = None) -> None:
     """`client.chat.completions.create` (which instructor calls) posts a request whose
     parameters are plain JSON values (what instructor sends: the messages, the response
     format or tools, temperature, max_tokens) as they are: the SDK's `create` first walks
     every parameter against its typed-dict annotations (each message, the whole JSON
     schema) to build the same body, about 1 ms of CPU per request. The request itself is
     the SDK's (`client.post`: its headers, auth, errors and response parsing); any other
-    parameter goes through the SDK's `create` unchanged."""
+    parameter goes through the SDK's `create` unchanged. The messages reach the
+    `transport`'s record as they are posted (each a copy: a re-ask may extend the list or
+    edit a message), so it need not decode them from the body again."""
     completions = client.chat.completions
     sdk_create = completions.create
 
@@ -281,10 +283,21 @@ def _post_plain_params(client: openai.OpenAI) -> None:
         if _BODY_PARAMS.issuperset(params) and all(
             isinstance(value, _JSON_VALUES) for value in params.values()
         ):
-            return client.post(
-                "/chat/completions", body=params, cast_to=ChatCompletion,
-                options={"security": {"bearer_auth": True}},
-            )  # fmt: skip
+            messages = params.get("messages")
+            if (
+                transport is not None
+                and isinstance(messages, list)
+                and all(isinstance(m, dict) for m in messages)
+            ):
+                transport.outgoing = [dict(m) for m in messages]
+            try:
+                return client.post(
+                    "/chat/completions", body=params, cast_to=ChatCompletion,
+                    options={"security": {"bearer_auth": True}},
+                )  # fmt: skip
+            finally:
+                if transport is not None:
+                    transport.outgoing = None
         return sdk_create(**params)
 
     completions.create = create  # type: ignore[method-assign]
@@ -308,16 +321,15 @@ def _response_model() -> type[ChunkResponse]:
     return model
 
 
+#: What is re-asked: not an API error (transport faults were already retried below), nor
+#: a truncated answer (max_tokens): at temperature 0 a small model that looped once loops
+#: again, and each try costs the whole token budget. Built once (it is stateless).
+_REASK_ON = retry_if_not_exception_type((openai.APIError, IncompleteOutputException))
+
+
 def _reask_policy(max_reasks: int) -> Retrying:
-    """Re-ask on validation errors only (`max_reasks` times after the first answer);
-    transport faults were already retried below, so an API error ends the loop at once."""
-    return Retrying(
-        stop=stop_after_attempt(max_reasks + 1),
-        # A truncated answer (max_tokens) is not re-asked either: at temperature 0 a small
-        # model that looped once loops again, and each try costs the whole token budget.
-        retry=retry_if_not_exception_type((openai.APIError, IncompleteOutputException)),
-        reraise=False,
-    )
+    """Re-ask on validation errors only, `max_reasks` times after the first answer."""
+    return Retrying(stop=stop_after_attempt(max_reasks + 1), retry=_REASK_ON, reraise=False)
 
 
 def _context(chunk: str, article: tuple[str, int] | None) -> dict[str, Any]:

@@ -83,6 +83,17 @@ class RecordingTransport(httpx.BaseTransport):
     def recorder(self, value: Recorder | None) -> None:
         self._local.recorder = value
 
+    @property
+    def outgoing(self) -> list[dict[str, Any]] | None:
+        """The chat messages of the request this thread posts next, as the client gave
+        them (None: read from the request's body, which holds the whole JSON schema too:
+        decoding it again cost more than any other step of an attempt of ours)."""
+        return getattr(self._local, "outgoing", None)
+
+    @outgoing.setter
+    def outgoing(self, messages: list[dict[str, Any]] | None) -> None:
+        self._local.outgoing = messages
+
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         retrying = Retrying(
             retry=retry_if_exception_type(_Retryable),
@@ -115,7 +126,9 @@ class RecordingTransport(httpx.BaseTransport):
                 ("connect", "read", "write", "pool"), seconds
             )
         started = time.perf_counter()
-        messages = _messages(request)
+        messages = self.outgoing
+        if messages is None:
+            messages = _messages(request)
         if self.recorder is not None:
             self.recorder.sent(number, messages)
         try:

@@ -213,9 +213,19 @@ def parse(text: str, name: str | None = None) -> Doc:
     return submit(text, name, background=False).doc()
 
 
-#: The components whose output is the tags (and some dependency labels): what an
-#: entities-only parse leaves out where no organisation is named.
-TAGGING = ("tagger", "attribute_ruler")
+#: The components that find the entities: with the embedding they listen to, if any
+#: (`_entity_components`), all an entities-only parse runs where no organisation is named.
+RECOGNISERS = ("ner", "entity_ruler")
+
+
+def _entity_components(pipeline: Language) -> set[str]:
+    """The recognisers and any shared embedding one of them listens to (a transformer
+    pipeline's `ner` reads the `transformer`'s output; `en_core_web_sm`'s has its own)."""
+    needed = {name for name in RECOGNISERS if name in pipeline.pipe_names}
+    for name, component in pipeline.pipeline:
+        if needed & set(getattr(component, "listening_components", ())):
+            needed.add(name)
+    return needed
 
 
 def _parse_batch(pipeline: Language, batch: list[Pending]) -> None:
@@ -228,7 +238,8 @@ def _parse_batch(pipeline: Language, batch: list[Pending]) -> None:
 
 def _parse_jobs(pipeline: Language, jobs: list[Pending], entities_only: bool) -> None:
     """Each job's `Doc`; when the batch fails, each text alone (its own `Doc` or error)."""
-    skipped = [name for name in TAGGING if entities_only and name in pipeline.pipe_names]
+    needed = _entity_components(pipeline) if entities_only else set(pipeline.pipe_names)
+    skipped = [name for name in pipeline.pipe_names if name not in needed]
     try:
         texts = [job.text for job in jobs]
         docs = list(pipeline.pipe(texts, batch_size=len(jobs), disable=skipped))
@@ -245,11 +256,12 @@ def _parse_jobs(pipeline: Language, jobs: list[Pending], entities_only: bool) ->
 
 
 def _tag_organisations(pipeline: Language, docs: list[Doc], skipped: list[str]) -> None:
-    """The `skipped` tagging components, run on the Docs that name an organisation: its
-    entities read the tags and dependency labels there (whether an organisation's name
-    is a product's, `rules.products`), and nowhere else. They run after the parser and
-    the recogniser, whose output reads none of theirs, so such a Doc ends as a full
-    parse would leave it."""
+    """The `skipped` components (the embedding, tagger, parser), run in the pipeline's
+    order on the Docs that name an organisation: its entities read the tags and
+    dependency labels there (whether an organisation's name is a product's, or acts:
+    `rules.entities`), and nowhere else. They run after the recogniser, which reads
+    none of their output, so such a Doc ends as a full parse would leave it (the same
+    entities, tags, dependencies and sentences: `tests/test_nlp_batching.py`)."""
     tagged = [doc for doc in docs if any(ent.label_ == "ORG" for ent in doc.ents)]
     for name in skipped:
         if tagged:
