@@ -72,6 +72,7 @@ class EngineSettings:
     max_retries: int | None = None  # transport attempts after the first
     max_retry_wait_s: float = 60.0
     concurrency: int = 4
+    processes: int | None = None  # for the rules' analysis of a batch; None: one per core
     rpm: int | None = None  # requests per minute, None for no limit
     # model failures in a row (after retries) before a run stops calling the model; 0: never
     max_model_failures: int = 3
@@ -194,6 +195,9 @@ ENGINE_OPTIONS = (
            metavar="SECONDS", default_text="120 for llm, 600 for local"),
     Option("concurrency", "--concurrency", "documents in flight at once",
            ("EXTRACTOR_CONCURRENCY",), int),
+    Option("processes", "--processes", "processes for the rules' language analysis of a "
+           "batch (1: in this one)", ("EXTRACTOR_PROCESSES",), int,
+           default_text="one per core, at most 4"),
     Option("max_model_failures", "--max-model-failures",
            "model failures in a row (after retries) before the run stops calling the model "
            "and stores the rest partial with the rules items; 0: never stop",
@@ -332,6 +336,8 @@ def validate_engine(settings: EngineSettings) -> EngineSettings:
         raise ConfigError(f"unknown mode {settings.mode!r}: choose one of {', '.join(MODES)}")
     if settings.concurrency < 1:
         raise ConfigError("--concurrency must be at least 1")
+    if settings.processes is not None and settings.processes < 1:
+        raise ConfigError("--processes must be at least 1")
     if settings.rpm is not None and settings.rpm < 1:
         raise ConfigError("--rpm must be at least 1")
     if settings.max_reasks < 0 or settings.transport_retries < 0:

@@ -3,6 +3,7 @@ service client (rules engine, no token) on it."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +13,10 @@ from fastapi.testclient import TestClient
 
 from extractor.service import create_app
 from extractor.settings import EngineSettings, StoreSettings
+
+#: The suite runs a batch's analysis in the test's own process (each worker process
+#: loads spaCy: seconds per batch); `test_processes.py` runs it in workers.
+os.environ.setdefault("EXTRACTOR_PROCESSES", "1")
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"

@@ -35,6 +35,7 @@ from extractor.eval import (
     write_samples,
 )
 from extractor.pipeline import Source, run_batch
+from extractor.pipeline.processes import batch_processes
 from extractor.review import render_compare_page, render_eval_report
 from extractor.schemas import KINDS, DocumentExtraction
 from extractor.settings import EngineSettings, engine_from, store_from
@@ -126,6 +127,7 @@ def _extract_gold(
         batch = run_batch(
             sources, engine, store, concurrency=settings.concurrency,
             max_model_failures=settings.max_model_failures,
+            processes=batch_processes(settings.processes, len(sources)),
         )  # fmt: skip
         info = {
             "engine": engine.name,

@@ -25,6 +25,7 @@ from extractor.commands.batch import write as write_batch
 from extractor.commands.options import add_db, add_engine, settings_from
 from extractor.engines import create_engine
 from extractor.pipeline import BatchInterrupted, BatchResult, Outcome, Source, run_batch
+from extractor.pipeline.processes import batch_processes
 from extractor.render import (
     outcome_json,
     outcome_line,
@@ -155,6 +156,7 @@ def run(args: argparse.Namespace) -> int:
                     sources, engine, store, concurrency=settings.concurrency,
                     max_model_failures=settings.max_model_failures, on_done=show,
                     resume=not args.force,
+                    processes=batch_processes(settings.processes, len(sources)),
                 )  # fmt: skip
             except BatchInterrupted as stopped:
                 progress.stop()

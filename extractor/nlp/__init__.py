@@ -46,6 +46,11 @@ def configure(name: str) -> None:
     _configured = name
 
 
+def configured() -> str:
+    """The name of the process's pipeline (what `configure` set, else the default)."""
+    return _configured
+
+
 @lru_cache(maxsize=4)
 def _load(name: str) -> Language:
     import spacy  # ~1 s of imports: only when a parse is first needed
@@ -281,4 +286,13 @@ def parse_blocks(
         yield segment.start, doc
 
 
-__all__ = ["EXCLUDE", "Pending", "configure", "load", "parse", "parse_blocks", "submit"]
+__all__ = [
+    "EXCLUDE",
+    "Pending",
+    "configure",
+    "configured",
+    "load",
+    "parse",
+    "parse_blocks",
+    "submit",
+]

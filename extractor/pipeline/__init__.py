@@ -32,9 +32,9 @@ import time
 from collections.abc import Callable, Collection, Iterable
 
 from extractor.engines.base import Engine
-from extractor.engines.rules import rules_items
 from extractor.errors import ExtractorError, ProviderError, one_line
 from extractor.grounding import Document, Grounded, ground_all, merge
+from extractor.pipeline.processes import AnalysisPool, rules_candidates, whole_article_parse
 from extractor.pipeline.results import (
     BatchInterrupted,
     BatchResult,
@@ -43,13 +43,10 @@ from extractor.pipeline.results import (
     Source,
 )
 from extractor.records import ModelBudget, Recorder
-from extractor.rules import Analysis, PendingAnalysis, analyse, analyse_later
-from extractor.rules.entities import canonicalise
-from extractor.rules.languages import rule_kinds
-from extractor.schemas import KINDS
+from extractor.rules import PendingAnalysis, analyse_later
+from extractor.rules.entities import Entities, canonicalise
 from extractor.store import DocumentWrite, FailureWrite, Journal, RunInfo, Store, Write, Writer
 from extractor.text.articles import Article
-from extractor.text.segment import blocks
 
 
 def run_info(engine: Engine) -> RunInfo:
@@ -63,26 +60,29 @@ def run_info(engine: Engine) -> RunInfo:
 
 
 def extract_article(
-    engine: Engine, article: Article, recorder: Recorder | None = None
+    engine: Engine,
+    article: Article,
+    recorder: Recorder | None = None,
+    pool: AnalysisPool | None = None,
 ) -> DocumentResult:
     """The article's grounded items. The candidates (the rules engine's items, when the
     engine uses them) and the engine's raw items each pass the grounding stage; the
     candidates are kept whole, and each engine item is added unless it is one already
     kept. The `rules` engine is exactly this with no model step. Model calls go to
     `recorder` (whose budget, if any, the engine consults before each model call); the
-    chunks the model failed on are the result's `failures`."""
+    chunks the model failed on are the result's `failures`. With a `pool`, the rules'
+    analysis runs in one of its worker processes (the same items)."""
     recorder = recorder or Recorder(model=engine.model or engine.name)
     document = Document(article.text)
     # One parse of the whole article for its entities (and the rules): when the article
     # is one block of English; longer or other-language articles keep their names as found.
-    parsed = len(blocks(article.text)) == 1 and rule_kinds(article.language) == KINDS
-    analysis: Analysis | None = None
+    entities: Entities | None = None
     pending: PendingAnalysis | None = None
     candidates: Grounded | None = None
     if engine.uses_candidates:
-        analysis = analyse(article.text) if parsed else None
-        candidates = ground_all(rules_items(article, analysis), document)
-    elif parsed:
+        items, entities = pool.candidates(article) if pool else rules_candidates(article)
+        candidates = ground_all(items, document)
+    elif whole_article_parse(article):
         # Only the entities need the parse (and tags only where an organisation is
         # named): it is queued while the model is asked, parsed with the other
         # documents' texts meanwhile.
@@ -94,11 +94,11 @@ def extract_article(
             pending.cancel()
         raise
     if pending is not None:
-        analysis = pending.result()
+        entities = pending.result().entities
     grounded = ground_all(proposal.items, document)
     extraction = merge(candidates.extraction if candidates else None, [grounded.extraction])
-    if analysis is not None:
-        extraction = canonicalise(extraction, analysis.entities)
+    if entities is not None:
+        extraction = canonicalise(extraction, entities)
     rejections = [
         *(candidates.rejections if candidates else []),
         *proposal.rejections,
@@ -110,7 +110,7 @@ def extract_article(
         rejections,
         proposal.failures,
         proposal.skipped,
-        analysis.entities.entities if analysis is not None else [],
+        entities.entities if entities is not None else [],
     )
 
 
@@ -120,6 +120,7 @@ def extract_one(
     budget: ModelBudget | None = None,
     skip: Collection[str] = (),
     journal: Journal | None = None,
+    pool: AnalysisPool | None = None,
 ) -> Outcome:
     """Read and extract one source; every failure becomes `Outcome.error`, one line. A
     model failure is not one: the outcome is partial (see the module's docstring). A
@@ -134,7 +135,7 @@ def extract_one(
             return Outcome(source.name, article, skipped=True)
         if journal is not None:
             recorder.log = journal.document(article.id)
-        output = extract_article(engine, article, recorder)
+        output = extract_article(engine, article, recorder, pool)
     except ExtractorError as exc:
         return Outcome(source.name, article, None, one_line(exc), 0.0, exc, recorder.calls)
     except Exception as exc:  # a bug must not sink the batch: record it and go on
@@ -184,12 +185,14 @@ def run_batch(
     max_model_failures: int = 0,
     on_done: Callable[[str, Outcome], None] | None = None,
     resume: bool = False,
+    processes: int = 1,
 ) -> BatchResult:
     """Extract every source and store each result (or failure) as it completes. After
     `max_model_failures` model failures in a row (0: never) the model is not called again
     in this run: the remaining documents are stored partial (`BatchResult.budget`).
     `on_done` is called on the writer thread, after each document's commit (keep it
-    cheap: the next batch waits for it, the engines do not)."""
+    cheap: the next batch waits for it, the engines do not). With `processes` > 1 the
+    rules' analysis runs in that many worker processes (`pipeline.processes`)."""
     budget = ModelBudget(max_model_failures)
     run_id = store.start_run(run_info(engine))
     result = BatchResult(run_id=run_id, budget=budget)
@@ -208,9 +211,12 @@ def run_batch(
         writer.put(outcome, None if outcome.skipped else to_write(run_id, outcome))
 
     status = "interrupted"
+    concurrency = max(1, concurrency)
+    use_pool = processes > 1 and engine.uses_candidates
+    pool = AnalysisPool(min(processes, concurrency)) if use_pool else None
     try:
         journal = store.journal(run_id)
-        _extract_all(sources, engine, max(1, concurrency), budget, skip, deliver, journal)
+        _extract_all(sources, engine, concurrency, budget, skip, deliver, journal, pool)
         status = "done"
     except KeyboardInterrupt:
         raise BatchInterrupted(result) from None
@@ -219,6 +225,8 @@ def run_batch(
             writer.close()
         finally:
             store.finish_run(run_id, status, skipped=len(result.skipped))
+            if pool is not None:
+                pool.close(kill=status == "interrupted")
     return result
 
 
@@ -234,6 +242,7 @@ def _extract_all(
     skip: Collection[str],
     deliver: Callable[[Outcome], None],
     journal: Journal | None = None,
+    pool: AnalysisPool | None = None,
 ) -> None:
     """Run `extract_one` on `concurrency` daemon threads, each result handed to `deliver`
     (on the worker's thread). Returns when every source is extracted; on an interrupt,
@@ -242,7 +251,7 @@ def _extract_all(
 
     def work() -> None:
         while (source := feed.get()) is not None:
-            deliver(extract_one(engine, source, budget, skip, journal))
+            deliver(extract_one(engine, source, budget, skip, journal, pool))
 
     workers = [
         threading.Thread(target=work, name=f"extract-{i}", daemon=True) for i in range(concurrency)

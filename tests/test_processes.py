@@ -1,0 +1,99 @@
+"""The rules' analysis of a batch in worker processes (`extractor.pipeline.processes`):
+the same items as in one process, a worker that dies fails its document only, and no
+worker outlives its pool."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from functools import partial
+from pathlib import Path
+
+import pytest
+
+from extractor.engines import create_engine
+from extractor.errors import ExtractorError
+from extractor.pipeline import Source, run_batch
+from extractor.pipeline.processes import AnalysisPool, batch_processes, rules_candidates
+from extractor.settings import EngineSettings
+from extractor.store import Store
+from extractor.text.articles import Article, read_article
+from tests.conftest import ARTICLES, ROOT, SEED
+
+ARTICLE = Article(text="“Prices will rise,” said Ana Lima, the minister. Police arrested two men.")
+
+
+def _items(tmp_path: Path, name: str, processes: int) -> dict[str, str]:
+    paths = ARTICLES[:8]
+    sources = [Source(str(p), partial(read_article, p)) for p in paths]
+    with Store(tmp_path / f"{name}.duckdb") as store:
+        batch = run_batch(
+            sources, create_engine(EngineSettings(engine="rules")), store,
+            concurrency=4, processes=processes,
+        )  # fmt: skip
+    assert len(batch.stored) == len(paths)
+    return {
+        outcome.name: outcome.output.extraction.model_dump_json()
+        for outcome in batch.outcomes
+        if outcome.output is not None
+    }
+
+
+def test_a_batch_in_worker_processes_stores_the_items_of_one_process(tmp_path: Path) -> None:
+    assert _items(tmp_path, "pool", 2) == _items(tmp_path, "one", 1)
+
+
+def test_the_worker_computes_what_the_parent_would() -> None:
+    with AnalysisPool(1) as pool:
+        items, entities = pool.candidates(ARTICLE)
+    here, here_entities = rules_candidates(ARTICLE)
+    assert items == here and items
+    assert entities is not None and here_entities is not None
+    assert entities.entities == here_entities.entities
+
+
+def test_a_worker_that_dies_fails_its_article_and_the_next_gets_a_new_one() -> None:
+    pool = AnalysisPool(1)
+    try:
+        pool.candidates(ARTICLE)
+        (worker,) = pool._workers
+        worker.process.kill()
+        worker.process.wait()
+        with pytest.raises(ExtractorError, match="language analysis process stopped"):
+            pool.candidates(ARTICLE)
+        items, _ = pool.candidates(ARTICLE)
+        assert items
+        assert pool._workers[0] is not worker
+    finally:
+        pool.close()
+
+
+def test_no_worker_outlives_its_pool() -> None:
+    pool = AnalysisPool(2)
+    pool.candidates(ARTICLE)
+    workers = list(pool._workers)
+    pool.close()
+    assert workers and all(w.process.poll() is not None for w in workers)
+    with pytest.raises(ExtractorError, match="closed"):
+        pool.candidates(ARTICLE)
+
+
+def test_one_document_starts_no_process_and_a_batch_takes_the_setting() -> None:
+    assert batch_processes(None, 1) == 1
+    assert batch_processes(3, 10) == 3
+    assert batch_processes(None, 10) >= 1
+
+
+def test_extract_with_processes_from_the_command_line(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n, path in enumerate([SEED, *ARTICLES[:2]]):
+        (folder / f"{n}.txt").write_bytes(path.read_bytes())
+    done = subprocess.run(
+        [sys.executable, "-m", "extractor", "extract", str(folder), "--engine", "rules",
+         "--processes", "2", "--db", str(tmp_path / "x.duckdb")],
+        capture_output=True, text=True, cwd=ROOT, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "3 stored (0 partial), 0 failed" in done.stderr
+    assert len(done.stdout.splitlines()) == 3
