@@ -334,16 +334,13 @@ def validate_engine(settings: EngineSettings) -> EngineSettings:
         raise ConfigError(f"unknown engine {settings.engine!r}: choose one of {', '.join(ENGINES)}")
     if settings.mode is not None and settings.mode not in MODES:
         raise ConfigError(f"unknown mode {settings.mode!r}: choose one of {', '.join(MODES)}")
-    if settings.concurrency < 1:
-        raise ConfigError("--concurrency must be at least 1")
-    if settings.processes is not None and settings.processes < 1:
-        raise ConfigError("--processes must be at least 1")
-    if settings.rpm is not None and settings.rpm < 1:
-        raise ConfigError("--rpm must be at least 1")
+    counts = {"--concurrency": settings.concurrency, "--processes": settings.processes,
+              "--rpm": settings.rpm, "--max-tokens": settings.max_tokens}  # fmt: skip
+    for flag, count in counts.items():
+        if count is not None and count < 1:
+            raise ConfigError(f"{flag} must be at least 1")
     if settings.max_reasks < 0 or settings.transport_retries < 0:
         raise ConfigError("--max-reasks and --max-retries cannot be negative")
-    if settings.max_tokens is not None and settings.max_tokens < 1:
-        raise ConfigError("--max-tokens must be at least 1")
     if settings.timeout_s is not None and settings.timeout_s <= 0:
         raise ConfigError("--timeout must be more than 0 seconds")
     if settings.max_model_failures < 0:

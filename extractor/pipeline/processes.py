@@ -105,8 +105,7 @@ class AnalysisPool:
         self._idle.put(worker)
         if not ok:
             raise value
-        items, entities = value
-        return items, entities
+        return value
 
     def close(self, *, kill: bool = False) -> None:
         """End every worker: each exits when its stdin closes (one that does not within
