@@ -127,23 +127,21 @@ def _entities(analysis: Analysis) -> list[tuple[str, str, list[tuple[int, int]]]
     ]
 
 
-def test_an_entities_only_parse_finds_the_entities_analyse_finds() -> None:
-    """Without the tagging components (run only where an organisation is named) the
-    entities are those of the full parse: over the fixture articles of one block, a text
-    with products and organisations, and one naming no organisation."""
+def test_a_batch_is_parsed_as_each_text_alone() -> None:
+    """Queued texts parsed in one batch get the Doc a parse of each alone gives (tags,
+    dependencies, sentences and entities): over the fixture articles of one block, and
+    a text naming no organisation beside them."""
     paths = sorted((ROOT / "fixtures" / "articles").rglob("*.txt"))
     texts = [t for t in (read_article(p).text for p in paths) if len(blocks(t)) == 1]
-    texts += [PRODUCT_NEWS, "Article 7. “Prices rise,” said Ana Lima in Lisbon."]
-    cheap = [analyse_later(text, entities_only=True) for text in texts]
-    for text, pending in zip(texts, cheap, strict=True):
+    texts += [PRODUCT_NEWS, "Ana Lima spoke."]
+    queued = [analyse_later(text) for text in texts]
+    for text, pending in zip(texts, queued, strict=True):
         assert _entities(pending.result()) == _entities(analyse(text)), text[:60]
+        assert _parse(pending.result().doc) == _parse(analyse(text).doc), text[:60]
 
 
-def test_a_doc_naming_an_organisation_is_tagged_as_a_full_parse_tags_it() -> None:
-    cheap = nlp.submit(PRODUCT_NEWS, entities_only=True, background=False).doc()
-    full = nlp.parse(PRODUCT_NEWS)
-    assert [(t.tag_, t.pos_, t.dep_, t.head.i, t.ent_type_, t.is_sent_start) for t in cheap] == [
-        (t.tag_, t.pos_, t.dep_, t.head.i, t.ent_type_, t.is_sent_start) for t in full
+def _parse(doc: object) -> list[tuple[str, str, str, int, str, bool]]:
+    return [
+        (t.tag_, t.pos_, t.dep_, t.head.i, t.ent_type_, bool(t.is_sent_start))
+        for t in doc  # type: ignore[attr-defined]
     ]
-    no_organisation = nlp.submit("Ana Lima spoke.", entities_only=True, background=False).doc()
-    assert [t.tag_ for t in no_organisation] == ["", "", "", ""]  # no tags were needed

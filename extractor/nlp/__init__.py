@@ -117,9 +117,6 @@ class Pending:
 
     text: str
     name: str
-    #: The entities are all that is needed: the tagging components run only where an
-    #: organisation is named (`_tag_organisations`); other tokens have no tags.
-    entities_only: bool = False
     _doc: Doc | None = None
     _error: Exception | None = None
 
@@ -161,19 +158,17 @@ _queue_changed = threading.Condition(_queued)
 _parser: threading.Thread | None = None
 
 
-def submit(
-    text: str, name: str | None = None, *, background: bool = True, entities_only: bool = False
-) -> Pending:
+def submit(text: str, name: str | None = None, *, background: bool = True) -> Pending:
     """Queue `text` for parsing by the pipeline `name` (default: the configured one).
     With `background`, a parser thread parses it soon, with every text queued within
     `GATHER_S` of it, in one batch: a thread with something else to wait for (a model's
     answer) queues its text first and finds its `Doc` ready after, parsed beside the
     wait and with the texts of the other documents in flight rather than alone. Without,
     the text waits for the next `doc()` of any thread. The pipeline is loaded here: one
-    that is not installed fails now. `entities_only`: see `Pending.entities_only`."""
+    that is not installed fails now."""
     name = name or _configured
     load(name)
-    job = Pending(text, name, entities_only)
+    job = Pending(text, name)
     with _queued:
         _waiting.setdefault(name, []).append(job)
         if background:
@@ -218,59 +213,22 @@ def parse(text: str, name: str | None = None) -> Doc:
     return submit(text, name, background=False).doc()
 
 
-#: The components that find the entities: with the embedding they listen to, if any
-#: (`_entity_components`), all an entities-only parse runs where no organisation is named.
-RECOGNISERS = ("ner", "entity_ruler")
-
-
-def _entity_components(pipeline: Language) -> set[str]:
-    """The recognisers and any shared embedding one of them listens to (a transformer
-    pipeline's `ner` reads the `transformer`'s output; `en_core_web_sm`'s has its own)."""
-    needed = {name for name in RECOGNISERS if name in pipeline.pipe_names}
-    for name, component in pipeline.pipeline:
-        if needed & set(getattr(component, "listening_components", ())):
-            needed.add(name)
-    return needed
-
-
 def _parse_batch(pipeline: Language, batch: list[Pending]) -> None:
-    """Each job's `Doc` (the full parses, then the entities-only ones)."""
-    for entities_only in (False, True):
-        jobs = [job for job in batch if job.entities_only is entities_only]
-        if jobs:
-            _parse_jobs(pipeline, jobs, entities_only)
-
-
-def _parse_jobs(pipeline: Language, jobs: list[Pending], entities_only: bool) -> None:
-    """Each job's `Doc`; when the batch fails, each text alone (its own `Doc` or error)."""
-    needed = _entity_components(pipeline) if entities_only else set(pipeline.pipe_names)
-    skipped = [name for name in pipeline.pipe_names if name not in needed]
+    """Each job's `Doc`; when the batch fails, each text alone (its own `Doc` or error).
+    Every component runs on every text: the recogniser reads the parser's sentence
+    boundaries (an entity does not cross one), so no component can be left out where
+    only the entities are read."""
     try:
-        texts = [job.text for job in jobs]
-        docs = list(pipeline.pipe(texts, batch_size=len(jobs), disable=skipped))
-        _tag_organisations(pipeline, docs, skipped)
+        docs = list(pipeline.pipe([job.text for job in batch], batch_size=len(batch)))
     except Exception:
-        for job in jobs:
+        for job in batch:
             try:
                 job._doc = pipeline(job.text)
             except Exception as exc:
                 job._error = exc
         return
-    for job, doc in zip(jobs, docs, strict=True):
+    for job, doc in zip(batch, docs, strict=True):
         job._doc = doc
-
-
-def _tag_organisations(pipeline: Language, docs: list[Doc], skipped: list[str]) -> None:
-    """The `skipped` components (the embedding, tagger, parser), run in the pipeline's
-    order on the Docs that name an organisation: its entities read the tags and
-    dependency labels there (whether an organisation's name is a product's, or acts:
-    `rules.entities`), and nowhere else. They run after the recogniser, which reads
-    none of their output, so such a Doc ends as a full parse would leave it (the same
-    entities, tags, dependencies and sentences: `tests/test_nlp_batching.py`)."""
-    tagged = [doc for doc in docs if any(ent.label_ == "ORG" for ent in doc.ents)]
-    for name in skipped:
-        if tagged:
-            tagged = list(pipeline.get_pipe(name).pipe(tagged))  # type: ignore[attr-defined]
 
 
 def parse_blocks(

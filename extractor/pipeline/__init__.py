@@ -83,10 +83,9 @@ def extract_article(
         items, entities = pool.candidates(article) if pool else rules_candidates(article)
         candidates = ground_all(items, document)
     elif whole_article_parse(article):
-        # Only the entities need the parse (and tags only where an organisation is
-        # named): it is queued while the model is asked, parsed with the other
-        # documents' texts meanwhile.
-        pending = analyse_later(article.text, entities_only=True)
+        # Only the entities need the parse: it is queued while the model is asked,
+        # parsed with the other documents' texts meanwhile.
+        pending = analyse_later(article.text)
     try:
         proposal = engine.propose(article, candidates.extraction if candidates else None, recorder)
     except BaseException:

@@ -44,11 +44,9 @@ def _analysis(text: str, doc: Doc) -> Analysis:
 class PendingAnalysis:
     """`analyse(text)`, its parse queued (`nlp.submit`) and the rest done on `result()`."""
 
-    def __init__(
-        self, text: str, nlp_model: str | None = None, *, entities_only: bool = False
-    ) -> None:
+    def __init__(self, text: str, nlp_model: str | None = None) -> None:
         self.text = text
-        self._parse = nlp.submit(text, nlp_model, entities_only=entities_only)
+        self._parse = nlp.submit(text, nlp_model)
 
     def result(self) -> Analysis:
         return _analysis(self.text, self._parse.doc())
@@ -58,13 +56,9 @@ class PendingAnalysis:
         self._parse.cancel()
 
 
-def analyse_later(
-    text: str, nlp_model: str | None = None, *, entities_only: bool = False
-) -> PendingAnalysis:
+def analyse_later(text: str, nlp_model: str | None = None) -> PendingAnalysis:
     """`analyse(text)` to be finished later: the text is queued for parsing now, and
     parsed (in one batch with the texts queued by then) when the result is asked for. A
     thread that waits for a model meanwhile gets its parse batched with those of the
-    other documents in flight. `entities_only`: only the entities will be read (the same
-    as `analyse` finds); the Doc's tokens are tagged only where an organisation is named
-    (`nlp.Pending.entities_only`)."""
-    return PendingAnalysis(text, nlp_model, entities_only=entities_only)
+    other documents in flight."""
+    return PendingAnalysis(text, nlp_model)
