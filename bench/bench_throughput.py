@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from extractor.engines import Engine, create_engine  # noqa: E402
 from extractor.pipeline import Source, extract_one, run_batch  # noqa: E402
+from extractor.pipeline.processes import batch_processes  # noqa: E402
 from extractor.settings import EngineSettings  # noqa: E402
 from extractor.store import Store  # noqa: E402
 from extractor.text.articles import Article  # noqa: E402
@@ -64,9 +65,11 @@ def sources(count: int, tag: str) -> list[Source]:
 def timed(
     engine: Engine, store: Store, batch: list[Source], concurrency: int
 ) -> tuple[float, float]:
-    """Wall seconds and this process's CPU seconds (every thread) for the batch."""
+    """Wall seconds and this process's CPU seconds (every thread) for the batch, with the
+    worker processes `extract` gives a batch by default (`--processes`)."""
     started, cpu = time.perf_counter(), time.process_time()
-    run_batch(batch, engine, store, concurrency=concurrency, resume=True)
+    processes = batch_processes(None, len(batch))
+    run_batch(batch, engine, store, concurrency=concurrency, resume=True, processes=processes)
     return time.perf_counter() - started, time.process_time() - cpu
 
 

@@ -4,6 +4,7 @@ worker outlives its pool."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from functools import partial
@@ -14,12 +15,18 @@ import pytest
 from extractor.engines import create_engine
 from extractor.errors import ExtractorError
 from extractor.pipeline import Source, run_batch
-from extractor.pipeline.processes import AnalysisPool, batch_processes, rules_candidates
+from extractor.pipeline.processes import (
+    AnalysisPool,
+    batch_processes,
+    rules_candidates,
+    whole_article_entities,
+)
 from extractor.settings import EngineSettings
 from extractor.store import Store
 from extractor.text.articles import Article, read_article
 from tests.conftest import ARTICLES, ROOT, SEED
 
+NOTHING = {"quotes": [], "claims": [], "events": []}  # the model's answer: the entities remain
 ARTICLE = Article(text="“Prices will rise,” said Ana Lima, the minister. Police arrested two men.")
 
 
@@ -52,20 +59,67 @@ def test_the_worker_computes_what_the_parent_would() -> None:
     assert entities.entities == here_entities.entities
 
 
-def test_a_worker_that_dies_fails_its_article_and_the_next_gets_a_new_one() -> None:
+def test_a_worker_that_dies_fails_what_it_had_not_answered_and_the_next_gets_a_new_one() -> None:
     pool = AnalysisPool(1)
     try:
         pool.candidates(ARTICLE)
         (worker,) = pool._workers
+        in_flight = [pool.entities_later(ARTICLE) for _ in range(3)]
         worker.process.kill()
-        worker.process.wait()
-        with pytest.raises(ExtractorError, match="language analysis process stopped"):
-            pool.candidates(ARTICLE)
+        for future in in_flight:
+            with pytest.raises(ExtractorError, match="language analysis process stopped"):
+                future.result(timeout=30)
         items, _ = pool.candidates(ARTICLE)
         assert items
         assert pool._workers[0] is not worker
     finally:
         pool.close()
+
+
+def test_requests_in_flight_are_answered_each_with_its_own_article() -> None:
+    texts = [f"Ana Lima met Orvik Steel in Lisbon on day {n}." for n in range(6)]
+    articles = [Article(text=text) for text in texts]
+    with AnalysisPool(2) as pool:
+        futures = [pool.entities_later(article) for article in articles]
+        names = [[e.name for e in future.result(timeout=60).entities] for future in futures]
+        assert len(pool._workers) == 2  # the second started while the first had work
+    assert names == [[e.name for e in whole_article_entities(a).entities] for a in articles]
+    assert all("Ana Lima" in n for n in names)
+
+
+def test_a_cancelled_request_is_still_answered_and_the_worker_goes_on() -> None:
+    with AnalysisPool(1) as pool:
+        first = pool.entities_later(ARTICLE)
+        first.cancel()  # the model failed: the entities are not needed after all
+        assert pool.candidates(ARTICLE)[0]
+        assert first.result(timeout=30).entities
+
+
+def test_the_model_path_in_worker_processes_stores_what_one_process_stores(
+    tmp_path: Path,
+) -> None:
+    from tests.fake_openai_http import FakeOpenAIServer
+
+    def run(name: str, processes: int) -> dict[str, str]:
+        with FakeOpenAIServer(NOTHING) as server, Store(tmp_path / f"{name}.duckdb") as store:
+            settings = EngineSettings(
+                engine="llm", base_url=server.base_url, model="fake", use_candidates=False,
+                use_cache=False, cache_dir=tmp_path / "cache",
+            )  # fmt: skip
+            engine = create_engine(settings)
+            sources = [Source(str(p), partial(read_article, p)) for p in ARTICLES[:4]]
+            batch = run_batch(sources, engine, store, concurrency=4, processes=processes)
+            engine.close()
+        assert len(batch.stored) == 4
+        assert all(o.output is not None and o.output.entities for o in batch.outcomes)
+        return {
+            o.name: json.dumps(o.output.entities, default=str)
+            + o.output.extraction.model_dump_json()
+            for o in batch.outcomes
+            if o.output is not None
+        }
+
+    assert run("pool", 2) == run("one", 1)
 
 
 def test_no_worker_outlives_its_pool() -> None:

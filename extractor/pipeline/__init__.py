@@ -7,12 +7,12 @@ article or a batch. The CLI and the service call these same functions.
 - The result types (`Source`, `DocumentResult`, `Outcome`, `BatchResult`) live in
   `extractor.pipeline.results`.
 - `run_batch`: many sources, engines on `concurrency` worker threads (model calls wait on
-  the network, not the CPU), fed by the calling thread; a writer thread beside them stores
+  the network, not the CPU), each taking its next source itself; a writer thread beside them stores
   results in batches of whole documents (`extractor.store.writer`). A bad document is
   recorded as failed and the batch goes on. With `resume`, a document this configuration
   already stored `ok` is read (for its id) but not extracted again: it is `skipped`.
-  Ctrl-C (or SIGTERM turned into `KeyboardInterrupt` by the caller) stops the feeding at
-  once, writes what was extracted, closes the run `interrupted` and raises
+  Ctrl-C (or SIGTERM turned into `KeyboardInterrupt` by the caller) stops the taking of
+  sources at once, writes what was extracted, closes the run `interrupted` and raises
   `BatchInterrupted` with what was stored; workers still waiting on a model are left
   (daemon threads), so a hung request stalls neither the others nor the exit.
 
@@ -26,10 +26,11 @@ document was read and can be re-run, unlike a `failed` one.
 
 from __future__ import annotations
 
-import queue
+import gc
 import threading
 import time
 from collections.abc import Callable, Collection, Iterable
+from concurrent.futures import Future
 
 from extractor.engines.base import Engine
 from extractor.errors import ExtractorError, ProviderError, one_line
@@ -43,7 +44,7 @@ from extractor.pipeline.results import (
     Source,
 )
 from extractor.records import ModelBudget, Recorder
-from extractor.rules import PendingAnalysis, analyse_later
+from extractor.rules import analyse_later
 from extractor.rules.entities import Entities, canonicalise
 from extractor.store import DocumentWrite, FailureWrite, Journal, RunInfo, Store, Write, Writer
 from extractor.text.articles import Article
@@ -70,22 +71,23 @@ def extract_article(
     candidates are kept whole, and each engine item is added unless it is one already
     kept. The `rules` engine is exactly this with no model step. Model calls go to
     `recorder` (whose budget, if any, the engine consults before each model call); the
-    chunks the model failed on are the result's `failures`. With a `pool`, the rules'
-    analysis runs in one of its worker processes (the same items)."""
+    chunks the model failed on are the result's `failures`. With a `pool`, the language
+    analysis (the rules' items, the entities) runs in its worker processes (the same
+    results)."""
     recorder = recorder or Recorder(model=engine.model or engine.name)
     document = Document(article.text)
     # One parse of the whole article for its entities (and the rules): when the article
     # is one block of English; longer or other-language articles keep their names as found.
     entities: Entities | None = None
-    pending: PendingAnalysis | None = None
+    pending: Future[Entities] | _LocalEntities | None = None
     candidates: Grounded | None = None
     if engine.uses_candidates:
         items, entities = pool.candidates(article) if pool else rules_candidates(article)
         candidates = ground_all(items, document)
     elif whole_article_parse(article):
-        # Only the entities need the parse: it is queued while the model is asked,
-        # parsed with the other documents' texts meanwhile.
-        pending = analyse_later(article.text)
+        # Only the entities need the parse: it is sent off while the model is asked
+        # (to a worker process, or queued for this process's background parser).
+        pending = pool.entities_later(article) if pool else _LocalEntities(article)
     try:
         proposal = engine.propose(article, candidates.extraction if candidates else None, recorder)
     except BaseException:
@@ -93,7 +95,7 @@ def extract_article(
             pending.cancel()
         raise
     if pending is not None:
-        entities = pending.result().entities
+        entities = pending.result()
     grounded = ground_all(proposal.items, document)
     extraction = merge(candidates.extraction if candidates else None, [grounded.extraction])
     if entities is not None:
@@ -111,6 +113,20 @@ def extract_article(
         proposal.skipped,
         entities.entities if entities is not None else [],
     )
+
+
+class _LocalEntities:
+    """`whole_article_entities` in this process: the text queued for the background parser
+    (batched with the other documents' texts in flight), the entities found on `result`."""
+
+    def __init__(self, article: Article) -> None:
+        self._analysis = analyse_later(article.text)
+
+    def result(self) -> Entities:
+        return self._analysis.result().entities
+
+    def cancel(self) -> None:
+        self._analysis.cancel()
 
 
 def extract_one(
@@ -191,7 +207,7 @@ def run_batch(
     in this run: the remaining documents are stored partial (`BatchResult.budget`).
     `on_done` is called on the writer thread, after each document's commit (keep it
     cheap: the next batch waits for it, the engines do not). With `processes` > 1 the
-    rules' analysis runs in that many worker processes (`pipeline.processes`)."""
+    language analysis runs in that many worker processes (`pipeline.processes`)."""
     budget = ModelBudget(max_model_failures)
     run_id = store.start_run(run_info(engine))
     result = BatchResult(run_id=run_id, budget=budget)
@@ -211,8 +227,11 @@ def run_batch(
 
     status = "interrupted"
     concurrency = max(1, concurrency)
-    use_pool = processes > 1 and engine.uses_candidates
-    pool = AnalysisPool(min(processes, concurrency)) if use_pool else None
+    pool = AnalysisPool(min(processes, concurrency)) if processes > 1 else None
+    # What exists now (the modules, the engine, spaCy) lives as long as the batch: out of
+    # the collector's sight, or each full collection scans all of it holding the GIL
+    # (~0.25 s in which no worker sends or reads a model's answer).
+    gc.freeze()
     try:
         journal = store.journal(run_id)
         _extract_all(sources, engine, concurrency, budget, skip, deliver, journal, pool)
@@ -226,10 +245,11 @@ def run_batch(
             store.finish_run(run_id, status, skipped=len(result.skipped))
             if pool is not None:
                 pool.close(kill=status == "interrupted")
+            gc.unfreeze()
     return result
 
 
-#: How often the feeding thread wakes while it waits (to see Ctrl-C at once).
+#: How often the calling thread wakes while the workers run (to see Ctrl-C at once).
 _TICK_S = 0.1
 
 
@@ -244,45 +264,47 @@ def _extract_all(
     pool: AnalysisPool | None = None,
 ) -> None:
     """Run `extract_one` on `concurrency` daemon threads, each result handed to `deliver`
-    (on the worker's thread). Returns when every source is extracted; on an interrupt,
-    at once (sources not started are dropped, started ones are left to finish or not)."""
-    feed: queue.Queue[Source | None] = queue.Queue(maxsize=concurrency)
+    (on the worker's thread). Each worker takes its next source itself, so none waits for
+    a feeding thread to be given the GIL (at 64 in flight, fed from the calling thread,
+    the first documents started over ~200 ms). Returns when every source is extracted;
+    on an interrupt, at once (sources not started are dropped, started ones are left to
+    finish or not). An error from `sources` itself is raised here once the workers stop."""
+    remaining = iter(sources)
+    taking = threading.Lock()  # one worker at a time advances the iterator
+    stop = threading.Event()
+    error: list[BaseException] = []
+
+    def take() -> Source | None:
+        with taking:
+            if stop.is_set():
+                return None
+            try:
+                source = next(remaining, None)
+            except BaseException as exc:
+                error.append(exc)
+                source = None
+            if source is None:
+                stop.set()
+            return source
 
     def work() -> None:
-        while (source := feed.get()) is not None:
+        while (source := take()) is not None:
             deliver(extract_one(engine, source, budget, skip, journal, pool))
 
     workers = [
         threading.Thread(target=work, name=f"extract-{i}", daemon=True) for i in range(concurrency)
     ]
-    for worker in workers:
-        worker.start()
     try:
-        for source in sources:
-            _put(feed, source)
-        for _ in workers:
-            _put(feed, None)
+        for worker in workers:
+            worker.start()
         for worker in workers:
             while worker.is_alive():
                 worker.join(_TICK_S)
     except BaseException:
-        while not feed.empty():  # the sources not started
-            feed.get_nowait()
-        for _ in workers:  # each idle worker stops; busy ones stop after their document
-            try:
-                feed.put_nowait(None)
-            except queue.Full:
-                break
+        stop.set()  # each worker stops after its document
         raise
-
-
-def _put(feed: queue.Queue[Source | None], item: Source | None) -> None:
-    while True:
-        try:
-            feed.put(item, timeout=_TICK_S)
-            return
-        except queue.Full:
-            continue
+    if error:
+        raise error[0]
 
 
 __all__ = [

@@ -1,23 +1,28 @@
-"""The rules' language analysis of a batch in processes of their own, one per core.
+"""A batch's language analysis in processes of their own, one per core.
 
 The rules engine's items (the candidates of the model engines too) come from a spaCy
 parse and the rules run on it: about 0.15 s of CPU per news article, all of it under the
-GIL, so a batch in one process uses one core however many threads it runs. `AnalysisPool`
-hands each article to one of `size` worker processes (`python -m
-extractor.pipeline.worker`) and waits for its items and entities, so the worker
-threads of `run_batch` keep every core busy while the parent grounds, merges and stores.
+GIL, so a batch in one process uses one core however many threads it runs. The model
+path parses each article too, for its entities (0.13 s of CPU per news article). An
+`AnalysisPool` hands each article to one of `size` worker processes (`python -m
+extractor.pipeline.worker`), so the worker threads of `run_batch` keep every core busy
+while the parent asks the model, grounds, merges and stores.
 
-`rules_candidates` is the one place the work is defined: the parent calls it for a
-single document or without a pool, a worker process for each article it is sent; the
-items are the same either way (`tests/test_processes.py`).
+`rules_candidates` and `whole_article_entities` are the one place the work is defined:
+the parent calls them for a single document or without a pool, a worker process for
+each article it is sent; the results are the same either way (`tests/test_processes.py`).
 
-A worker reads one article at a time (a length-prefixed pickle on its stdin) and writes
-back the result (`(True, (items, entities))`, or `(False, exception)` for an article the
-rules fail on: the same error the parent would have raised). It starts on the first
-article that finds no idle worker, in a session of its own (so Ctrl-C in the terminal
-reaches only the parent, which decides), and ends when its stdin closes: when the pool
-closes, or when the parent dies. A worker that dies mid-article (killed, out of memory)
-fails that document with a one-line error; a new one takes its place.
+A worker reads requests (a length-prefixed pickle of `(kind, article)` on its stdin) and
+answers each in turn (`(True, result)`, or `(False, exception)` for an article the rules
+fail on: the same error the parent would have raised). Requests are pipelined: a thread
+writes its request and gets a future (the model path sends its article before asking the
+model, and reads the entities after), and a reader thread per worker resolves the
+futures in order. Each request goes to the worker with the fewest waiting; a new worker
+starts while there are fewer than `size` and every one has work. A worker runs in a
+session of its own (so Ctrl-C in the terminal reaches only the parent, which decides),
+and ends when its stdin closes: when the pool closes, or when the parent dies. A worker
+that dies (killed, out of memory) fails the documents it had not answered with a
+one-line error; the next request starts a new one.
 """
 
 from __future__ import annotations
@@ -25,12 +30,13 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
-import queue
 import struct
 import subprocess
 import sys
 import threading
-from typing import IO, Any
+from collections import deque
+from concurrent.futures import Future
+from typing import IO, Any, Literal
 
 from extractor import nlp
 from extractor.engines.rules import rules_items
@@ -79,37 +85,55 @@ def rules_candidates(article: Article) -> tuple[list[Placed], Entities | None]:
     return rules_items(article, analysis), analysis.entities if analysis is not None else None
 
 
+def whole_article_entities(article: Article) -> Entities:
+    """The entities of an article parsed whole (`whole_article_parse`): what the model
+    path canonicalises its items' names with."""
+    return analyse(article.text).entities
+
+
+#: What a worker is asked: the function it runs on the article.
+Kind = Literal["candidates", "entities"]
+WORK = {"candidates": rules_candidates, "entities": whole_article_entities}
+
+
 class AnalysisPool:
-    """`size` worker processes running `rules_candidates`, started as needed."""
+    """`size` worker processes running `rules_candidates` and `whole_article_entities`,
+    started as needed."""
 
     def __init__(self, size: int, nlp_model: str | None = None) -> None:
         self.size = size
         self.nlp_model = nlp_model or nlp.configured()
-        self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._workers: list[_Worker] = []
         self._closed = False
 
     def candidates(self, article: Article) -> tuple[list[Placed], Entities | None]:
-        """`rules_candidates(article)`, computed by an idle worker (waiting for one when
-        all `size` are busy)."""
-        worker = self._take()
-        try:
-            ok, value = worker.ask(pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL))
-        except (OSError, ValueError, EOFError, pickle.UnpicklingError) as exc:
-            self._drop(worker)
-            raise ExtractorError(
-                f"the language analysis process stopped while reading this article "
-                f"({worker.ended()}); it was not stored, run again to retry it"
-            ) from exc
-        self._idle.put(worker)
-        if not ok:
-            raise value
-        return value
+        """`rules_candidates(article)`, computed by a worker."""
+        result: tuple[list[Placed], Entities | None] = self.submit("candidates", article).result()
+        return result
+
+    def entities_later(self, article: Article) -> Future[Entities]:
+        """`whole_article_entities(article)`, sent to a worker now: the future's `result()`
+        waits for it (the caller does something else meanwhile: ask the model)."""
+        return self.submit("entities", article)
+
+    def submit(self, kind: Kind, article: Article) -> Future[Any]:
+        request = pickle.dumps((kind, article), protocol=pickle.HIGHEST_PROTOCOL)
+        with self._lock:
+            if self._closed:
+                raise ExtractorError("the language analysis processes were closed")
+            self._workers = [w for w in self._workers if w.alive]
+            worker = min(self._workers, key=lambda w: w.waiting, default=None)
+            if worker is None or (worker.waiting and len(self._workers) < self.size):
+                worker = _Worker(self.nlp_model)
+                self._workers.append(worker)
+        return worker.submit(request)
 
     def close(self, *, kill: bool = False) -> None:
-        """End every worker: each exits when its stdin closes (one that does not within
-        seconds is killed), or at once with `kill` (an interrupted batch)."""
+        """End every worker: each exits when its stdin closes, once it has answered what
+        it was sent (one that does not within `CLOSE_WAIT_S` is killed); at once if it
+        has nothing to answer, or with `kill` (an interrupted batch: what it had not
+        answered fails)."""
         with self._lock:
             self._closed = True
             workers, self._workers = self._workers, []
@@ -122,50 +146,73 @@ class AnalysisPool:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _take(self) -> _Worker:
-        if self._closed:
-            raise ExtractorError("the language analysis processes were closed")
-        try:
-            return self._idle.get_nowait()
-        except queue.Empty:
-            pass
-        with self._lock:
-            start = len(self._workers) < self.size
-            if start:
-                worker = _Worker(self.nlp_model)
-                self._workers.append(worker)
-        return worker if start else self._idle.get()
 
-    def _drop(self, worker: _Worker) -> None:
-        """Replace a worker that died: a thread may be waiting for an idle one."""
-        worker.close(kill=True)
-        with self._lock:
-            if worker in self._workers:
-                self._workers.remove(worker)
-            if self._closed:
-                return
-            replacement = _Worker(self.nlp_model)
-            self._workers.append(replacement)
-        self._idle.put(replacement)
+#: How long a closing worker may take to answer what it was sent and exit.
+CLOSE_WAIT_S = 60.0
 
 
 class _Worker:
-    """One worker process, owned by one thread at a time (the pool's idle queue)."""
+    """One worker process: requests written in turn by the threads that submit them, and
+    answered in the same order (`_read`, on a thread of its own)."""
 
     def __init__(self, nlp_model: str) -> None:
         command = [sys.executable, "-m", "extractor.pipeline.worker", nlp_model]
         self.process = subprocess.Popen(
             command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, start_new_session=True
         )
+        self._writing = threading.Lock()  # one request written at a time, whole
+        self._queued = threading.Lock()  # guards _futures and alive (never held to write)
+        self._futures: deque[Future[Any]] = deque()
+        self.alive = True
+        self._reader = threading.Thread(target=self._read, name="analysis-reader", daemon=True)
+        self._reader.start()
 
-    def ask(self, request: bytes) -> tuple[bool, Any]:
-        assert self.process.stdin is not None and self.process.stdout is not None
-        write_frame(self.process.stdin, request)
-        frame = read_frame(self.process.stdout)
-        if frame is None:
-            raise EOFError("no answer")
-        answer: tuple[bool, Any] = pickle.loads(frame)
-        return answer
+    @property
+    def waiting(self) -> int:
+        return len(self._futures)
+
+    def submit(self, request: bytes) -> Future[Any]:
+        future: Future[Any] = Future()
+        future.set_running_or_notify_cancel()  # `cancel()` cannot take it from its reader
+        assert self.process.stdin is not None
+        with self._writing:
+            with self._queued:
+                if not self.alive:
+                    raise self._stopped()
+                self._futures.append(future)
+            with contextlib.suppress(OSError, ValueError):
+                # A worker that died cannot be written to: its reader fails the future.
+                write_frame(self.process.stdin, request)
+        return future
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        try:
+            while (frame := read_frame(self.process.stdout)) is not None:
+                ok, value = pickle.loads(frame)
+                with self._queued:
+                    future = self._futures.popleft()
+                if ok:
+                    future.set_result(value)
+                else:
+                    future.set_exception(value)
+        except (OSError, ValueError, EOFError, pickle.UnpicklingError, IndexError):
+            pass
+        with self._queued:  # the worker ended (or answered nonsense): fail what it had
+            self.alive = False
+            futures, self._futures = self._futures, deque()
+        if futures:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=1)  # for its exit status in the error
+            error = self._stopped()
+            for future in futures:
+                future.set_exception(error)
+
+    def _stopped(self) -> ExtractorError:
+        return ExtractorError(
+            f"the language analysis process stopped while reading this article "
+            f"({self.ended()}); it was not stored, run again to retry it"
+        )
 
     def ended(self) -> str:
         code = self.process.poll()
@@ -176,16 +223,17 @@ class _Worker:
         return f"exit status {code}"
 
     def close(self, *, kill: bool = False) -> None:
-        if kill:
+        if kill or not self._futures:  # nothing to wait for (it may be loading still)
             self.process.kill()
         if self.process.stdin is not None:
-            with contextlib.suppress(OSError):
+            with self._writing, contextlib.suppress(OSError):
                 self.process.stdin.close()
         try:
-            self.process.wait(timeout=5)
+            self.process.wait(timeout=CLOSE_WAIT_S)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        self._reader.join(timeout=5)
 
 
 def write_frame(stream: IO[bytes], data: bytes) -> None:
