@@ -35,6 +35,7 @@ from bench_throughput import Figure, line  # noqa: E402
 from extractor.engines import create_engine  # noqa: E402
 from extractor.eval import score  # noqa: E402
 from extractor.pipeline import Source, run_batch  # noqa: E402
+from extractor.pipeline.processes import batch_processes  # noqa: E402
 from extractor.settings import EngineSettings  # noqa: E402
 from extractor.store import Store  # noqa: E402
 from extractor.text.articles import read_article  # noqa: E402
@@ -48,10 +49,12 @@ def rules_per_second() -> float:
     paths = sorted((ROOT / "fixtures" / "articles").rglob("*.txt"))
     engine = create_engine(EngineSettings(engine="rules"))
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "r.duckdb") as store:
-        run_batch([Source("warm", lambda: read_article(paths[0]))], engine, store)
         sources = [Source(str(p), lambda p=p: read_article(p)) for p in paths]
+        processes = batch_processes(None, len(sources))  # as `extract` runs a batch
+        warm = [Source(f"warm{n}", lambda: read_article(paths[0])) for n in range(processes)]
+        run_batch(warm, engine, store, concurrency=processes, processes=processes)
         started = time.perf_counter()
-        run_batch(sources, engine, store, concurrency=2)
+        run_batch(sources, engine, store, concurrency=2 * processes, processes=processes)
         return len(paths) / (time.perf_counter() - started)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 
@@ -14,11 +15,12 @@ import pytest
 
 from extractor.engines import create_engine
 from extractor.errors import ExtractorError
-from extractor.pipeline import Source, run_batch
+from extractor.pipeline import BatchInterrupted, Source, run_batch
 from extractor.pipeline.processes import (
     AnalysisPool,
     batch_processes,
     rules_candidates,
+    shared_pool,
     whole_article_entities,
 )
 from extractor.settings import EngineSettings
@@ -151,3 +153,29 @@ def test_extract_with_processes_from_the_command_line(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "3 stored (0 partial), 0 failed" in done.stderr
     assert len(done.stdout.splitlines()) == 3
+
+
+def test_batches_in_one_process_share_their_workers_until_one_is_interrupted(
+    tmp_path: Path,
+) -> None:
+    engine = create_engine(EngineSettings(engine="rules"))
+    sources = [Source(str(p), partial(read_article, p)) for p in ARTICLES[:3]]
+    pids = []
+    with Store(tmp_path / "x.duckdb") as store:
+        for _ in range(2):
+            run_batch(sources, engine, store, concurrency=2, processes=2)
+            pool = shared_pool(2)
+            pids.append({w.process.pid for w in pool._workers})
+            assert all(w.process.poll() is None for w in pool._workers)
+        assert pids[0] == pids[1] and pids[0]  # the second batch loaded no spaCy again
+
+        def interrupted() -> Iterator[Source]:
+            yield sources[0]
+            raise KeyboardInterrupt
+
+        workers = list(pool._workers)
+        with pytest.raises(BatchInterrupted):
+            run_batch(interrupted(), engine, store, concurrency=2, processes=2)
+    assert pool.closed and all(w.process.poll() is not None for w in workers)
+    assert shared_pool(2) is not pool
+    shared_pool(2).close()

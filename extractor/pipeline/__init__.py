@@ -35,7 +35,12 @@ from concurrent.futures import Future
 from extractor.engines.base import Engine
 from extractor.errors import ExtractorError, ProviderError, one_line
 from extractor.grounding import Document, Grounded, ground_all, merge
-from extractor.pipeline.processes import AnalysisPool, rules_candidates, whole_article_parse
+from extractor.pipeline.processes import (
+    AnalysisPool,
+    rules_candidates,
+    shared_pool,
+    whole_article_parse,
+)
 from extractor.pipeline.results import (
     BatchInterrupted,
     BatchResult,
@@ -207,7 +212,8 @@ def run_batch(
     in this run: the remaining documents are stored partial (`BatchResult.budget`).
     `on_done` is called on the writer thread, after each document's commit (keep it
     cheap: the next batch waits for it, the engines do not). With `processes` > 1 the
-    language analysis runs in that many worker processes (`pipeline.processes`)."""
+    language analysis runs in that many worker processes (`pipeline.processes`), kept
+    for the process's next batch (`shared_pool`)."""
     budget = ModelBudget(max_model_failures)
     run_id = store.start_run(run_info(engine))
     result = BatchResult(run_id=run_id, budget=budget)
@@ -227,7 +233,7 @@ def run_batch(
 
     status = "interrupted"
     concurrency = max(1, concurrency)
-    pool = AnalysisPool(min(processes, concurrency)) if processes > 1 else None
+    pool = shared_pool(processes) if processes > 1 else None
     # What exists now (the modules, the engine, spaCy) lives as long as the batch: out of
     # the collector's sight, or each full collection scans all of it holding the GIL
     # (~0.25 s in which no worker sends or reads a model's answer).
@@ -243,8 +249,8 @@ def run_batch(
             writer.close()
         finally:
             store.finish_run(run_id, status, skipped=len(result.skipped))
-            if pool is not None:
-                pool.close(kill=status == "interrupted")
+            if pool is not None and status == "interrupted":
+                pool.close(kill=True)  # what it had not answered is dropped
             gc.unfreeze()
     return result
 

@@ -27,6 +27,7 @@ one-line error; the next request starts a new one.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import pickle
@@ -105,7 +106,7 @@ class AnalysisPool:
         self.nlp_model = nlp_model or nlp.configured()
         self._lock = threading.Lock()
         self._workers: list[_Worker] = []
-        self._closed = False
+        self.closed = False
 
     def candidates(self, article: Article) -> tuple[list[Placed], Entities | None]:
         """`rules_candidates(article)`, computed by a worker."""
@@ -120,7 +121,7 @@ class AnalysisPool:
     def submit(self, kind: Kind, article: Article) -> Future[Any]:
         request = pickle.dumps((kind, article), protocol=pickle.HIGHEST_PROTOCOL)
         with self._lock:
-            if self._closed:
+            if self.closed:
                 raise ExtractorError("the language analysis processes were closed")
             self._workers = [w for w in self._workers if w.alive]
             worker = min(self._workers, key=lambda w: w.waiting, default=None)
@@ -135,7 +136,7 @@ class AnalysisPool:
         has nothing to answer, or with `kill` (an interrupted batch: what it had not
         answered fails)."""
         with self._lock:
-            self._closed = True
+            self.closed = True
             workers, self._workers = self._workers, []
         for worker in workers:
             worker.close(kill=kill)
@@ -145,6 +146,33 @@ class AnalysisPool:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+_shared: AnalysisPool | None = None
+_sharing = threading.Lock()
+
+
+def shared_pool(size: int, nlp_model: str | None = None) -> AnalysisPool:
+    """The process's pool of `size` workers, kept from batch to batch (each worker loads
+    spaCy once: ~1.5 s of CPU, which a batch that started its own paid at its start) and
+    closed when the process exits. Another size or pipeline closes it for a new one; so
+    does closing it (an interrupted batch kills its workers)."""
+    global _shared
+    model = nlp_model or nlp.configured()
+    with _sharing:
+        pool = _shared
+        if pool is None or pool.closed or (pool.size, pool.nlp_model) != (size, model):
+            if pool is not None:
+                pool.close()
+            else:
+                atexit.register(_close_shared)
+            pool = _shared = AnalysisPool(size, model)
+        return pool
+
+
+def _close_shared() -> None:
+    if _shared is not None:
+        _shared.close()
 
 
 #: How long a closing worker may take to answer what it was sent and exit.
