@@ -6,9 +6,9 @@
 - `ServiceSettings`: the HTTP service (serve);
 - `CostSettings`: the price table (runs).
 
-Each field a user may set is one `Option` row below: its flag, type, help and env vars.
-The argparse flags (`add_options`), the env lookup and the help text (env names and
-defaults) are all generated from those rows. Precedence: flag > `EXTRACTOR_*` >
+Each field a user may set is one `Option` row below (`extractor.option`): its flag, type,
+help and env vars. The argparse flags (`add_options`), the env lookup and the help text
+(env names and defaults) are all generated from those rows. Precedence: flag > `EXTRACTOR_*` >
 `OPENAI_*` > default. Each class has its own `*_from` builder, which validates only what
 that class holds: a read-only command never reads, let alone validates, the engine
 settings. This module is the only place that reads the environment.
@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 from extractor.errors import ConfigError
+from extractor.option import Option, add_flags, given_value
 
 ENGINES = ("rules", "local", "llm")
 MODES = ("json_schema", "tools", "tools_strict", "json", "md_json")
@@ -144,22 +145,6 @@ class CostSettings:
     prices_path: Path | None = None  # None: the price table shipped with the package
 
 
-@dataclass(frozen=True)
-class Option:
-    """One setting a user may give: `flag` on the command line (None: env only), or the
-    first of `env` that is set and not empty."""
-
-    name: str  # the settings field (and the argparse dest)
-    flag: str | None
-    help: str
-    env: tuple[str, ...] = ()
-    type: Callable[[str], Any] = str
-    choices: tuple[str, ...] | None = None
-    switch: Any = None  # a flag without a value: it sets the field to this
-    metavar: str | None = None
-    default_text: str | None = None  # what the default means, when it is None
-
-
 STORE_OPTIONS = (Option("db_path", "--db", "DuckDB file", ("EXTRACTOR_DB",), Path, metavar="FILE"),)
 
 ENGINE_OPTIONS = (
@@ -256,36 +241,13 @@ def add_options(
     """Add `cls`'s flags. A flag not given parses as None, so the env or the default
     applies; `overrides` (field: default) changes what a command defaults to."""
     defaults = {f.name: f.default for f in fields(cls) if f.default is not MISSING}
-    # A default that depends on other settings is shown as its text, not as the field's.
-    defaults.update({o.name: None for o in _OPTIONS[cls] if o.default_text is not None})
-    defaults.update(overrides)
-    for option in _OPTIONS[cls]:
-        if option.flag is None:
-            continue
-        kwargs: dict[str, Any] = {"dest": option.name, "help": help_text(option, defaults)}
-        if option.switch is not None:
-            kwargs.update(action="store_const", const=option.switch)
-        else:
-            kwargs.update(type=option.type, choices=option.choices, metavar=option.metavar)
-        parser.add_argument(option.flag, default=overrides.get(option.name), **kwargs)
-
-
-def help_text(option: Option, defaults: Mapping[str, Any]) -> str:
-    """`help [$ENV, ...] (default: ...)`, escaped for argparse."""
-    text = option.help
-    if option.env:
-        text += f" [{', '.join('$' + name for name in option.env)}]"
-    default = defaults.get(option.name)
-    shown = option.default_text if default is None else default
-    if option.switch is None and shown is not None:
-        text += f" (default: {shown})"
-    return text.replace("%", "%%")
+    add_flags(parser, _OPTIONS[cls], defaults, overrides)
 
 
 def build(cls: type[T], flags: Mapping[str, Any] | argparse.Namespace, env: Mapping[str, str]) -> T:
     """`cls` from flags (None: not given), then env vars in order, then its defaults."""
     given = vars(flags) if isinstance(flags, argparse.Namespace) else flags
-    values = {option.name: _given(option, given, env) for option in _OPTIONS[cls]}
+    values = {option.name: given_value(option, given, env) for option in _OPTIONS[cls]}
     return cls(**{name: value for name, value in values.items() if value is not None})
 
 
@@ -303,7 +265,7 @@ def engine_from(
     env = _env(env)
     settings = build(EngineSettings, flags, env)
     given = vars(flags) if isinstance(flags, argparse.Namespace) else flags
-    named = _given(_ENGINE_OPTION, given, env)
+    named = given_value(_ENGINE_OPTION, given, env)
     if named is None and (settings.base_url or settings.api_key):
         settings = replace(settings, engine="llm")
     return validate_engine(settings)
@@ -374,27 +336,6 @@ def _check_sql_timeout(seconds: float) -> None:
 
 def _env(env: Mapping[str, str] | None) -> Mapping[str, str]:
     return os.environ if env is None else env
-
-
-_TYPE_NAMES: dict[Any, str] = {int: "a whole number", float: "a number"}
-
-
-def _given(option: Option, flags: Mapping[str, Any], env: Mapping[str, str]) -> Any:
-    """The option's flag value, else its first env var that is set, else None."""
-    value = flags.get(option.name)
-    return _from_env(option, env) if value is None else value
-
-
-def _from_env(option: Option, env: Mapping[str, str]) -> Any:
-    for name in option.env:
-        value = env.get(name)
-        if value:
-            try:
-                return option.type(value)
-            except ValueError as exc:
-                kind = _TYPE_NAMES.get(option.type, "valid")
-                raise ConfigError(f"{name}={value!r} is not {kind}") from exc
-    return None
 
 
 __all__ = [
