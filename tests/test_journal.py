@@ -19,7 +19,7 @@ from extractor.records import CallRecord
 from extractor.schemas import DocumentExtraction
 from extractor.store import RunInfo, Store
 from extractor.store import db as db_module
-from extractor.store.journal import Journal, journal_dir
+from extractor.store.journal import Journal, journal_dir, unrecorded_calls
 from extractor.text.articles import Article
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -158,3 +158,17 @@ def test_a_run_that_stored_every_document_it_logged_reads_no_journal_back(
             (stored.id, "ok"), (stored.id, "ok"), (lost.id, "unanswered"),
         ]  # fmt: skip
     assert not journal_dir(tmp_path / "j.duckdb").exists()
+
+
+def test_an_answered_call_gets_its_messages_from_its_sent_line(tmp_path: Path) -> None:
+    journal = Journal(tmp_path / "run.jsonl")
+    messages = [{"role": "user", "content": "The first article. “Prices rise.”"}]
+    log = journal.document("doc-1")
+    log.sent("fake", 0, 1, messages)
+    log.answered(CallRecord("fake", 10, 2, 5.0, 1, "ok", None, 0, messages, '{"quotes": []}'))
+    journal.close()
+    lines = [json.loads(line) for line in journal.path.read_text().splitlines()]
+    assert "messages" not in lines[1]["call"]  # written once, with the request
+    ((document_id, call),) = unrecorded_calls(journal.path, stored=set())
+    assert document_id == "doc-1" and call.outcome == "ok" and call.messages == messages
+    assert call.response == '{"quotes": []}' and call.prompt_tokens == 10

@@ -97,6 +97,8 @@ class DocumentCalls:
         })  # fmt: skip
 
     def answered(self, call: CallRecord) -> None:
+        """The call's record without its messages: its `sent` line has them (the largest
+        part of either line: the prompt), and `unrecorded_calls` joins the two."""
         self.journal.append({
             "event": "answered", "document_id": self.document_id, "seq": self.sequence,
             "call": _fields(call),
@@ -104,9 +106,9 @@ class DocumentCalls:
 
 
 def _fields(call: CallRecord) -> dict[str, Any]:
-    """The call's fields, as `asdict` gives them without copying: they are only written
-    as JSON (`asdict` deep-copied the messages of every call, on every answer)."""
-    return {f.name: getattr(call, f.name) for f in fields(call)}
+    """The call's fields but its messages, as `asdict` gives them without copying: they
+    are only written as JSON (`asdict` deep-copied the messages of every call)."""
+    return {f.name: getattr(call, f.name) for f in fields(call) if f.name != "messages"}
 
 
 def unrecorded_calls(path: Path, stored: set[str]) -> Iterator[tuple[str, CallRecord]]:
@@ -126,8 +128,11 @@ def unrecorded_calls(path: Path, stored: set[str]) -> Iterator[tuple[str, CallRe
         if entry.get("event") == "sent":
             pending[document_id, entry["seq"]] = entry
         elif entry.get("event") == "answered":
-            pending.pop((document_id, entry["seq"]), None)
-            yield document_id, CallRecord(**entry["call"])
+            sent = pending.pop((document_id, entry["seq"]), None)
+            call = entry["call"]
+            if "messages" not in call and sent is not None:
+                call["messages"] = sent["messages"]
+            yield document_id, CallRecord(**call)
     for (document_id, _), entry in pending.items():
         yield document_id, CallRecord(
             model=entry["model"], prompt_tokens=None, completion_tokens=None, latency_ms=0.0,
