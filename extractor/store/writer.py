@@ -78,18 +78,20 @@ class Writer(Generic[T]):
                         stopping = True
                         break
                     batch.append(item)
-                self._flush(batch)  # type: ignore[arg-type]
+                self._flush(batch, last=stopping)  # type: ignore[arg-type]
         except BaseException as exc:  # the database itself failed: the batch stops
             self._error = exc
 
-    def _flush(self, batch: list[tuple[T, Write | None]]) -> None:
+    def _flush(self, batch: list[tuple[T, Write | None]], *, last: bool = False) -> None:
+        """Write `batch`. Unless it is the `last` (the run's close follows at once, on the
+        same file), an empty queue hands the file over to other processes."""
         try:
             self.store.write([write for _, write in batch if write is not None])
             errors: list[str | None] = [None] * len(batch)
         except (ExtractorError, duckdb.Error):
             errors = [self._write_alone(token, write) for token, write in batch]
         self.written += len(batch)
-        if self._queue.empty():  # the next batch is at least `max_delay_s` away
+        if not last and self._queue.empty():  # the next batch is `max_delay_s` away
             self.store.hand_over()
         for (token, _), error in zip(batch, errors, strict=True):
             self.on_written(token, error)
