@@ -179,3 +179,15 @@ def test_batches_in_one_process_share_their_workers_until_one_is_interrupted(
     assert pool.closed and all(w.process.poll() is not None for w in workers)
     assert shared_pool(2) is not pool
     shared_pool(2).close()
+
+
+def test_requests_answered_together_get_what_each_alone_gets() -> None:
+    from extractor.pipeline import worker
+
+    other = Article(text="Police in Lisbon arrested two men, said Rui Costa, a spokesman.")
+    answers = worker._answers(
+        [("entities", ARTICLE), ("candidates", other), ("nonsense", ARTICLE)]  # type: ignore[list-item]
+    )
+    assert answers[0] == (True, whole_article_entities(ARTICLE))
+    assert answers[1] == (True, rules_candidates(other))
+    assert answers[2][0] is False  # one bad request fails alone

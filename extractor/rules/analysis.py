@@ -44,9 +44,9 @@ def _analysis(text: str, doc: Doc) -> Analysis:
 class PendingAnalysis:
     """`analyse(text)`, its parse queued (`nlp.submit`) and the rest done on `result()`."""
 
-    def __init__(self, text: str, nlp_model: str | None = None) -> None:
+    def __init__(self, text: str, nlp_model: str | None = None, *, background: bool = True) -> None:
         self.text = text
-        self._parse = nlp.submit(text, nlp_model)
+        self._parse = nlp.submit(text, nlp_model, background=background)
 
     def result(self) -> Analysis:
         return _analysis(self.text, self._parse.doc())
@@ -56,9 +56,12 @@ class PendingAnalysis:
         self._parse.cancel()
 
 
-def analyse_later(text: str, nlp_model: str | None = None) -> PendingAnalysis:
+def analyse_later(
+    text: str, nlp_model: str | None = None, *, background: bool = True
+) -> PendingAnalysis:
     """`analyse(text)` to be finished later: the text is queued for parsing now, and
     parsed (in one batch with the texts queued by then) when the result is asked for. A
     thread that waits for a model meanwhile gets its parse batched with those of the
-    other documents in flight."""
-    return PendingAnalysis(text, nlp_model)
+    other documents in flight. Without `background`, no parser thread takes it: the
+    first `result()` of any text queued so parses them all, in one batch."""
+    return PendingAnalysis(text, nlp_model, background=background)
