@@ -73,7 +73,7 @@ class EngineSettings:
     max_retries: int | None = None  # transport attempts after the first
     max_retry_wait_s: float = 60.0
     concurrency: int = 4
-    processes: int | None = None  # for the rules' analysis of a batch; None: one per core
+    processes: int | None = None  # for a batch's language analysis; None: one per core
     rpm: int | None = None  # requests per minute, None for no limit
     # model failures in a row (after retries) before a run stops calling the model; 0: never
     max_model_failures: int = 3
@@ -180,9 +180,9 @@ ENGINE_OPTIONS = (
            metavar="SECONDS", default_text="120 for llm, 600 for local"),
     Option("concurrency", "--concurrency", "documents in flight at once",
            ("EXTRACTOR_CONCURRENCY",), int),
-    Option("processes", "--processes", "processes for the rules' language analysis of a "
-           "batch (1: in this one)", ("EXTRACTOR_PROCESSES",), int,
-           default_text="one per core, at most 4"),
+    Option("processes", "--processes", "processes for the language analysis of a batch "
+           "(the rules' items, the model path's entities; 1: in this one)",
+           ("EXTRACTOR_PROCESSES",), int, default_text="one per core, at most 4"),
     Option("max_model_failures", "--max-model-failures",
            "model failures in a row (after retries) before the run stops calling the model "
            "and stores the rest partial with the rules items; 0: never stop",

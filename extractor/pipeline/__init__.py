@@ -39,6 +39,7 @@ from extractor.pipeline.processes import (
     AnalysisPool,
     rules_candidates,
     shared_pool,
+    whole_article_entities,
     whole_article_parse,
 )
 from extractor.pipeline.results import (
@@ -125,10 +126,11 @@ class _LocalEntities:
     (batched with the other documents' texts in flight), the entities found on `result`."""
 
     def __init__(self, article: Article) -> None:
+        self._article = article
         self._analysis = analyse_later(article.text)
 
     def result(self) -> Entities:
-        return self._analysis.result().entities
+        return whole_article_entities(self._article, self._analysis.result())
 
     def cancel(self) -> None:
         self._analysis.cancel()
